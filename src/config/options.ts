@@ -1,0 +1,87 @@
+import type { LevelWithSilent } from "pino";
+
+/** Connection settings for NATS; every credential is a file path so secrets stay out of argv. */
+export interface NatsOptions {
+  servers: string[];
+  credsFile?: string;
+  nkeySeedFile?: string;
+  tokenFile?: string;
+  user?: string;
+  passwordFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** JetStream stream that holds incoming alerts. */
+  stream: string;
+  subjects: string[];
+  /** `create` creates or updates the stream; `verify` only checks that it covers the subjects. */
+  streamMode: "create" | "verify";
+  duplicateWindowMs: number;
+  durable: string;
+  maxDeliver: number;
+  ackWaitMs: number;
+  /** Redelivery delays after a `nak`, in order; the last one repeats. */
+  backoffMs: number[];
+  /** How many alerts one replica processes at the same time. */
+  concurrency: number;
+  deadLetterPrefix: string;
+  /** Lifecycle CloudEvents about incidents are published under this prefix. */
+  incidentEventsPrefix: string;
+}
+
+/** The HTTP receiver for Alertmanager, Falcosidekick and CloudEvents producers. */
+export interface ReceiverOptions {
+  enabled: boolean;
+  host: string;
+  port: number;
+  /** A file with one accepted bearer token per line; absent means no authentication. */
+  tokenFile?: string;
+  tls?: { certFile: string; keyFile: string };
+  maxBodyBytes: number;
+  maxJsonDepth: number;
+}
+
+/** What intake does with an alert once it is decoded. */
+export interface IntakeOptions {
+  /** Unmatched alerts at or above this severity open an Incident in `defaultNamespace`. */
+  unmatchedMinSeverity: "info" | "low" | "medium" | "high" | "critical" | "none";
+  defaultNamespace: string;
+  maxEventBytes: number;
+  /** Extra JSON field paths and key patterns to redact, on top of the built-in ones. */
+  redactPaths: string[];
+  redactKeyPatterns: string[];
+  dedupWindowMs: number;
+  /** Duplicates of one Incident are folded into at most one write per this interval. */
+  foldIntervalMs: number;
+}
+
+/** Leader election for the controllers (intake runs in every replica). */
+export interface LeaderElectionOptions {
+  enabled: boolean;
+  leaseName: string;
+  leaseNamespace: string;
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+/** Every option of the operator process, parsed once in main. */
+export interface OperatorOptions {
+  kubeconfig?: string;
+  /** The operator's own namespace: its Playbooks may act across namespaces. */
+  namespace: string;
+  protectedNamespaces: string[];
+  logLevel: LevelWithSilent;
+  probeHost: string;
+  probePort: number;
+  nats: NatsOptions;
+  receiver: ReceiverOptions;
+  intake: IntakeOptions;
+  leaderElection: LeaderElectionOptions;
+  /** Plan and render every step, touch nothing (also settable per Playbook). */
+  dryRun: boolean;
+  /** Stop starting new steps everywhere; running ones finish. */
+  paused: boolean;
+  maxConcurrentReconciles: number;
+  /** Incident and Playbook informers are restricted to these namespaces; empty means all. */
+  watchNamespaces: string[];
+}

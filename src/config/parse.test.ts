@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, envNameOf, parseOperatorOptions, usage } from "./parse.ts";
+
+describe("parseOperatorOptions", () => {
+  it("applies documented defaults", () => {
+    const options = parseOperatorOptions([], {});
+    expect(options.namespace).toBe("soar-system");
+    expect(options.protectedNamespaces).toEqual(["kube-system", "kube-public", "kube-node-lease", "soar-system"]);
+    expect(options.nats.subjects).toEqual(["soar.events.>", "falco.>"]);
+    expect(options.nats.backoffMs).toEqual([1_000, 5_000, 15_000, 30_000, 60_000]);
+    expect(options.nats.ackWaitMs).toBe(30_000);
+    expect(options.receiver).toMatchObject({ enabled: true, host: "0.0.0.0", port: 8080, maxBodyBytes: 1_048_576 });
+    expect(options.leaderElection).toMatchObject({ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, leaseNamespace: "soar-system" });
+    expect(options.kubeconfig).toBeUndefined();
+    expect(options.nats.tls).toBeUndefined();
+  });
+
+  it("takes flags over environment over defaults", () => {
+    const options = parseOperatorOptions(["--namespace", "sec"], {
+      KUBE_SOAR_NAMESPACE: "ignored",
+      KUBE_SOAR_NATS_SERVERS: "nats://a:4222, nats://b:4222",
+      KUBE_SOAR_DRY_RUN: "true",
+    });
+    expect(options.namespace).toBe("sec");
+    expect(options.nats.servers).toEqual(["nats://a:4222", "nats://b:4222"]);
+    expect(options.dryRun).toBe(true);
+    expect(options.protectedNamespaces).toContain("sec");
+  });
+
+  it("parses bind addresses including IPv6", () => {
+    const options = parseOperatorOptions(["--receiver-bind", "[::1]:9443", "--probe-bind", ":8081"], {});
+    expect(options.receiver).toMatchObject({ host: "::1", port: 9443 });
+    expect(options.probeHost).toBe("0.0.0.0");
+  });
+
+  it.each([
+    [["--nats-max-deliver", "0"], /--nats-max-deliver: "0" must be a whole number from 1 to 10000/],
+    [["--nats-ack-wait", "30"], /--nats-ack-wait: "30" is not a duration/],
+    [["--log-level", "loud"], /--log-level: "loud" is not one of/],
+    [["--dry-run", "yes"], /--dry-run: "yes" must be true or false/],
+    [["--receiver-bind", "8080"], /--receiver-bind: "8080" must be host:port/],
+    [["--renew-deadline", "20s"], /--renew-deadline must be shorter than --lease-duration/],
+    [["--nats-tls-cert-file", "c.pem"], /must be set together/],
+    [["--redact-key-patterns", "("], /--redact-key-patterns: "\(" is not a valid regular expression/],
+    [["--no-such-flag", "1"], /no-such-flag/],
+    [["--nats-backoff", "1s,2x"], /--nats-backoff: "2x" is not a duration/],
+  ])("rejects %j naming the flag", (argv, message) => {
+    expect(() => parseOperatorOptions(argv, {})).toThrow(ConfigError);
+    expect(() => parseOperatorOptions(argv, {})).toThrow(message);
+  });
+
+  it("names the environment variable when the bad value came from it", () => {
+    expect(() => parseOperatorOptions([], { KUBE_SOAR_NATS_CONCURRENCY: "lots" })).toThrow(/KUBE_SOAR_NATS_CONCURRENCY: "lots"/);
+  });
+
+  it("documents every flag with its variable", () => {
+    expect(envNameOf("nats-ack-wait")).toBe("KUBE_SOAR_NATS_ACK_WAIT");
+    expect(usage()).toContain("--nats-ack-wait  [KUBE_SOAR_NATS_ACK_WAIT] (default 30s)");
+  });
+});
