@@ -34,6 +34,12 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 mkdir -p "$bin"
+# One build at a time per cache: a second caller waits, then finds the binaries cached.
+exec 9>"$bin/.lock"
+if ! flock -n 9; then
+  log "another build into $bin is running; waiting for it"
+  flock 9
+fi
 
 # build_into <tools dir> <stamp> <ldflags> <package...>: builds the packages of one tools
 # module into a temporary directory and moves them into the cache only when all succeed.
@@ -41,6 +47,7 @@ build_into() {
   local dir=$1 stamp=$2 ldflags=$3; shift 3
   if [[ -f "$bin/.$stamp" ]]; then log "$stamp: cached"; return; fi
   local tmp; tmp=$(mktemp -d "$bin/.build.XXXXXX")
+  trap "rm -rf '$tmp'" EXIT
   local started=$SECONDS
   log "$stamp: building $* (first time only; this takes a while on two cores)"
   (cd "$here/tools/$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/" "$@")
@@ -48,6 +55,7 @@ build_into() {
   if [[ -f "$tmp/server" ]]; then mv "$tmp/server" "$tmp/etcd"; fi
   mv -f "$tmp"/* "$bin/"
   rmdir "$tmp"
+  trap - EXIT
   touch "$bin/.$stamp"
   log "$stamp: built in $((SECONDS - started))s"
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { ManualClock, sleep } from "./clock.ts";
+
+describe("ManualClock", () => {
+  it("fires due timers in due order, each seeing its own due time", () => {
+    const clock = new ManualClock(new Date(0));
+    const fired: [string, number][] = [];
+    clock.setTimer(30, () => fired.push(["c", clock.now().getTime()]));
+    clock.setTimer(10, () => fired.push(["a", clock.now().getTime()]));
+    clock.setTimer(10, () => fired.push(["b", clock.now().getTime()]));
+    clock.advance(20);
+    expect(fired).toEqual([["a", 10], ["b", 10]]);
+    expect(clock.now().getTime()).toBe(20);
+    clock.advance(10);
+    expect(fired).toEqual([["a", 10], ["b", 10], ["c", 30]]);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it("runs timers scheduled by a firing timer within the same advance", () => {
+    const clock = new ManualClock(new Date(0));
+    const fired: number[] = [];
+    clock.setTimer(5, () => {
+      fired.push(clock.now().getTime());
+      clock.setTimer(5, () => fired.push(clock.now().getTime()));
+    });
+    clock.advance(10);
+    expect(fired).toEqual([5, 10]);
+  });
+
+  it("does not fire cancelled timers", () => {
+    const clock = new ManualClock(new Date(0));
+    let fired = false;
+    clock.setTimer(5, () => { fired = true; }).cancel();
+    clock.advance(10);
+    expect(fired).toBe(false);
+  });
+});
+
+describe("sleep", () => {
+  it("resolves true once the delay elapsed", async () => {
+    const clock = new ManualClock();
+    const slept = sleep(clock, 100);
+    clock.advance(100);
+    expect(await slept).toBe(true);
+  });
+
+  it("resolves false and cancels its timer when aborted", async () => {
+    const clock = new ManualClock();
+    const abort = new AbortController();
+    const slept = sleep(clock, 100, abort.signal);
+    abort.abort();
+    expect(await slept).toBe(false);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
+  it("resolves false at once for an aborted signal", async () => {
+    const clock = new ManualClock();
+    expect(await sleep(clock, 100, AbortSignal.abort())).toBe(false);
+    expect(clock.pendingTimers()).toBe(0);
+  });
+});
