@@ -1,0 +1,206 @@
+import type { Severity } from "./types.generated.ts";
+
+/** API group of every kube-soar kind. */
+export const GROUP = "soar.kube-soar.io";
+
+/** API version of this package's kinds. */
+export const VERSION = "v1alpha1";
+
+/** The `apiVersion` field value of every object of this package. */
+export const API_VERSION = "soar.kube-soar.io/v1alpha1";
+
+/** Kind names, as written in the `kind` field. */
+export const Kind = {
+  Playbook: "Playbook",
+  Incident: "Incident",
+  Connector: "Connector",
+} as const;
+/** One of the kinds of this API version. */
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+/** Resource names (plurals) used in API paths and RBAC rules. */
+export const Plural = {
+  Playbook: "playbooks",
+  Incident: "incidents",
+  Connector: "connectors",
+} as const satisfies Record<Kind, string>;
+
+/** Condition types written to `status.conditions`. */
+export const ConditionType = {
+  /** The object is valid and fully processed: a Playbook compiled, a Connector usable, an Incident handled. */
+  Ready: "Ready",
+  /** The controller is working towards the desired state. */
+  Reconciling: "Reconciling",
+  /** Progress is impossible until the spec changes; no retry happens meanwhile. */
+  Stalled: "Stalled",
+  /** An Incident waits for a human decision on an approval step. */
+  AwaitingApproval: "AwaitingApproval",
+} as const;
+/** One of the condition types kube-soar writes. */
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+/**
+ * Condition and Event reasons. Each matches the metav1.Condition reason pattern, so it may be
+ * used both as a condition reason and as a Kubernetes Event reason.
+ */
+export const Reason = {
+  /** The spec was fully processed and the object is ready. */
+  Succeeded: "Succeeded",
+  /** The controller is working on the current generation. */
+  Progressing: "Progressing",
+  /** The spec is invalid in a way the schema cannot express (for example a dependency cycle). */
+  InvalidSpec: "InvalidSpec",
+  /** A CEL expression or `${{ }}` template does not compile. */
+  InvalidExpression: "InvalidExpression",
+  /** A step's `needs` form a cycle. */
+  DependencyCycle: "DependencyCycle",
+  /** A referenced Connector does not exist. */
+  ConnectorNotFound: "ConnectorNotFound",
+  /** A referenced Secret or Secret key does not exist. */
+  SecretNotFound: "SecretNotFound",
+  /** The Playbook is suspended. */
+  Suspended: "Suspended",
+  /** A run was skipped because the Playbook's rate limit was reached. */
+  RateLimited: "RateLimited",
+  /** A run was skipped because the Playbook has `maxActiveIncidents` open incidents. */
+  TooManyActiveIncidents: "TooManyActiveIncidents",
+  /** An approval step waits for a decision. */
+  ApprovalPending: "ApprovalPending",
+  /** An approval step was approved. */
+  Approved: "Approved",
+  /** An approval step was rejected. */
+  Rejected: "Rejected",
+  /** An approval step timed out. */
+  ApprovalTimedOut: "ApprovalTimedOut",
+  /** A step started. */
+  StepStarted: "StepStarted",
+  /** A step succeeded. */
+  StepSucceeded: "StepSucceeded",
+  /** A step failed after its retries. */
+  StepFailed: "StepFailed",
+  /** A step exceeded its timeout. */
+  StepTimedOut: "StepTimedOut",
+  /** A step was skipped (its `when` is false, or a step it needs did not succeed). */
+  StepSkipped: "StepSkipped",
+  /** A step's outcome is unknown after a restart and it is not safe to retry. */
+  OutcomeUnknown: "OutcomeUnknown",
+  /** Every playbook run of an Incident finished successfully. */
+  RunsSucceeded: "RunsSucceeded",
+  /** A playbook run of an Incident failed. */
+  RunFailed: "RunFailed",
+  /** The Incident was resolved. */
+  Resolved: "Resolved",
+  /** The Incident was closed. */
+  Closed: "Closed",
+  /** A reversible action was undone. */
+  Reverted: "Reverted",
+  /** An Incident received another occurrence of its alert. */
+  OccurrenceFolded: "OccurrenceFolded",
+} as const;
+/** One of the reasons kube-soar writes. */
+export type Reason = (typeof Reason)[keyof typeof Reason];
+
+/** Severities from least to most severe; the order is the one {@link compareSeverity} uses. */
+export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const satisfies readonly Severity[];
+
+/**
+ * Orders severities: negative when `a` is less severe than `b`, zero when equal, positive
+ * when more severe. Suitable for `Array.prototype.sort`.
+ */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
+}
+
+/** True when `value` is one of {@link SEVERITIES}; narrows untrusted strings. */
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
+
+/** States a human may set in `Incident.spec.state`, in lifecycle order. */
+export const INCIDENT_STATES = ["Open", "Acknowledged", "Resolved", "Closed"] as const;
+
+/** Phases of `Incident.status.phase`: what the automation is doing. */
+export const INCIDENT_PHASES = [
+  "Pending",
+  "Running",
+  "AwaitingApproval",
+  "Succeeded",
+  "Failed",
+  "Resolved",
+  "Closed",
+] as const;
+
+/** Phases of one playbook run of an Incident. */
+export const PLAYBOOK_RUN_PHASES = ["Pending", "Running", "AwaitingApproval", "Succeeded", "Failed", "Skipped"] as const;
+
+/** Phases of one step of a playbook run. */
+export const STEP_PHASES = [
+  "Pending",
+  "Running",
+  "Succeeded",
+  "Failed",
+  "Skipped",
+  "Waiting",
+  "Blocked",
+  "TimedOut",
+] as const;
+
+/** Built-in Kubernetes actions a Playbook step may take. */
+export const ACTION_TYPES = [
+  "isolatePod",
+  "label",
+  "annotate",
+  "deletePod",
+  "evictPod",
+  "cordonNode",
+  "uncordonNode",
+  "scaleWorkload",
+  "captureLogs",
+] as const;
+
+/** Kinds of object an action may target. */
+export const ACTION_TARGET_KINDS = ["Pod", "Node", "Deployment", "StatefulSet"] as const;
+
+/** Decisions on an approval step. */
+export const APPROVAL_DECISIONS = ["approve", "reject"] as const;
+
+/** Producers an Incident may come from; `manual` is an Incident declared by a person. */
+export const ALERT_SOURCE_KINDS = ["falco", "alertmanager", "cloudevent", "manual"] as const;
+
+/** Whether the alert behind an Incident still fires, as its source last reported. */
+export const ALERT_STATUSES = ["firing", "resolved"] as const;
+
+/** Kinds of indicator extracted from an Incident's event. */
+export const OBSERVABLE_TYPES = ["ip", "domain", "hash", "user", "process", "url"] as const;
+
+/** Types of an Incident timeline entry, the same as Kubernetes Event types. */
+export const TIMELINE_ENTRY_TYPES = ["Normal", "Warning"] as const;
+
+/** Kinds of outbound integration a Connector describes. */
+export const CONNECTOR_TYPES = ["http", "slack", "pagerduty", "webhook"] as const;
+
+/** HTTP methods a Connector may use. */
+export const CONNECTOR_METHODS = ["POST", "PUT", "PATCH", "GET"] as const;
+
+/** How a Connector authenticates its calls. */
+export const CONNECTOR_AUTH_TYPES = ["bearer", "basic", "header", "hmac"] as const;
+
+/** Label keys kube-soar puts on the objects it creates, so they map back to their origin. */
+export const Label = {
+  /** Name of the Incident an object was created for. */
+  Incident: "soar.kube-soar.io/incident",
+  /** Name of the Playbook an object was created for. */
+  Playbook: "soar.kube-soar.io/playbook",
+  /** Name of the step an object was created for. */
+  Step: "soar.kube-soar.io/step",
+  /** Marks a Pod isolated by the `isolatePod` action; the isolation NetworkPolicy selects it. */
+  Isolated: "soar.kube-soar.io/isolated",
+} as const;
+
+/** Annotation keys kube-soar puts on the objects it creates. */
+export const Annotation = {
+  /** Deterministic id of the step attempt that created the object. */
+  Intent: "soar.kube-soar.io/intent",
+  /** Attempt number of the step that created the object. */
+  Attempt: "soar.kube-soar.io/attempt",
+} as const;

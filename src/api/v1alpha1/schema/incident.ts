@@ -1,0 +1,292 @@
+import {
+  ALERT_SOURCE_KINDS,
+  ALERT_STATUSES,
+  APPROVAL_DECISIONS,
+  INCIDENT_PHASES,
+  INCIDENT_STATES,
+  Kind,
+  OBSERVABLE_TYPES,
+  PLAYBOOK_RUN_PHASES,
+  Plural,
+  STEP_PHASES,
+  TIMELINE_ENTRY_TYPES,
+} from "../constants.ts";
+import { MAX_STEPS } from "./playbook-step.ts";
+import type { Schema } from "./builders.ts";
+import { boolean, enumeration, freeform, integer, list, map, object, string, timestamp } from "./builders.ts";
+import { conditions, objectName, observedGeneration, severity, stepName } from "./common.ts";
+import type { KindSchema } from "./kind.ts";
+
+/** Most playbooks one Incident may run. */
+const MAX_PLAYBOOKS = 16;
+
+/** Most entries of an Incident's timeline; older entries are dropped first. */
+export const MAX_TIMELINE_ENTRIES = 100;
+
+/** Most event hashes an Incident remembers for redelivery deduplication. */
+export const MAX_RECENT_EVENTS = 64;
+
+function decision(description: string): Schema {
+  return enumeration(description, APPROVAL_DECISIONS, {
+    typeName: "ApprovalDecision",
+    typeDescription: "A decision on an approval step.",
+  });
+}
+
+function approval(): Schema {
+  return object(
+    "A person's decision on an approval step.",
+    {
+      playbook: objectName("Playbook of the approval step."),
+      step: stepName("Name of the approval step."),
+      decision: decision("approve lets the run continue; reject fails the step."),
+      by: string("Who decided, as a user name.", { minLength: 1, maxLength: 256 }),
+      at: timestamp("When the decision was made."),
+      reason: string("Why, for the audit trail.", { maxLength: 1024 }),
+    },
+    { required: ["playbook", "step", "decision", "by"], typeName: "IncidentApproval" },
+  );
+}
+
+function alertSource(): Schema {
+  return object(
+    "The producer of the alert.",
+    {
+      kind: enumeration("Which kind of producer raised the alert; manual for an Incident declared by a person.", ALERT_SOURCE_KINDS, {
+        typeName: "AlertSourceKind",
+        typeDescription: "Producers an Incident may come from.",
+      }),
+    },
+    { required: ["kind"], typeName: "AlertSource" },
+  );
+}
+
+function event(): Schema {
+  return object(
+    "The first event of the Incident, bounded and redacted at intake. Its content comes from the alert producer and is untrusted.",
+    {
+      id: string("CloudEvent id.", { maxLength: 256 }),
+      source: string("CloudEvent source.", { maxLength: 1024 }),
+      type: string("CloudEvent type.", { maxLength: 256 }),
+      subject: string("CloudEvent subject.", { maxLength: 1024 }),
+      time: timestamp("When the event occurred, as its producer reports it."),
+      data: freeform("The event payload after redaction; large payloads are truncated."),
+      truncated: boolean("Whether data was truncated to fit."),
+    },
+    { typeName: "IncidentEvent" },
+  );
+}
+
+function affectedResources(): Schema {
+  return object(
+    "The Kubernetes objects the alert is about; action steps default their target to these.",
+    {
+      namespace: string("Namespace of the affected objects.", { maxLength: 63 }),
+      pod: string("Name of the affected Pod.", { maxLength: 253 }),
+      container: string("Name of the affected container.", { maxLength: 63 }),
+      node: string("Name of the Node the Pod runs on.", { maxLength: 253 }),
+      image: string("Image of the affected container.", { maxLength: 512 }),
+      workload: string("Owning workload as <Kind>/<name>, such as Deployment/web.", { maxLength: 320 }),
+    },
+    { typeName: "AffectedResources" },
+  );
+}
+
+function incidentSpec(): Schema {
+  return object(
+    "What humans may change (state, assignee, approvals, revert) and what intake pinned when it opened the Incident.",
+    {
+      state: enumeration(
+        "Lifecycle state set by people: Open, Acknowledged, Resolved (undo reversible actions when revert is set) or Closed.",
+        INCIDENT_STATES,
+        { default: "Open", typeName: "IncidentState", typeDescription: "Lifecycle states of an Incident." },
+      ),
+      assignee: string("Who handles the Incident.", { maxLength: 256 }),
+      revert: boolean("Undo the reversible actions taken (un-isolate, uncordon, scale back) when the Incident is resolved."),
+      approvals: list("Decisions on approval steps, appended by approvers.", approval(), { maxItems: 64 }),
+      severity: severity("Severity of the alert, normalised at intake."),
+      title: string("One-line summary of the alert.", { minLength: 1, maxLength: 256 }),
+      fingerprint: string("Deduplication key: events with this fingerprint fold into this Incident. Immutable.", {
+        minLength: 1,
+        maxLength: 128,
+        pattern: "^[A-Za-z0-9._:-]+$",
+        rules: [{ rule: "self == oldSelf", message: "fingerprint is immutable" }],
+      }),
+      source: alertSource(),
+      event: event(),
+      resources: affectedResources(),
+      playbooks: list(
+        "Playbooks, in the Incident's namespace, whose trigger matched.",
+        objectName("Name of a Playbook."),
+        { maxItems: MAX_PLAYBOOKS, listType: "set" },
+      ),
+    },
+    { required: ["severity", "title", "fingerprint", "source"], typeName: "IncidentSpec" },
+  );
+}
+
+function stepState(): Schema {
+  return object(
+    "Progress of one step of a playbook run.",
+    {
+      name: stepName("Name of the step."),
+      phase: enumeration("Phase of the step.", STEP_PHASES, {
+        typeName: "StepPhase",
+        typeDescription: "Phases of a step of a playbook run.",
+      }),
+      attempts: integer("Attempts started so far.", { minimum: 0, format: "int32" }),
+      startedAt: timestamp("When the first attempt started."),
+      finishedAt: timestamp("When the step reached a final phase."),
+      message: string("Human readable detail of the phase.", { maxLength: 1024 }),
+      outputs: map(
+        "Outputs of the step, available to later steps as steps.<name>.outputs.",
+        string("Value of one output.", { maxLength: 2048 }),
+        { maxProperties: 16 },
+      ),
+      job: objectName("Name of the Job the step owns."),
+      intent: object(
+        "The side effect about to be attempted, recorded before it starts so that a restart knows it may have happened.",
+        {
+          attempt: integer("Attempt number, from 1.", { minimum: 1, format: "int32" }),
+          id: string("Deterministic id of the attempt, also used as idempotency key and object name suffix.", {
+            minLength: 1,
+            maxLength: 128,
+          }),
+          at: timestamp("When the intent was recorded."),
+        },
+        { required: ["attempt", "id"], typeName: "StepIntent" },
+      ),
+      undo: freeform("How to revert the step's reversible action, written by the action that took it."),
+      decision: object(
+        "The decision taken on an approval step.",
+        {
+          decision: decision("The decision."),
+          by: string("Who decided; absent when the timeout decided.", { maxLength: 256 }),
+          at: timestamp("When the decision was taken."),
+          timedOut: boolean("Whether the approval timeout made the decision."),
+        },
+        { required: ["decision"], typeName: "StepDecision" },
+      ),
+    },
+    { required: ["name", "phase"], typeName: "StepState" },
+  );
+}
+
+function playbookRun(): Schema {
+  return object(
+    "One run of a matched playbook for this Incident.",
+    {
+      name: objectName("Name of the Playbook."),
+      generation: integer("The Playbook's metadata.generation the run is pinned to.", { minimum: 1 }),
+      phase: enumeration("Phase of the run.", PLAYBOOK_RUN_PHASES, {
+        typeName: "PlaybookRunPhase",
+        typeDescription: "Phases of a playbook run.",
+      }),
+      startedAt: timestamp("When the run started."),
+      finishedAt: timestamp("When the run reached a final phase."),
+      dryRun: boolean("Whether the run only planned and touched nothing."),
+      message: string("Human readable detail of the phase.", { maxLength: 1024 }),
+      steps: list("Progress of each step.", stepState(), { maxItems: MAX_STEPS, listType: "map", mapKeys: ["name"] }),
+    },
+    { required: ["name", "phase"], typeName: "PlaybookRun" },
+  );
+}
+
+function timelineEntry(): Schema {
+  return object(
+    "Something that happened to the Incident.",
+    {
+      time: timestamp("When it happened."),
+      type: enumeration("Normal, or Warning for failures.", TIMELINE_ENTRY_TYPES, {
+        typeName: "TimelineEntryType",
+        typeDescription: "Types of timeline entry.",
+      }),
+      reason: string("What happened, in CamelCase.", { minLength: 1, maxLength: 128, pattern: "^[A-Z][A-Za-z0-9]*$" }),
+      message: string("Human readable detail.", { maxLength: 1024 }),
+      playbook: objectName("Playbook concerned, if any."),
+      step: stepName("Step concerned, if any."),
+    },
+    { required: ["time", "type", "reason"], typeName: "TimelineEntry" },
+  );
+}
+
+function incidentStatus(): Schema {
+  return object(
+    "What the automation did and observed.",
+    {
+      phase: enumeration("What the automation is doing.", INCIDENT_PHASES, {
+        typeName: "IncidentPhase",
+        typeDescription: "Phases of an Incident's automation.",
+      }),
+      occurrences: integer("Distinct events folded into this Incident.", { minimum: 0 }),
+      firstSeen: timestamp("When the first event occurred."),
+      lastSeen: timestamp("When the latest event occurred."),
+      recentEvents: list(
+        "Hashes of the source and id of the latest counted events, so a redelivered event is not counted twice.",
+        string("Hash of an event's source and id.", { minLength: 1, maxLength: 128 }),
+        { maxItems: MAX_RECENT_EVENTS },
+      ),
+      alertStatus: enumeration("Whether the alert still fires, as its producer last reported.", ALERT_STATUSES, {
+        typeName: "AlertStatus",
+        typeDescription: "Whether an alert fires.",
+      }),
+      resolvedAlertAt: timestamp("When the producer reported the alert resolved."),
+      observables: list(
+        "Indicators extracted from the events.",
+        object(
+          "An indicator such as an IP address or a file hash.",
+          {
+            type: enumeration("Kind of indicator.", OBSERVABLE_TYPES, {
+              typeName: "ObservableType",
+              typeDescription: "Kinds of indicator.",
+            }),
+            value: string("The indicator.", { minLength: 1, maxLength: 1024 }),
+          },
+          { required: ["type", "value"], typeName: "Observable" },
+        ),
+        { maxItems: 64 },
+      ),
+      playbooks: list("Runs of the matched playbooks.", playbookRun(), {
+        maxItems: MAX_PLAYBOOKS,
+        listType: "map",
+        mapKeys: ["name"],
+      }),
+      timeline: list("What happened, oldest first; the oldest entries are dropped beyond the bound.", timelineEntry(), {
+        maxItems: MAX_TIMELINE_ENTRIES,
+      }),
+      respondedAt: timestamp("When the first response step started."),
+      resolvedAt: timestamp("When the Incident was resolved."),
+      conditions: conditions(),
+      observedGeneration: observedGeneration(),
+    },
+    { typeName: "IncidentStatus" },
+  );
+}
+
+/** The Incident kind: deduplicated alerts and the automated response to them. */
+export const incidentKind: KindSchema = {
+  kind: Kind.Incident,
+  plural: Plural.Incident,
+  singular: "incident",
+  shortNames: ["inc"],
+  categories: ["soar"],
+  description:
+    "An Incident tracks one deduplicated security alert, the playbooks that respond to it, and the humans who handle it.",
+  spec: incidentSpec(),
+  status: incidentStatus(),
+  printerColumns: [
+    { name: "Severity", type: "string", jsonPath: ".spec.severity", description: "Severity of the alert." },
+    { name: "Phase", type: "string", jsonPath: ".status.phase", description: "What the automation is doing." },
+    { name: "State", type: "string", jsonPath: ".spec.state", description: "Lifecycle state set by people." },
+    { name: "Occurrences", type: "integer", jsonPath: ".status.occurrences", description: "Events folded in." },
+    { name: "Title", type: "string", jsonPath: ".spec.title", description: "Summary of the alert.", priority: 1 },
+    { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation." },
+  ],
+  rules: [
+    {
+      rule: "self.metadata.name.size() <= 63",
+      message: "metadata.name must be at most 63 characters: it is used as a label value",
+      fieldPath: ".metadata",
+    },
+  ],
+};

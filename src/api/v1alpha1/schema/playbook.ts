@@ -1,0 +1,127 @@
+import { Kind, Plural } from "../constants.ts";
+import type { Schema } from "./builders.ts";
+import { boolean, integer, list, object, string, timestamp } from "./builders.ts";
+import { celExpression, conditions, duration, objectName, observedGeneration, severity } from "./common.ts";
+import type { KindSchema } from "./kind.ts";
+import { playbookSteps } from "./playbook-step.ts";
+
+function trigger(): Schema {
+  return object(
+    "Which events start this playbook. All given criteria must match; at least one of types, sources or when is required.",
+    {
+      types: list(
+        "CloudEvent types that match, such as falco.rule.output.v1; compared exactly.",
+        string("A CloudEvent type.", { minLength: 1, maxLength: 256 }),
+        { minItems: 1, maxItems: 32 },
+      ),
+      sources: list(
+        "CloudEvent sources that match; compared exactly.",
+        string("A CloudEvent source (URI reference).", { minLength: 1, maxLength: 1024 }),
+        { minItems: 1, maxItems: 32 },
+      ),
+      minSeverity: severity("Lowest severity that matches; absent matches every severity."),
+      when: celExpression("CEL condition over event (the normalised event) that must be true for a match."),
+    },
+    {
+      typeName: "Trigger",
+      rules: [
+        {
+          rule: "has(self.types) || has(self.sources) || has(self.when)",
+          message: "at least one of types, sources or when is required: an empty trigger would match every event",
+          reason: "FieldValueRequired",
+        },
+      ],
+    },
+  );
+}
+
+function dedup(): Schema {
+  return object(
+    "How matching events fold into one open Incident instead of opening new ones.",
+    {
+      key: celExpression(
+        "CEL expression over event giving the deduplication key; absent uses the fingerprint computed at intake.",
+      ),
+      window: duration("Events with the same key within this window fold into the same Incident.", "1h"),
+    },
+    { typeName: "Dedup" },
+  );
+}
+
+function rateLimit(): Schema {
+  return object(
+    "At most `runs` runs start per `window`; further matches open Incidents without running steps.",
+    {
+      runs: integer("Runs allowed per window.", { minimum: 1, maximum: 10000, format: "int32" }),
+      window: duration("Length of the window."),
+    },
+    { required: ["runs", "window"], typeName: "RateLimit" },
+  );
+}
+
+function playbookSpec(): Schema {
+  return object(
+    "The desired behaviour: which events trigger the playbook and which steps respond.",
+    {
+      description: string("What the playbook responds to and how, for people.", { maxLength: 1024 }),
+      trigger: trigger(),
+      dedup: dedup(),
+      steps: playbookSteps(),
+      dryRun: boolean("Plan and render every step and record the result, but touch nothing."),
+      suspend: boolean("Stop starting new runs; running ones finish."),
+      rateLimit: rateLimit(),
+      maxActiveIncidents: integer(
+        "Most Incidents with an unfinished run of this playbook; further matches do not start runs.",
+        { minimum: 1, maximum: 10000, format: "int32" },
+      ),
+      serviceAccountName: objectName("Default ServiceAccount for the Pods of job steps."),
+    },
+    { required: ["trigger", "steps"], typeName: "PlaybookSpec" },
+  );
+}
+
+function playbookStatus(): Schema {
+  return object(
+    "What the controller observed about the playbook.",
+    {
+      conditions: conditions(),
+      observedGeneration: observedGeneration(),
+      stepCount: integer("Number of steps of the observed generation.", { minimum: 0, format: "int32" }),
+      activeIncidents: integer("Incidents with an unfinished run of this playbook.", { minimum: 0, format: "int32" }),
+      lastTriggeredAt: timestamp("When an event last matched this playbook."),
+    },
+    { typeName: "PlaybookStatus" },
+  );
+}
+
+/** The Playbook kind: an automated response declared as a graph of steps. */
+export const playbookKind: KindSchema = {
+  kind: Kind.Playbook,
+  plural: Plural.Playbook,
+  singular: "playbook",
+  shortNames: ["pb"],
+  categories: ["soar"],
+  description:
+    "A Playbook declares which security events it responds to and the steps of the response: Jobs, Kubernetes actions, connector calls, approvals and notifications.",
+  spec: playbookSpec(),
+  status: playbookStatus(),
+  printerColumns: [
+    {
+      name: "Ready",
+      type: "string",
+      jsonPath: '.status.conditions[?(@.type=="Ready")].status',
+      description: "Whether the playbook compiled and is active.",
+    },
+    { name: "Steps", type: "integer", jsonPath: ".status.stepCount", description: "Number of steps." },
+    { name: "Suspended", type: "boolean", jsonPath: ".spec.suspend", description: "Whether new runs are stopped.", priority: 1 },
+    { name: "Dry-Run", type: "boolean", jsonPath: ".spec.dryRun", description: "Whether runs touch nothing.", priority: 1 },
+    { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation." },
+  ],
+  rules: [
+    {
+      rule: "self.metadata.name.size() <= 63",
+      message: "metadata.name must be at most 63 characters: it is used as a label value",
+      fieldPath: ".metadata",
+    },
+  ],
+};
