@@ -20,7 +20,7 @@ describe("createLogger", () => {
     logger.debug({ incident: "ns/inc-1" }, "hidden below the level");
     const [line, ...rest] = out.lines();
     expect(rest).toEqual([]);
-    expect(line).toMatchObject({ level: "info", msg: "incident created", incident: "ns/inc-1", token: "[REDACTED]", component: "kube-soar" });
+    expect(line).toMatchObject({ level: "info", msg: "incident created", incident: "ns/inc-1", token: "[REDACTED]", service: "kube-soar" });
     expect(JSON.stringify(line)).not.toContain("s3cr3t");
     expect(JSON.stringify(line)).not.toContain("Bearer abc");
   });

@@ -33,7 +33,7 @@ export const loggerRedactPaths: readonly string[] = [
 export function createLogger(options: LoggerOptions): Logger {
   const config = {
     level: options.level,
-    base: { component: "kube-soar" },
+    base: { service: "kube-soar" },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: [...loggerRedactPaths], censor: "[REDACTED]" },
     formatters: { level: (label: string) => ({ level: label }) },
