@@ -1,0 +1,111 @@
+import { ApiException } from "@kubernetes/client-node";
+import { classifyApiError } from "../runtime/errors.ts";
+import type { ActionType } from "./action-contract.ts";
+import { roleOfAction } from "./action-roles.ts";
+import { boundText, MAX_MESSAGE_CHARS } from "./output-bounds.ts";
+
+/**
+ * Why an action failed. Each is PascalCase so it can be a condition reason and an Event reason.
+ * - `InvalidTarget` / `InvalidParams`: the step's target or params are wrong (names the field);
+ * - `NotFound`: the target (or an object it depends on) does not exist;
+ * - `Forbidden`: the operator lacks a permission; the message names the ClusterRole to bind;
+ * - `MinHealthyReplicas`: deleting the Pod would leave its workload with too few ready replicas;
+ * - `PodDisruptionBudget`: the Eviction API refused (HTTP 429) to break a PodDisruptionBudget;
+ * - `IsolationIneffective`: a NetworkPolicy cannot isolate the Pod (it uses the host network);
+ * - `LogsUnavailable`: the API server could not fetch the container's log;
+ * - `Conflict`: the object changed while the action ran; retrying converges;
+ * - `ApiUnavailable`: throttling, server or network errors; retrying may succeed;
+ * - `ApiRejected`: the API server rejected the request as invalid.
+ */
+export type ActionFailureReason =
+  | "InvalidTarget"
+  | "InvalidParams"
+  | "NotFound"
+  | "Forbidden"
+  | "MinHealthyReplicas"
+  | "PodDisruptionBudget"
+  | "IsolationIneffective"
+  | "LogsUnavailable"
+  | "Conflict"
+  | "ApiUnavailable"
+  | "ApiRejected";
+
+/** A failed action, as a value. `retryable` says whether running the step again may succeed. */
+export interface ActionFailure {
+  readonly ok: false;
+  readonly reason: ActionFailureReason;
+  /** One line naming the field, object or permission at fault; never contains a secret. */
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+const retryableReasons: ReadonlySet<ActionFailureReason> = new Set([
+  "Conflict",
+  "ApiUnavailable",
+  "PodDisruptionBudget",
+  "MinHealthyReplicas",
+  "LogsUnavailable",
+]);
+
+/** Builds a failure; the message is bounded to what a step status message holds. */
+export function actionFailure(reason: ActionFailureReason, message: string): ActionFailure {
+  return { ok: false, reason, message: boundText(message, MAX_MESSAGE_CHARS), retryable: retryableReasons.has(reason) };
+}
+
+/**
+ * The `message` of the Kubernetes `Status` an API error carried, or a generic text naming the
+ * HTTP status. Never the raw exception message, which embeds response headers.
+ */
+export function apiStatusMessage(error: unknown): string {
+  if (!(error instanceof ApiException)) {
+    return error instanceof Error ? `${error.name}: request failed` : "request failed";
+  }
+  const body: unknown = error.body;
+  let status: unknown = body;
+  if (typeof body === "string") {
+    try {
+      status = JSON.parse(body) as unknown;
+    } catch {
+      status = undefined;
+    }
+  }
+  if (typeof status === "object" && status !== null) {
+    const message = (status as { message?: unknown }).message;
+    if (typeof message === "string" && message !== "") return message;
+  }
+  return `the API server answered HTTP ${error.code}`;
+}
+
+/** What a failed API call was trying to do, for the failure message. */
+export interface ApiCallDescription {
+  readonly action: ActionType;
+  /** For example `patch node worker-1` or `create networkpolicy shop/soar-isolate-web-0`. */
+  readonly operation: string;
+}
+
+/**
+ * Turns an error thrown by a client-node call into a failure value, by HTTP status (never by
+ * message text): 403 names the ClusterRole the action needs, 404 the missing object, 409 is a
+ * retryable conflict, 429/5xx/network errors are retryable, other 4xx are rejections.
+ */
+export function failureFromApiError(error: unknown, call: ApiCallDescription): ActionFailure {
+  const detail = apiStatusMessage(error);
+  switch (classifyApiError(error)) {
+    case "forbidden":
+      return actionFailure(
+        "Forbidden",
+        `${call.action}: ${call.operation} is forbidden (${detail}); bind the ClusterRole ${roleOfAction[call.action]} to the operator's ServiceAccount`,
+      );
+    case "not-found":
+      return actionFailure("NotFound", `${call.action}: ${call.operation}: not found (${detail})`);
+    case "transient":
+      return error instanceof ApiException && error.code === 409
+        ? actionFailure("Conflict", `${call.action}: ${call.operation}: the object changed meanwhile (${detail})`)
+        : actionFailure("ApiUnavailable", `${call.action}: ${call.operation} failed, retryable (${detail})`);
+    case "invalid":
+    case "unauthorized":
+      return actionFailure("ApiRejected", `${call.action}: ${call.operation} was rejected (${detail})`);
+    case "unknown":
+      return actionFailure("ApiUnavailable", `${call.action}: ${call.operation} failed (${detail})`);
+  }
+}

@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { ACTION_TYPES } from "../api/v1alpha1/constants.ts";
+import { DEFAULT_APPROVAL_REQUIRED } from "../policy/approval-policy.ts";
+import { roleOfAction } from "./action-roles.ts";
+import { builtinActions } from "./registry.ts";
+import { targetKindsOfAction } from "./target.ts";
+
+const rbacDir = new URL("../../config/rbac/", import.meta.url);
+
+interface Manifest {
+  kind?: string;
+  metadata?: { name?: string };
+  roleRef?: { name?: string };
+  rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[];
+}
+
+function manifests(): Map<string, Manifest[]> {
+  const byFile = new Map<string, Manifest[]>();
+  for (const file of readdirSync(rbacDir).filter((name) => name.endsWith(".yaml"))) {
+    const text = readFileSync(new URL(file, rbacDir), "utf8");
+    byFile.set(file, parseAllDocuments(text).map((document) => document.toJS() as Manifest));
+  }
+  return byFile;
+}
+
+describe("action roles", () => {
+  const byFile = manifests();
+  const all = [...byFile.values()].flat();
+  const kustomization = byFile.get("kustomization.yaml")?.[0] as { resources?: string[] } | undefined;
+
+  it("lists every manifest in the kustomization", () => {
+    expect([...(kustomization?.resources ?? [])].sort()).toEqual([...byFile.keys()].filter((file) => file !== "kustomization.yaml").sort());
+  });
+
+  it.each(ACTION_TYPES.map((action) => [action, roleOfAction[action]] as const))("%s needs ClusterRole %s, which exists and is bound", (_, role) => {
+    expect(all.some((manifest) => manifest.kind === "ClusterRole" && manifest.metadata?.name === role)).toBe(true);
+    expect(all.some((manifest) => manifest.kind === "ClusterRoleBinding" && manifest.roleRef?.name === role)).toBe(true);
+  });
+
+  it("keeps the definitions consistent with the policy and target tables", () => {
+    for (const action of ACTION_TYPES) {
+      expect(builtinActions[action].type).toBe(action);
+      expect(builtinActions[action].destructive).toBe(DEFAULT_APPROVAL_REQUIRED[action]);
+      expect(builtinActions[action].targetKinds).toEqual(targetKindsOfAction[action]);
+    }
+  });
+
+  it("grants scaling only through the scale subresource", () => {
+    const scaling = all.find((manifest) => manifest.kind === "ClusterRole" && manifest.metadata?.name === "kube-soar-action-scaling");
+    expect(scaling?.rules?.flatMap((rule) => rule.resources ?? [])).toEqual(["deployments/scale", "statefulsets/scale"]);
+  });
+});

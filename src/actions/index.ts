@@ -1,0 +1,29 @@
+/**
+ * Built-in Kubernetes actions: each idempotent, each a value-returning function (failures
+ * carry a reason), reversible ones returning an undo record. The step engine resolves the
+ * target, runs the guards, then calls {@link executeAction}; on resolve with revert it calls
+ * {@link undoAction} with the stored record.
+ */
+export type {
+  ActionClients,
+  ActionContext,
+  ActionDefinition,
+  ActionIncident,
+  ActionOutcome,
+  ActionSuccess,
+  ActionTargetKind,
+  ActionType,
+  IncidentResources,
+  ResolvedTarget,
+  UndoContext,
+  UndoOutcome,
+  UndoSuccess,
+} from "./action-contract.ts";
+export type { ActionFailure, ActionFailureReason } from "./action-failure.ts";
+export { ActionRole, roleOfAction, type ActionRoleName } from "./action-roles.ts";
+export { createActionClients } from "./kube-calls.ts";
+export { builtinActions, executeAction, isActionType } from "./registry.ts";
+export { resolveActionTarget, targetKindsOfAction, targetRef, type TargetInput } from "./target.ts";
+export { undoAction } from "./undo.ts";
+export { parseUndoRecord, type UndoRecord } from "./undo-record.ts";
+export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "./output-bounds.ts";

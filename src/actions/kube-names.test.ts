@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { isDnsLabel, isDnsSubdomain, isLabelValue, isQualifiedName, lengthSafeName } from "./kube-names.ts";
+
+describe("name checks", () => {
+  it.each([
+    ["shop", { label: true, subdomain: true, qualified: true, value: true }],
+    ["web-0.v1", { label: false, subdomain: true, qualified: true, value: true }],
+    ["Web", { label: false, subdomain: false, qualified: true, value: true }],
+    ["-web", { label: false, subdomain: false, qualified: false, value: false }],
+    ["a".repeat(64), { label: false, subdomain: true, qualified: false, value: false }],
+    ["example.com/role", { label: false, subdomain: false, qualified: true, value: false }],
+    ["Example.com/role", { label: false, subdomain: false, qualified: false, value: false }],
+    ["web-0; kubectl delete ns kube-system", { label: false, subdomain: false, qualified: false, value: false }],
+    ["", { label: false, subdomain: false, qualified: false, value: true }],
+  ])("%j", (text, expected) => {
+    expect({
+      label: isDnsLabel(text),
+      subdomain: isDnsSubdomain(text),
+      qualified: isQualifiedName(text),
+      value: isLabelValue(text),
+    }).toEqual(expected);
+  });
+});
+
+describe("lengthSafeName", () => {
+  it.each([
+    ["soar-isolate-", "web-0", "soar-isolate-web-0"],
+    ["soar-isolate-", "a".repeat(50), `soar-isolate-${"a".repeat(50)}`],
+  ])("keeps %s%s when it fits", (prefix, name, expected) => {
+    expect(lengthSafeName(prefix, name)).toBe(expected);
+  });
+
+  it("truncates long names to 63 characters with a hash that keeps distinct inputs distinct", () => {
+    const first = lengthSafeName("soar-isolate-", `${"a".repeat(60)}-1`);
+    const second = lengthSafeName("soar-isolate-", `${"a".repeat(60)}-2`);
+    expect(first).toHaveLength(63);
+    expect(second).toHaveLength(63);
+    expect(first).not.toBe(second);
+    expect(isDnsLabel(first)).toBe(true);
+    expect(lengthSafeName("soar-isolate-", `${"a".repeat(60)}-1`)).toBe(first);
+  });
+
+  it("never leaves a separator before the hash suffix", () => {
+    const name = lengthSafeName("p-", `${"b".repeat(51)}.-.${"c".repeat(20)}`);
+    expect(name).toMatch(/^p-b+-[0-9a-f]{8}$/);
+  });
+});

@@ -1,0 +1,111 @@
+import { ACTION_TARGET_KINDS } from "../api/v1alpha1/constants.ts";
+import type { ActionTargetKind, ActionType, IncidentResources, ResolvedTarget } from "./action-contract.ts";
+import { actionFailure, type ActionFailure } from "./action-failure.ts";
+import { isDnsLabel, isDnsSubdomain } from "./kube-names.ts";
+
+/** Target kinds each action accepts; the first is the default when the step names none. */
+export const targetKindsOfAction: Readonly<Record<ActionType, readonly ActionTargetKind[]>> = {
+  isolatePod: ["Pod"],
+  label: ["Pod", "Node"],
+  annotate: ["Pod", "Node"],
+  deletePod: ["Pod"],
+  evictPod: ["Pod"],
+  cordonNode: ["Node"],
+  uncordonNode: ["Node"],
+  scaleWorkload: ["Deployment", "StatefulSet"],
+  captureLogs: ["Pod"],
+};
+
+/** A step's `target` after template rendering; absent fields default from the Incident. */
+export interface TargetInput {
+  readonly kind?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
+
+function isTargetKind(kind: string): kind is ActionTargetKind {
+  return (ACTION_TARGET_KINDS as readonly string[]).includes(kind);
+}
+
+/** Splits `Kind/name` from `resources.workload`; undefined when it does not have that shape. */
+function parseWorkload(workload: string | undefined): { kind: string; name: string } | undefined {
+  if (workload === undefined) return undefined;
+  const slash = workload.indexOf("/");
+  if (slash <= 0 || slash === workload.length - 1) return undefined;
+  return { kind: workload.slice(0, slash), name: workload.slice(slash + 1) };
+}
+
+function defaultKind(action: ActionType, resources: IncidentResources): ActionTargetKind {
+  const kinds = targetKindsOfAction[action];
+  const workloadKind = parseWorkload(resources.workload)?.kind;
+  if (workloadKind !== undefined && isTargetKind(workloadKind) && kinds.includes(workloadKind)) return workloadKind;
+  return kinds[0] ?? "Pod";
+}
+
+function defaultName(kind: ActionTargetKind, resources: IncidentResources): string | undefined {
+  switch (kind) {
+    case "Pod":
+      return resources.pod;
+    case "Node":
+      return resources.node;
+    case "Deployment":
+    case "StatefulSet": {
+      const workload = parseWorkload(resources.workload);
+      return workload?.kind === kind ? workload.name : undefined;
+    }
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/**
+ * The object an action applies to: the step's rendered `target`, with kind, namespace and name
+ * defaulting to the Incident's affected resources. Fails with `InvalidTarget`, naming the
+ * field, when the kind does not fit the action, a name is missing or is not a valid object
+ * name (rendered templates carry alert data, so nothing here is trusted), or a Node is given
+ * a namespace.
+ */
+export function resolveActionTarget(
+  action: ActionType,
+  target: TargetInput | undefined,
+  resources: IncidentResources = {},
+): { ok: true; target: ResolvedTarget } | ActionFailure {
+  const requestedKind = nonEmpty(target?.kind);
+  const allowed = targetKindsOfAction[action];
+  if (requestedKind !== undefined && !(isTargetKind(requestedKind) && allowed.includes(requestedKind))) {
+    return actionFailure("InvalidTarget", `${action}: target.kind: must be one of ${allowed.join(", ")}, got ${quoted(requestedKind)}`);
+  }
+  const kind = requestedKind ?? defaultKind(action, resources);
+  const name = nonEmpty(target?.name) ?? defaultName(kind, resources);
+  if (name === undefined) {
+    return actionFailure("InvalidTarget", `${action}: target.name: required, and the Incident names no affected ${kind}`);
+  }
+  if (!isDnsSubdomain(name)) {
+    return actionFailure("InvalidTarget", `${action}: target.name: not a valid ${kind} name: ${quoted(name)}`);
+  }
+  if (kind === "Node") {
+    if (nonEmpty(target?.namespace) !== undefined) {
+      return actionFailure("InvalidTarget", `${action}: target.namespace: a Node is cluster-scoped and takes no namespace`);
+    }
+    return { ok: true, target: { kind, name } };
+  }
+  const namespace = nonEmpty(target?.namespace) ?? nonEmpty(resources.namespace);
+  if (namespace === undefined) {
+    return actionFailure("InvalidTarget", `${action}: target.namespace: required, and the Incident names no affected namespace`);
+  }
+  if (!isDnsLabel(namespace)) {
+    return actionFailure("InvalidTarget", `${action}: target.namespace: not a valid namespace name: ${quoted(namespace)}`);
+  }
+  return { ok: true, target: { kind, namespace, name } };
+}
+
+/** `namespace/name` or `name` of a resolved target, for messages and outputs. */
+export function targetRef(target: ResolvedTarget): string {
+  return target.namespace === undefined ? target.name : `${target.namespace}/${target.name}`;
+}

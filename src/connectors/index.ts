@@ -1,0 +1,31 @@
+/**
+ * Connector calls (http, slack, pagerduty, webhook) with credentials and TLS material from
+ * Secrets read at call time, retries honouring Retry-After, a stable Idempotency-Key and pooled
+ * keep-alive connections; plus the Connector's Ready condition.
+ */
+export { createConnectorCaller, type ConnectorCaller, type ConnectorCallerOptions } from "./call-connector.ts";
+export type {
+  ConnectorCallContext,
+  ConnectorCallResult,
+  ConnectorCallSuccess,
+  ConnectorIncident,
+  ConnectorPayload,
+  ConnectorRef,
+} from "./connector-contract.ts";
+export type { ConnectorFailure, ConnectorFailureReason } from "./connector-failure.ts";
+export {
+  connectorReadiness,
+  connectorReadyCondition,
+  connectorSecretRequirements,
+  evaluateConnectorReady,
+  observeConnectorSecrets,
+  type ConnectorReadiness,
+  type ObservedSecret,
+  type SecretRequirement,
+} from "./connector-ready.ts";
+export { createAgentPool, type AgentPool, type TlsMaterial } from "./agent-pool.ts";
+export { connectorIdempotencyKey } from "./idempotency-key.ts";
+export { renderJsonBody } from "./json-body.ts";
+export { createSecretResolver, type SecretResolver } from "./secret-resolver.ts";
+export { signatureHeader, verifySignatureHeader } from "./webhook-signature.ts";
+export { pagerDutyDedupKey } from "./pagerduty/pagerduty-connector.ts";

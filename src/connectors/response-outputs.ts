@@ -1,0 +1,49 @@
+import { boundText, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "../actions/output-bounds.ts";
+import type { IncomingResponse } from "./http-transport.ts";
+
+const outputName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JSON value as an output string: strings as they are, anything else as JSON text. */
+function outputText(value: unknown): string {
+  return boundText(typeof value === "string" ? value : JSON.stringify(value), MAX_OUTPUT_CHARS);
+}
+
+/**
+ * Outputs of a JSON API answer: `status`, then the top-level fields of a JSON object body
+ * whose names are usable in expressions (`steps.<name>.outputs.<field>`), in order, up to 15;
+ * other bodies (arrays, text, a truncated body) become one `body` output. Every value is
+ * bounded to 2048 characters.
+ */
+export function jsonOutputs(response: IncomingResponse): Record<string, string> {
+  const outputs: Record<string, string> = { status: String(response.status) };
+  const parsed = response.truncated ? undefined : parseJson(response.body);
+  if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+    for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+      if (Object.keys(outputs).length >= MAX_OUTPUTS) break;
+      if (outputName.test(name) && name !== "status") outputs[name] = outputText(value);
+    }
+    return outputs;
+  }
+  if (response.body !== "") outputs["body"] = boundText(response.body, MAX_OUTPUT_CHARS);
+  return outputs;
+}
+
+/** Named fields of a JSON object body, when present, as bounded outputs (plus `status`). */
+export function selectedJsonOutputs(response: IncomingResponse, fields: Readonly<Record<string, string>>): Record<string, string> {
+  const outputs: Record<string, string> = { status: String(response.status) };
+  const parsed = response.truncated ? undefined : parseJson(response.body);
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return outputs;
+  for (const [output, field] of Object.entries(fields)) {
+    const value = (parsed as Record<string, unknown>)[field];
+    if (value !== undefined) outputs[output] = outputText(value);
+  }
+  return outputs;
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { KubernetesObjectApi, type KubeConfig } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ActionClients, ActionOutcome, ActionType } from "../../src/actions/action-contract.ts";
+import { createActionClients } from "../../src/actions/kube-calls.ts";
+import { executeAction } from "../../src/actions/registry.ts";
+import { resolveActionTarget } from "../../src/actions/target.ts";
+import { undoAction } from "../../src/actions/undo.ts";
+import type { UndoRecord } from "../../src/actions/undo-record.ts";
+import { createLogger } from "../../src/observability/logger.ts";
+import { loadKubeConfig } from "../support/kube.ts";
+
+const logger = createLogger({ level: "silent", destination: new Writable({ write: (_chunk, _encoding, done) => { done(); } }) });
+const suffix = randomBytes(3).toString("hex");
+const nodes = { free: `cordon-a-${suffix}`, manual: `cordon-b-${suffix}`, dry: `cordon-c-${suffix}` };
+let kubeConfig: KubeConfig;
+let objects: KubernetesObjectApi;
+let clients: ActionClients;
+
+async function run(type: ActionType, node: string, params: Record<string, string> = {}, dryRun = false): Promise<ActionOutcome> {
+  const resolved = resolveActionTarget(type, undefined, { node });
+  if (!resolved.ok) return resolved;
+  return executeAction(type, { clients, playbookNamespace: "soar", incident: { namespace: "soar", name: "inc-9" }, target: resolved.target, params, dryRun, logger });
+}
+
+function undoOf(outcome: ActionOutcome): UndoRecord {
+  if (!outcome.ok || outcome.undo === undefined) throw new Error(`expected an undo record, got ${JSON.stringify(outcome)}`);
+  return outcome.undo;
+}
+
+async function state(name: string): Promise<{ unschedulable: boolean; marker: string | undefined }> {
+  const node = await clients.core.readNode({ name });
+  return { unschedulable: node.spec?.unschedulable === true, marker: node.metadata?.annotations?.["soar.kube-soar.io/cordoned-by"] };
+}
+
+beforeAll(async () => {
+  kubeConfig = loadKubeConfig();
+  objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  clients = createActionClients(kubeConfig);
+  await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.free } });
+  await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.manual }, spec: { unschedulable: true } });
+  await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.dry } });
+});
+
+afterAll(async () => {
+  for (const name of Object.values(nodes)) await clients.core.deleteNode({ name });
+});
+
+describe("cordonNode and uncordonNode", () => {
+  it("cordons with a marker, reports a re-run as already applied, and undo uncordons", async () => {
+    const outcome = await run("cordonNode", nodes.free);
+    expect(outcome).toEqual({
+      ok: true,
+      alreadyApplied: false,
+      message: `cordoned node ${nodes.free}`,
+      outputs: { node: nodes.free, dryRun: "false" },
+      undo: { action: "cordonNode", node: nodes.free },
+    });
+    expect(await state(nodes.free)).toEqual({ unschedulable: true, marker: "soar/inc-9" });
+    const rerun = await run("cordonNode", nodes.free);
+    expect(rerun).toMatchObject({ ok: true, alreadyApplied: true, undo: { action: "cordonNode", node: nodes.free } });
+
+    expect(await undoAction({ clients, dryRun: false, logger }, undoOf(outcome))).toEqual({ ok: true, message: `uncordoned node ${nodes.free}` });
+    expect(await state(nodes.free)).toEqual({ unschedulable: false, marker: undefined });
+    expect(await undoAction({ clients, dryRun: false, logger }, undoOf(outcome))).toEqual({
+      ok: true,
+      message: `node ${nodes.free} no longer carries kube-soar's cordon; left as is`,
+    });
+  });
+
+  it("never records an undo for a node a person cordoned", async () => {
+    const outcome = await run("cordonNode", nodes.manual);
+    expect(outcome).toEqual({
+      ok: true,
+      alreadyApplied: true,
+      message: `node ${nodes.manual} was already cordoned, not by kube-soar; undo will leave it cordoned`,
+      outputs: { node: nodes.manual, dryRun: "false" },
+    });
+    expect(await undoAction({ clients, dryRun: false, logger }, { action: "cordonNode", node: nodes.manual })).toMatchObject({ ok: true });
+    expect(await state(nodes.manual)).toEqual({ unschedulable: true, marker: undefined });
+  });
+
+  it("uncordons, and its undo cordons again", async () => {
+    const outcome = await run("uncordonNode", nodes.manual);
+    expect(outcome).toMatchObject({ ok: true, alreadyApplied: false, message: `uncordoned node ${nodes.manual}` });
+    expect(await state(nodes.manual)).toEqual({ unschedulable: false, marker: undefined });
+    expect(await run("uncordonNode", nodes.manual)).toMatchObject({ ok: true, alreadyApplied: true, message: `node ${nodes.manual} is already schedulable` });
+    expect(await undoAction({ clients, dryRun: false, logger }, undoOf(outcome))).toEqual({ ok: true, message: `cordoned node ${nodes.manual} again` });
+    expect(await state(nodes.manual)).toEqual({ unschedulable: true, marker: undefined });
+  });
+
+  it("changes nothing in dry-run", async () => {
+    expect(await run("cordonNode", nodes.dry, {}, true)).toMatchObject({ ok: true, message: `would cordon node ${nodes.dry}` });
+    expect(await state(nodes.dry)).toEqual({ unschedulable: false, marker: undefined });
+  });
+
+  it.each<[string, string, Record<string, string>, string]>([
+    ["a missing node", `ghost-${suffix}`, {}, "NotFound"],
+    ["a parameter", nodes.dry, { force: "true" }, "InvalidParams"],
+  ])("refuses %s", async (_, node, params, reason) => {
+    expect(await run("cordonNode", node, params)).toMatchObject({ ok: false, reason });
+  });
+});
