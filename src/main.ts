@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+// The kube-soar operator process: intake in every replica, controllers in the elected leader.
+import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
+import { ConfigError, parseOperatorOptions, usage } from "./config/parse.ts";
+import type { OperatorOptions } from "./config/options.ts";
+import { createExpressionCompiler } from "./expr/index.ts";
+import { startIntake, type IntakeHandle } from "./ingest/intake-start.ts";
+import { createLogger, type Logger } from "./observability/logger.ts";
+import { createMetricsRegistry } from "./observability/metrics.ts";
+import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
+import { PlaybookCompiler } from "./playbook/index.ts";
+import { createIncidentController } from "./reconcilers/incident/incident-controller.ts";
+import type { ManagedController } from "./reconcilers/managed-controller.ts";
+import { createPlaybookController } from "./reconcilers/playbook/playbook-controller.ts";
+import { systemRuntimeClock } from "./runtime/clock.ts";
+import { InformerFactory } from "./runtime/informer-factory.ts";
+import { KubeHttpClient } from "./runtime/kube-http.ts";
+import { LeaderElector } from "./runtime/leader-election.ts";
+import { leaseLock } from "./runtime/lease-lock.ts";
+import type { Registry } from "prom-client";
+
+const exitCodeForBadConfiguration = 2;
+
+function loadKubeConfig(options: OperatorOptions): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  if (options.kubeconfig === undefined) kubeConfig.loadFromDefault();
+  else kubeConfig.loadFromFile(options.kubeconfig);
+  return kubeConfig;
+}
+
+/** The controllers of one leadership term, with the caches they share. */
+function runControllers(input: {
+  options: OperatorOptions;
+  kubeConfig: KubeConfig;
+  compiler: PlaybookCompiler;
+  logger: Logger;
+  registry: Registry;
+  signal: AbortSignal;
+  onControllers: (controllers: readonly ManagedController[]) => void;
+}): Promise<void> {
+  const { options, kubeConfig, compiler, logger, registry, signal } = input;
+  const clock = systemRuntimeClock;
+  const informers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock, logger });
+  const identity = options.leaderElection.identity;
+  const controllers = [
+    createPlaybookController({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }),
+    createIncidentController({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }),
+  ];
+  input.onControllers(controllers);
+  informers.start(signal);
+  return Promise.all(controllers.map((controller) => controller.start(signal)))
+    .then(() => informers.stopped())
+    .finally(() => { input.onControllers([]); });
+}
+
+/** Leads whenever elected: after losing the lease, this replica campaigns again as a standby. */
+async function campaignUntil(elector: LeaderElector, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) await elector.run(signal);
+}
+
+async function main(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  let options: OperatorOptions;
+  try {
+    options = parseOperatorOptions(argv, env);
+  } catch (error: unknown) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`kube-soar: ${error.message}\nRun kube-soar --help for every flag.\n`);
+    return exitCodeForBadConfiguration;
+  }
+
+  const logger = createLogger({ level: options.logLevel });
+  const registry = createMetricsRegistry({ defaultMetrics: true });
+  const kubeConfig = loadKubeConfig(options);
+  // Compiled Playbooks are shared by intake's matcher and the controllers: one compile per generation.
+  const compiler = new PlaybookCompiler(createExpressionCompiler());
+  const shutdown = new AbortController();
+
+  let controllers: readonly ManagedController[] = [];
+  const elector = new LeaderElector({
+    lock: leaseLock(kubeConfig.makeApiClient(CoordinationV1Api), options.leaderElection.leaseNamespace, options.leaderElection.leaseName),
+    identity: options.leaderElection.identity,
+    name: options.leaderElection.leaseName,
+    timings: {
+      leaseDurationMs: options.leaderElection.leaseDurationMs,
+      renewDeadlineMs: options.leaderElection.renewDeadlineMs,
+      retryPeriodMs: options.leaderElection.retryPeriodMs,
+    },
+    clock: systemRuntimeClock,
+    logger,
+    registry,
+    onStartedLeading: (signal) =>
+      runControllers({ options, kubeConfig, compiler, logger, registry, signal, onControllers: (running) => { controllers = running; } }),
+    onStoppedLeading: () => { logger.info("leadership ended; controllers stopped"); },
+  });
+
+  let intake: IntakeHandle | undefined;
+  let probes: ProbeServer | undefined;
+  try {
+    intake = await startIntake({ options, kubeConfig, logger, registry, playbookCompiler: compiler, signal: shutdown.signal });
+    const intakeHandle = intake;
+    probes = await startProbeServer({
+      host: options.probeHost,
+      port: options.probePort,
+      registry,
+      checks: [
+        { name: "intake", ready: () => intakeHandle.ready() },
+        // A standby has no controllers; it is ready to take over once elected.
+        { name: "controller-caches", ready: () => controllers.every((controller) => controller.hasSynced()) },
+      ],
+    });
+  } catch (error: unknown) {
+    logger.fatal({ err: error }, "operator failed to start");
+    shutdown.abort();
+    await intake?.stop();
+    return 1;
+  }
+
+  const controllersDone = options.leaderElection.enabled
+    ? campaignUntil(elector, shutdown.signal)
+    : runControllers({ options, kubeConfig, compiler, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
+
+  logger.info({ probePort: probes.port, receiverPort: intake.receiverAddress()?.port, identity: options.leaderElection.identity }, "operator started");
+
+  await new Promise<void>((resolve) => {
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => { resolve(); });
+  });
+  logger.info("operator stopping");
+  shutdown.abort();
+  await Promise.allSettled([controllersDone, intake.stop()]);
+  await probes.close();
+  logger.info("operator stopped");
+  return 0;
+}
+
+process.on("unhandledRejection", (reason: unknown) => {
+  process.stderr.write(`${JSON.stringify({ level: "fatal", msg: "unhandled rejection", err: String(reason) })}\n`);
+  process.exit(1);
+});
+
+main(process.argv.slice(2), process.env).then(
+  (code) => { process.exitCode = code; },
+  (error: unknown) => {
+    process.stderr.write(`${JSON.stringify({ level: "fatal", msg: "operator crashed", err: error instanceof Error ? error.stack : String(error) })}\n`);
+    process.exitCode = 1;
+  },
+);

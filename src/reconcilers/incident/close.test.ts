@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import type { Incident, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import { close, type CloseInput } from "./close.ts";
+
+const now = new Date("2026-03-01T12:00:00.000Z");
+
+function incident(status: IncidentStatus = {}): Incident {
+  return {
+    apiVersion: "soar.kube-soar.io/v1alpha1",
+    kind: "Incident",
+    metadata: { name: "inc", namespace: "ns", generation: 4 },
+    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks: ["pb"] },
+    status,
+  };
+}
+
+const started: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "a", phase: "Running", job: "j1", intent: { attempt: 1, id: "j1" } }] };
+const dry: PlaybookRun = { ...started, dryRun: true };
+
+function input(overrides: Partial<CloseInput>): CloseInput {
+  return { incident: incident(), runs: [], events: [], finalState: undefined, mayStart: true, waits: [], now, ...overrides };
+}
+
+describe("close", () => {
+  it.each([
+    { name: "respondedAt is set when a real run has a Job", given: { runs: [started] }, field: "respondedAt", value: now.toISOString() },
+    { name: "a dry run never sets respondedAt", given: { runs: [dry] }, field: "respondedAt", value: undefined },
+    { name: "respondedAt is kept once set", given: { incident: incident({ respondedAt: "2026-01-01T00:00:00Z" }), runs: [started] }, field: "respondedAt", value: "2026-01-01T00:00:00Z" },
+    { name: "resolvedAt is set when resolved", given: { finalState: "Resolved" as const }, field: "resolvedAt", value: now.toISOString() },
+    { name: "observedGeneration is the generation read", given: {}, field: "observedGeneration", value: 4 },
+    { name: "intake's fields are kept", given: { incident: incident({ occurrences: 7, firstSeen: "2026-01-01T00:00:00Z" }) }, field: "occurrences", value: 7 },
+    { name: "the phase comes from the summary", given: { runs: [started] }, field: "phase", value: "Running" },
+  ])("$name", ({ given, field, value }) => {
+    const { status } = close(input(given));
+    expect(status[field as keyof IncidentStatus]).toEqual(value);
+  });
+
+  it("appends events to the timeline with the reconcile's time", () => {
+    const { status } = close(input({ events: [{ type: "Warning", reason: "StepFailed", message: "boom", playbook: "pb", step: "a" }] }));
+    expect(status.timeline).toEqual([{ time: now.toISOString(), type: "Warning", reason: "StepFailed", message: "boom", playbook: "pb", step: "a" }]);
+  });
+
+  it("reports no change when nothing changed, so nothing is written", () => {
+    const first = close(input({ runs: [started] }));
+    expect(first.changed).toBe(true);
+    const again = close(input({ incident: incident(first.status), runs: [started], now: new Date(now.getTime() + 60_000) }));
+    expect(again.changed).toBe(false);
+    expect(again.status).toEqual(first.status);
+  });
+});

@@ -1,0 +1,41 @@
+import type { TimelineEntry } from "../../api/v1alpha1/types.generated.ts";
+import { bounded } from "../../executors/bounded-text.ts";
+
+/** Most entries kept in `status.timeline` (the schema's bound); the oldest go first. */
+export const MAX_TIMELINE_ENTRIES = 100;
+
+/** Longest timeline message (the schema's bound). */
+export const MAX_TIMELINE_MESSAGE_LENGTH = 1024;
+
+/** An entry as sub-steps report it; `time` is the reconcile's clock reading. */
+export interface TimelineEvent {
+  readonly type: "Normal" | "Warning";
+  readonly reason: string;
+  readonly message: string;
+  readonly playbook?: string;
+  readonly step?: string;
+}
+
+/** A timeline entry for `event` at `now`, with its message bounded. */
+export function timelineEntry(event: TimelineEvent, now: Date): TimelineEntry {
+  return {
+    time: now.toISOString(),
+    type: event.type,
+    reason: event.reason,
+    message: bounded(event.message, MAX_TIMELINE_MESSAGE_LENGTH),
+    ...(event.playbook === undefined ? {} : { playbook: event.playbook }),
+    ...(event.step === undefined ? {} : { step: event.step }),
+  };
+}
+
+/**
+ * Appends entries, oldest first, keeping at most {@link MAX_TIMELINE_ENTRIES}: when the bound is
+ * exceeded the oldest entries are dropped. Never mutates its inputs.
+ */
+export function appendTimeline(
+  timeline: readonly TimelineEntry[] | undefined,
+  entries: readonly TimelineEntry[],
+): TimelineEntry[] {
+  const all = [...(timeline ?? []), ...entries];
+  return all.length <= MAX_TIMELINE_ENTRIES ? all : all.slice(all.length - MAX_TIMELINE_ENTRIES);
+}

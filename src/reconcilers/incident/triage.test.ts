@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import type { Incident, Playbook, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import { createExpressionCompiler } from "../../expr/index.ts";
+import { PlaybookCompiler } from "../../playbook/index.ts";
+import { triage } from "./triage.ts";
+
+const now = new Date("2026-03-01T12:00:00.000Z");
+const compiler = new PlaybookCompiler(createExpressionCompiler());
+
+interface PlaybookShape {
+  generation?: number;
+  ready?: "True" | "False" | "unprocessed";
+  suspend?: boolean;
+  dryRun?: boolean;
+  createdAt?: string;
+  when?: string;
+}
+
+function playbook(name: string, shape: PlaybookShape = {}): Playbook {
+  const generation = shape.generation ?? 1;
+  const ready = shape.ready ?? "True";
+  return {
+    apiVersion: "soar.kube-soar.io/v1alpha1",
+    kind: "Playbook",
+    metadata: { name, namespace: "ns", uid: `${name}-uid`, generation, creationTimestamp: new Date(shape.createdAt ?? "2026-01-01T00:00:00Z") },
+    spec: {
+      trigger: { types: ["t"] },
+      ...(shape.suspend === undefined ? {} : { suspend: shape.suspend }),
+      ...(shape.dryRun === undefined ? {} : { dryRun: shape.dryRun }),
+      steps: [
+        { name: "a", job: { image: "x" }, ...(shape.when === undefined ? {} : { when: shape.when }) },
+        { name: "b", approval: {} },
+      ],
+    },
+    ...(ready === "unprocessed"
+      ? {}
+      : {
+          status: {
+            observedGeneration: generation,
+            conditions: [{ type: "Ready", status: ready, reason: ready === "True" ? "Succeeded" : "InvalidExpression", message: "m", lastTransitionTime: "2026-01-01T00:00:00Z", observedGeneration: generation }],
+          },
+        }),
+  };
+}
+
+function incident(playbooks: string[], runs: PlaybookRun[] = []): Incident {
+  return {
+    apiVersion: "soar.kube-soar.io/v1alpha1",
+    kind: "Incident",
+    metadata: { name: "inc", namespace: "ns", uid: "inc-uid" },
+    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks },
+    status: { playbooks: runs },
+  };
+}
+
+const runningRun: PlaybookRun = {
+  name: "pb",
+  generation: 1,
+  phase: "Running",
+  startedAt: "2026-02-01T00:00:00Z",
+  steps: [
+    { name: "a", phase: "Running", job: "j1", intent: { attempt: 1, id: "j1" } },
+    { name: "b", phase: "Pending" },
+  ],
+};
+
+describe("triage", () => {
+  it.each([
+    {
+      name: "a Ready Playbook starts a run pinned to its generation",
+      playbooks: { pb: playbook("pb", { generation: 3 }) },
+      runs: [],
+      operatorDryRun: false,
+      expected: { phase: "Running", generation: 3, startedAt: now.toISOString(), steps: [{ name: "a", phase: "Pending" }, { name: "b", phase: "Pending" }] },
+      active: 1,
+      waits: [],
+      events: ["RunStarted"],
+    },
+    {
+      name: "the Playbook's dryRun makes a dry run",
+      playbooks: { pb: playbook("pb", { dryRun: true }) },
+      runs: [],
+      operatorDryRun: false,
+      expected: { phase: "Running", dryRun: true },
+      active: 1,
+      waits: [],
+      events: ["RunStarted"],
+    },
+    {
+      name: "the operator's dryRun makes a dry run",
+      playbooks: { pb: playbook("pb") },
+      runs: [],
+      operatorDryRun: true,
+      expected: { phase: "Running", dryRun: true },
+      active: 1,
+      waits: [],
+      events: ["RunStarted"],
+    },
+    {
+      name: "a missing Playbook fails the run",
+      playbooks: {},
+      runs: [],
+      operatorDryRun: false,
+      expected: { phase: "Failed", message: "Playbook pb does not exist in namespace ns" },
+      active: 0,
+      waits: [],
+      events: ["PlaybookNotFound"],
+    },
+    {
+      name: "a suspended Playbook skips the run",
+      playbooks: { pb: playbook("pb", { suspend: true }) },
+      runs: [],
+      operatorDryRun: false,
+      expected: { phase: "Skipped", message: "Playbook pb is suspended; the run was not started" },
+      active: 0,
+      waits: [],
+      events: ["Suspended"],
+    },
+    {
+      name: "an unprocessed Playbook is waited for, not stalled",
+      playbooks: { pb: playbook("pb", { ready: "unprocessed" }) },
+      runs: [],
+      operatorDryRun: false,
+      expected: { phase: "Pending", message: "Playbook pb generation 1 is not processed yet" },
+      active: 0,
+      waits: [{ playbook: "pb", stalled: false }],
+      events: [],
+    },
+    {
+      name: "an invalid Playbook stalls the run",
+      playbooks: { pb: playbook("pb", { ready: "False" }) },
+      runs: [],
+      operatorDryRun: false,
+      expected: { phase: "Pending", message: "Playbook pb is not Ready (InvalidExpression): m" },
+      active: 0,
+      waits: [{ playbook: "pb", stalled: true }],
+      events: [],
+    },
+    {
+      name: "a run in progress goes on with its pinned generation",
+      playbooks: { pb: playbook("pb") },
+      runs: [runningRun],
+      operatorDryRun: false,
+      expected: runningRun,
+      active: 1,
+      waits: [],
+      events: [],
+    },
+    {
+      name: "a run whose Playbook changed generation fails, leaving its Job",
+      playbooks: { pb: playbook("pb", { generation: 2 }) },
+      runs: [runningRun],
+      operatorDryRun: false,
+      expected: {
+        phase: "Failed",
+        message: "Playbook pb changed from generation 1 to 2 during the run",
+        steps: [
+          { name: "a", phase: "Failed", message: "run stopped: Playbook pb changed from generation 1 to 2 during the run; Job j1 was left to finish on its own" },
+          { name: "b", phase: "Skipped", message: "not run: Playbook pb changed from generation 1 to 2 during the run" },
+        ],
+      },
+      active: 0,
+      waits: [],
+      events: ["PlaybookChanged"],
+    },
+    {
+      name: "a run whose Playbook was recreated fails",
+      playbooks: { pb: playbook("pb", { createdAt: "2026-02-02T00:00:00Z" }) },
+      runs: [runningRun],
+      operatorDryRun: false,
+      expected: { phase: "Failed", message: "Playbook pb was recreated during the run" },
+      active: 0,
+      waits: [],
+      events: ["PlaybookChanged"],
+    },
+    {
+      name: "a run whose Playbook was deleted fails",
+      playbooks: {},
+      runs: [runningRun],
+      operatorDryRun: false,
+      expected: { phase: "Failed", message: "Playbook pb was deleted during the run" },
+      active: 0,
+      waits: [],
+      events: ["PlaybookNotFound"],
+    },
+    {
+      name: "a finished run is kept, whatever its Playbook became",
+      playbooks: { pb: playbook("pb", { generation: 9 }) },
+      runs: [{ name: "pb", phase: "Succeeded" as const, generation: 1 }],
+      operatorDryRun: false,
+      expected: { name: "pb", phase: "Succeeded", generation: 1 },
+      active: 0,
+      waits: [],
+      events: [],
+    },
+  ])("$name", ({ playbooks, runs, operatorDryRun, expected, active, waits, events }) => {
+    const lookup = (_namespace: string, name: string): Playbook | undefined => (playbooks as Record<string, Playbook | undefined>)[name];
+    const result = triage({ incident: incident(["pb"], runs), now, playbooks: lookup, compiler, operatorDryRun });
+    expect(result.runs).toHaveLength(1);
+    expect(result.runs[0]).toMatchObject(expected);
+    expect(result.active).toHaveLength(active);
+    expect(result.waits).toMatchObject(waits);
+    expect(result.events.map((event) => event.reason)).toEqual(events);
+  });
+
+  it("keeps runs of Playbooks no longer listed and starts each listed Playbook once", () => {
+    const orphan: PlaybookRun = { name: "old", phase: "Succeeded" };
+    const result = triage({
+      incident: incident(["pb", "pb"], [orphan]),
+      now,
+      playbooks: (_namespace, name) => (name === "pb" ? playbook("pb") : undefined),
+      compiler,
+      operatorDryRun: false,
+    });
+    expect(result.runs.map((run) => [run.name, run.phase])).toEqual([
+      ["pb", "Running"],
+      ["old", "Succeeded"],
+    ]);
+  });
+});

@@ -1,0 +1,51 @@
+import type { Logger } from "pino";
+import type { Controller } from "../runtime/controller.ts";
+import { linkedAbort } from "../runtime/linked-abort.ts";
+
+/** A controller ready to be wired into the process: caches registered, not yet running. */
+export interface ManagedController {
+  /**
+   * Waits for the controller's caches, then reconciles until `signal` aborts or `stop` is
+   * called, and resolves once in-flight reconciles finished. The informer factory must be
+   * started by its owner; this only waits for the caches it needs.
+   */
+  start(signal: AbortSignal): Promise<void>;
+  /** Stops a started controller; `start` then resolves. */
+  stop(): void;
+  /** True once every cache the controller reads has synced. */
+  hasSynced(): boolean;
+}
+
+/** A {@link ManagedController} around a runtime Controller and the caches it reads. */
+export function managedController(options: {
+  controller: Controller;
+  caches: readonly { hasSynced(): boolean; waitForSync(signal: AbortSignal): Promise<boolean> }[];
+  logger: Logger;
+  /** Runs when the controller starts; the function it returns runs when it has stopped. */
+  whileRunning?: () => () => void;
+}): ManagedController {
+  let running: ReturnType<typeof linkedAbort> | undefined;
+  return {
+    async start(signal) {
+      if (running !== undefined) throw new Error(`controller ${options.controller.name} is already started`);
+      const abort = linkedAbort(signal);
+      running = abort;
+      const release = options.whileRunning?.();
+      try {
+        const synced = await Promise.all(options.caches.map((cache) => cache.waitForSync(abort.signal)));
+        if (!synced.every(Boolean)) return;
+        options.logger.info({ controller: options.controller.name }, "controller caches synced");
+        await options.controller.start(abort.signal);
+      } finally {
+        abort.dispose();
+        release?.();
+      }
+    },
+    stop() {
+      running?.abort(new Error("controller stopped"));
+    },
+    hasSynced() {
+      return options.caches.every((cache) => cache.hasSynced());
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { KubeConfig, V1ServiceAccount } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { Plural } from "../../api/v1alpha1/constants.ts";
+import type { Connector, Playbook } from "../../api/v1alpha1/types.generated.ts";
+import type { OperatorOptions } from "../../config/options.ts";
+import { EXECUTABLE_STEP_KINDS } from "../../executors/step-kinds.ts";
+import type { PlaybookCompiler, PlaybookReference, StepKind } from "../../playbook/index.ts";
+import type { RuntimeClock } from "../../runtime/clock.ts";
+import { Controller } from "../../runtime/controller.ts";
+import { enqueueKeys } from "../../runtime/informer.ts";
+import type { InformerFactory } from "../../runtime/informer-factory.ts";
+import { objectKey } from "../../runtime/object-key.ts";
+import { WorkQueue } from "../../runtime/work-queue.ts";
+import { watchConnectors, watchPlaybooks, watchServiceAccounts } from "../collections.ts";
+import { createEventRecorder, type EventRecorder } from "../event-recorder.ts";
+import { managedController, type ManagedController } from "../managed-controller.ts";
+import { createStatusWriter } from "../status-writer.ts";
+import type { WatchedCollection } from "../watched-collection.ts";
+import { PlaybookReconciler } from "./playbook-reconciler.ts";
+
+/** Name of the controller in metrics and logs. */
+export const PLAYBOOK_CONTROLLER = "playbook";
+
+/** What the Playbook controller is built from; everything is injected. */
+export interface PlaybookControllerOptions {
+  readonly kubeConfig: KubeConfig;
+  /** Shared informer factory; its owner starts it. */
+  readonly informers: InformerFactory;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly clock: RuntimeClock;
+  readonly options: Pick<OperatorOptions, "maxConcurrentReconciles" | "watchNamespaces">;
+  /** Shared with intake's matcher and the Incident controller. */
+  readonly compiler: PlaybookCompiler;
+  /** The operator's identity, recorded as the Events' reporting instance. */
+  readonly identity: string;
+  /** Step kinds that can run; defaults to the kinds this version executes. */
+  readonly stepKinds?: ReadonlySet<StepKind>;
+  /** Replaces the Event recorder; defaults to core/v1 Events on `kubeConfig`. */
+  readonly events?: EventRecorder;
+}
+
+/** Keys of the Playbooks of `namespace` that reference `name` through `refs`. */
+function referencing(
+  playbooks: WatchedCollection<Playbook>,
+  compiler: PlaybookCompiler,
+  namespace: string,
+  name: string,
+  refs: (compiled: ReturnType<PlaybookCompiler["compile"]>) => readonly PlaybookReference[],
+): string[] {
+  return playbooks
+    .listByNamespace(namespace)
+    .filter((playbook) => refs(compiler.compile(playbook)).some((ref) => ref.name === name))
+    .map((playbook) => objectKey(playbook));
+}
+
+/**
+ * The Playbook controller: caches of Playbooks, Connectors and ServiceAccounts, a keyed work
+ * queue fed by Playbook changes and by Connector and ServiceAccount changes (mapped to the
+ * Playbooks of their namespace that reference them, so creating a missing one flips Ready),
+ * and the {@link PlaybookReconciler}.
+ */
+export function createPlaybookController(options: PlaybookControllerOptions): ManagedController {
+  const namespaces = options.options.watchNamespaces;
+  const playbooks = watchPlaybooks(options.informers, namespaces);
+  const connectors = watchConnectors(options.informers, namespaces);
+  const serviceAccounts = watchServiceAccounts(options.informers, namespaces);
+  const logger = options.logger.child({ controller: PLAYBOOK_CONTROLLER });
+  const queue = new WorkQueue({ name: PLAYBOOK_CONTROLLER, registry: options.registry, clock: options.clock });
+  const { compiler } = options;
+
+  const reconciler = new PlaybookReconciler({
+    playbook: (namespace, name) => playbooks.get(namespace, name),
+    connectorExists: (namespace, name) => connectors.get(namespace, name) !== undefined,
+    serviceAccountExists: (namespace, name) => serviceAccounts.get(namespace, name) !== undefined,
+    compiler,
+    stepKinds: options.stepKinds ?? EXECUTABLE_STEP_KINDS,
+    writeStatus: createStatusWriter(options.kubeConfig, Plural.Playbook),
+    events: options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity }),
+    clock: options.clock,
+  });
+
+  playbooks.addEventHandler(enqueueKeys<Playbook>(queue));
+  connectors.addEventHandler(
+    enqueueKeys<Connector>(queue, (connector) =>
+      referencing(playbooks, compiler, connector.metadata.namespace ?? "", connector.metadata.name ?? "", (compiled) => compiled.connectorRefs),
+    ),
+  );
+  serviceAccounts.addEventHandler(
+    enqueueKeys<V1ServiceAccount>(queue, (account) =>
+      referencing(playbooks, compiler, account.metadata?.namespace ?? "", account.metadata?.name ?? "", (compiled) => compiled.serviceAccountRefs),
+    ),
+  );
+
+  const controller = new Controller({
+    name: PLAYBOOK_CONTROLLER,
+    queue,
+    reconcile: (key, context) => reconciler.reconcile(key, context),
+    maxConcurrentReconciles: options.options.maxConcurrentReconciles,
+    registry: options.registry,
+    logger,
+    clock: options.clock,
+  });
+  return managedController({ controller, caches: [playbooks, connectors, serviceAccounts], logger });
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { Playbook, PlaybookSpec } from "../../api/v1alpha1/types.generated.ts";
+import { EXECUTABLE_STEP_KINDS } from "../../executors/step-kinds.ts";
+import { createExpressionCompiler } from "../../expr/index.ts";
+import { compilePlaybook, type StepKind } from "../../playbook/index.ts";
+import { MAX_LISTED_PROBLEMS, playbookReadiness } from "./playbook-readiness.ts";
+
+const expressions = createExpressionCompiler();
+
+function readiness(spec: Partial<PlaybookSpec>, existing: { connectors?: string[]; accounts?: string[]; kinds?: ReadonlySet<StepKind> } = {}) {
+  const playbook: Playbook = {
+    apiVersion: "soar.kube-soar.io/v1alpha1",
+    kind: "Playbook",
+    metadata: { name: "pb", namespace: "soc" },
+    spec: { trigger: { types: ["t"] }, steps: [{ name: "a", job: { image: "x" } }], ...spec },
+  };
+  const result = playbookReadiness({
+    playbook: compilePlaybook(playbook, expressions),
+    stepKinds: existing.kinds ?? EXECUTABLE_STEP_KINDS,
+    connectorExists: (name) => (existing.connectors ?? []).includes(name),
+    serviceAccountExists: (name) => (existing.accounts ?? []).includes(name),
+  });
+  return {
+    problems: result.problems,
+    conditions: Object.fromEntries(result.conditions.map((condition) => [condition.type, `${condition.status}/${condition.reason}`])),
+    message: result.conditions.find((condition) => condition.type === "Ready")?.message ?? "",
+  };
+}
+
+const notify = { name: "tell", notify: { connector: "slack", message: "hi" } };
+const withNotify = new Set<StepKind>(["job", "approval", "notify"]);
+
+describe("playbookReadiness", () => {
+  it.each([
+    {
+      name: "valid and complete",
+      spec: {},
+      existing: {},
+      conditions: { Ready: "True/Succeeded", Reconciling: "False/Succeeded", Stalled: "False/Succeeded" },
+      message: "compiled 1 step(s), run in order",
+    },
+    {
+      name: "an invalid expression stalls",
+      spec: { trigger: { when: "evnt.x" } },
+      existing: {},
+      conditions: { Ready: "False/InvalidExpression", Reconciling: "False/InvalidExpression", Stalled: "True/InvalidExpression" },
+      message: "spec.trigger.when: undeclared reference to 'evnt'",
+    },
+    {
+      name: "an unavailable step kind stalls",
+      spec: { steps: [{ name: "iso", action: { type: "isolatePod" as const } }] },
+      existing: {},
+      conditions: { Ready: "False/StepKindUnavailable", Reconciling: "False/StepKindUnavailable", Stalled: "True/StepKindUnavailable" },
+      message: 'spec.steps[0].action: step kind "action" is not available in this version of kube-soar (available: job, approval)',
+    },
+    {
+      name: "a missing Connector does not stall",
+      spec: { steps: [notify] },
+      existing: { kinds: withNotify },
+      conditions: { Ready: "False/ConnectorNotFound", Reconciling: "False/ConnectorNotFound", Stalled: "False/ConnectorNotFound" },
+      message: 'spec.steps[0].notify.connector: Connector "slack" not found in namespace soc',
+    },
+    {
+      name: "an existing Connector is fine",
+      spec: { steps: [notify] },
+      existing: { kinds: withNotify, connectors: ["slack"] },
+      conditions: { Ready: "True/Succeeded", Reconciling: "False/Succeeded", Stalled: "False/Succeeded" },
+      message: "compiled 1 step(s), run in order",
+    },
+    {
+      name: "a missing ServiceAccount does not stall",
+      spec: { steps: [{ name: "a", job: { image: "x", serviceAccountName: "forensics" } }] },
+      existing: {},
+      conditions: { Ready: "False/ServiceAccountNotFound", Reconciling: "False/ServiceAccountNotFound", Stalled: "False/ServiceAccountNotFound" },
+      message: 'spec.steps[0].job.serviceAccountName: ServiceAccount "forensics" not found in namespace soc',
+    },
+    {
+      name: "spec problems come first and decide the reason",
+      spec: { serviceAccountName: "ghost", steps: [{ name: "a", needs: ["b"], job: { image: "x" } }, { name: "b", needs: ["a"], job: { image: "x" } }] },
+      existing: {},
+      conditions: { Ready: "False/InvalidStepGraph", Reconciling: "False/InvalidStepGraph", Stalled: "True/InvalidStepGraph" },
+      message: 'spec.steps[1].needs: dependency cycle: a -> b -> a; spec.serviceAccountName: ServiceAccount "ghost" not found in namespace soc',
+    },
+  ])("$name", ({ spec, existing, conditions, message }) => {
+    const result = readiness(spec, existing);
+    expect(result.conditions).toEqual(conditions);
+    expect(result.message.startsWith(message)).toBe(true);
+  });
+
+  it("lists a bounded number of problems and counts the rest", () => {
+    const steps = Array.from({ length: 8 }, (_, index) => ({ name: `s${index}`, when: "nope", job: { image: "x" } }));
+    const result = readiness({ steps });
+    expect(result.problems).toHaveLength(8);
+    expect(result.message.endsWith(`; and ${8 - MAX_LISTED_PROBLEMS} more problem(s)`)).toBe(true);
+  });
+});

@@ -1,0 +1,99 @@
+import { ConditionType, Reason } from "../../api/v1alpha1/constants.ts";
+import { formatFieldError, PlaybookReason, type CompiledPlaybook, type PlaybookProblem, type StepKind } from "../../playbook/index.ts";
+import type { DesiredCondition } from "../conditions.ts";
+
+/** What readiness looks up besides the compiled Playbook. */
+export interface ReadinessInput {
+  readonly playbook: CompiledPlaybook;
+  /** Step kinds this operator can execute. */
+  readonly stepKinds: ReadonlySet<StepKind>;
+  readonly connectorExists: (name: string) => boolean;
+  readonly serviceAccountExists: (name: string) => boolean;
+}
+
+/** Every problem of the Playbook and the conditions that report them. */
+export interface Readiness {
+  readonly problems: readonly PlaybookProblem[];
+  readonly conditions: readonly DesiredCondition[];
+}
+
+/** Most problems spelled out in the Ready message; the rest are counted. */
+export const MAX_LISTED_PROBLEMS = 5;
+
+const specReasons: ReadonlySet<string> = new Set([
+  PlaybookReason.InvalidExpression,
+  PlaybookReason.InvalidStepGraph,
+  PlaybookReason.InvalidSpec,
+  PlaybookReason.StepKindUnavailable,
+]);
+
+function referenceProblems(input: ReadinessInput): PlaybookProblem[] {
+  const { playbook } = input;
+  const problems: PlaybookProblem[] = [];
+  for (const step of playbook.steps) {
+    if (step.kind !== undefined && !input.stepKinds.has(step.kind)) {
+      problems.push({
+        field: `spec.steps[${step.index}].${step.kind}`,
+        message: `step kind "${step.kind}" is not available in this version of kube-soar (available: ${[...input.stepKinds].join(", ")})`,
+        reason: PlaybookReason.StepKindUnavailable,
+      });
+    }
+  }
+  for (const ref of playbook.connectorRefs) {
+    if (!input.connectorExists(ref.name)) {
+      problems.push({ field: ref.field, message: `Connector "${ref.name}" not found in namespace ${playbook.namespace}`, reason: PlaybookReason.ConnectorNotFound });
+    }
+  }
+  for (const ref of playbook.serviceAccountRefs) {
+    if (!input.serviceAccountExists(ref.name)) {
+      problems.push({
+        field: ref.field,
+        message: `ServiceAccount "${ref.name}" not found in namespace ${playbook.namespace}`,
+        reason: PlaybookReason.ServiceAccountNotFound,
+      });
+    }
+  }
+  return problems;
+}
+
+function readyMessage(problems: readonly PlaybookProblem[]): string {
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(formatFieldError).join("; ");
+  const rest = problems.length - MAX_LISTED_PROBLEMS;
+  return rest > 0 ? `${listed}; and ${rest} more problem(s)` : listed;
+}
+
+/**
+ * Decides whether a Playbook is Ready, as a pure function: compile problems first (invalid
+ * expressions, step graph, spec), then step kinds this operator cannot execute, then missing
+ * Connectors and ServiceAccounts. Ready=False takes the reason of the first problem and a
+ * message naming each field (`spec.steps[2].when: undeclared reference to 'evnt' ...`);
+ * Stalled=True when only a spec change can help (not for a missing Connector or
+ * ServiceAccount, which creating the object fixes); Reconciling is False (compilation is
+ * synchronous).
+ */
+export function playbookReadiness(input: ReadinessInput): Readiness {
+  const problems = [...input.playbook.problems, ...referenceProblems(input)];
+  const [first] = problems;
+  if (first === undefined) {
+    const steps = input.playbook.steps.length;
+    const message = `compiled ${steps} step(s), run ${input.playbook.graph?.mode === "dag" ? "as a graph of needs" : "in order"}`;
+    return {
+      problems,
+      conditions: [
+        { type: ConditionType.Ready, status: "True", reason: Reason.Succeeded, message },
+        { type: ConditionType.Reconciling, status: "False", reason: Reason.Succeeded, message },
+        { type: ConditionType.Stalled, status: "False", reason: Reason.Succeeded, message },
+      ],
+    };
+  }
+  const message = readyMessage(problems);
+  const stalled = problems.some((problem) => specReasons.has(problem.reason));
+  return {
+    problems,
+    conditions: [
+      { type: ConditionType.Ready, status: "False", reason: first.reason, message },
+      { type: ConditionType.Reconciling, status: "False", reason: first.reason, message },
+      { type: ConditionType.Stalled, status: stalled ? "True" : "False", reason: first.reason, message },
+    ],
+  };
+}

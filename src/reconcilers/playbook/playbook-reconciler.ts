@@ -1,0 +1,84 @@
+import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.ts";
+import type { Playbook, PlaybookStatus } from "../../api/v1alpha1/types.generated.ts";
+import type { Clock } from "../../observability/clock.ts";
+import type { PlaybookCompiler, StepKind } from "../../playbook/index.ts";
+import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
+import { splitObjectKey } from "../../runtime/object-key.ts";
+import { findCondition, mergeConditions } from "../conditions.ts";
+import { jsonEqual } from "../deep-equal.ts";
+import type { EventRecorder } from "../event-recorder.ts";
+import type { StatusWriter } from "../status-writer.ts";
+import { playbookReadiness } from "./playbook-readiness.ts";
+
+/** Everything the Playbook reconcile reads from and writes to, injected. */
+export interface PlaybookReconcilerDeps {
+  readonly playbook: (namespace: string, name: string) => Playbook | undefined;
+  readonly connectorExists: (namespace: string, name: string) => boolean;
+  readonly serviceAccountExists: (namespace: string, name: string) => boolean;
+  readonly compiler: PlaybookCompiler;
+  readonly stepKinds: ReadonlySet<StepKind>;
+  readonly writeStatus: StatusWriter;
+  readonly events: EventRecorder;
+  readonly clock: Clock;
+}
+
+/**
+ * The Playbook reconcile: compiles the current generation (through the shared cache), checks
+ * step kinds, Connectors and ServiceAccounts, and writes `Ready`, `Reconciling`, `Stalled`,
+ * `observedGeneration` and `stepCount` once, only when they changed, keeping fields others
+ * write (`lastTriggeredAt`, `activeIncidents`). An Event with Ready's reason is recorded when
+ * Ready's status or reason changes. A reconcile on a cache older than its own last write does
+ * nothing; the watch event of that write brings the key back.
+ */
+export class PlaybookReconciler {
+  readonly #deps: PlaybookReconcilerDeps;
+  readonly #writtenOver = new Map<string, string>();
+
+  constructor(deps: PlaybookReconcilerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Converges the Playbook behind `namespace/name`. */
+  async reconcile(key: string, context: ReconcileContext): Promise<ReconcileResult> {
+    const { namespace, name } = splitObjectKey(key);
+    const playbook = this.#deps.playbook(namespace, name);
+    if (playbook === undefined) {
+      this.#writtenOver.delete(key);
+      return {};
+    }
+    const resourceVersion = playbook.metadata.resourceVersion ?? "";
+    if (this.#writtenOver.get(key) === resourceVersion) return {};
+    this.#writtenOver.delete(key);
+
+    const compiled = this.#deps.compiler.compile(playbook);
+    const readiness = playbookReadiness({
+      playbook: compiled,
+      stepKinds: this.#deps.stepKinds,
+      connectorExists: (connector) => this.#deps.connectorExists(namespace, connector),
+      serviceAccountExists: (account) => this.#deps.serviceAccountExists(namespace, account),
+    });
+    const current = playbook.status ?? {};
+    const generation = playbook.metadata.generation;
+    const status: PlaybookStatus = {
+      ...current,
+      conditions: mergeConditions(current.conditions, readiness.conditions, generation, this.#deps.clock.now()),
+      ...(generation === undefined ? {} : { observedGeneration: generation }),
+      stepCount: playbook.spec.steps.length,
+    };
+    if (jsonEqual(status, current)) return {};
+    const stored = await this.#deps.writeStatus<PlaybookStatus, Playbook>({ ...playbook, status });
+    if (stored === undefined) return {};
+    // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
+    if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
+    const before = findCondition(current.conditions, ConditionType.Ready);
+    const after = findCondition(status.conditions, ConditionType.Ready);
+    context.logger.debug({ ready: after?.status, reason: after?.reason, problems: readiness.problems.length }, "playbook status written");
+    if (after !== undefined && (before?.status !== after.status || before.reason !== after.reason)) {
+      await this.#deps.events.record(
+        { apiVersion: API_VERSION, kind: Kind.Playbook, namespace, name, uid: playbook.metadata.uid },
+        { type: after.status === "True" ? "Normal" : "Warning", reason: after.reason, message: after.message },
+      );
+    }
+    return {};
+  }
+}
