@@ -1,0 +1,122 @@
+import http from "node:http";
+import https from "node:https";
+import { ApiException, type KubeConfig } from "@kubernetes/client-node";
+
+/** HTTP methods the Incident writer uses. */
+export type WriteMethod = "GET" | "POST" | "PUT";
+
+const maxResponseBytes = 16 * 1024 * 1024;
+
+function headersOf(response: http.IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return headers;
+}
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+function timeoutError(method: string, path: string, timeoutMs: number): Error {
+  return Object.assign(new Error(`${method} ${path}: no answer within ${String(timeoutMs)} ms`), { code: "ETIMEDOUT" });
+}
+
+/**
+ * JSON requests to the API server of a KubeConfig's current context over kept-alive
+ * connections. client-node's generated clients build a new connection (and TLS handshake) for
+ * every call, which caps the Incident writer at a few dozen writes per second; this client
+ * reuses up to `maxSockets` connections. Credentials are applied per request (so refreshed
+ * tokens are used); TLS material is read once. A non-2xx answer rejects with client-node's
+ * `ApiException` (status and decoded `Status` body), network failures and timeouts with their
+ * `code`, so errors classify exactly like those of the generated clients.
+ */
+export class KubeJsonClient {
+  readonly #kubeConfig: KubeConfig;
+  readonly #maxSockets: number;
+  readonly #timeoutMs: number;
+  #agent: http.Agent | undefined;
+
+  constructor(kubeConfig: KubeConfig, options: { maxSockets: number; timeoutMs?: number }) {
+    this.#kubeConfig = kubeConfig;
+    this.#maxSockets = options.maxSockets;
+    this.#timeoutMs = options.timeoutMs ?? 30_000;
+  }
+
+  /** Sends `body` (when given) as JSON and resolves with the decoded JSON answer. */
+  async request(method: WriteMethod, path: string, body?: unknown): Promise<unknown> {
+    const cluster = this.#kubeConfig.getCurrentCluster();
+    if (cluster === null) throw new Error("kubeconfig: no current cluster");
+    const url = new URL(cluster.server.replace(/\/+$/, "") + path);
+    const options: https.RequestOptions = {};
+    await this.#kubeConfig.applyToHTTPSOptions(options);
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
+    const secure = url.protocol === "https:";
+    const requestOptions: https.RequestOptions = {
+      method,
+      agent: this.#agentFor(secure, options),
+      headers: {
+        ...(options.headers as Record<string, string> | undefined),
+        Accept: "application/json",
+        ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": String(payload.length) }),
+      },
+    };
+    if (options.auth !== undefined) requestOptions.auth = options.auth;
+    const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const request = (secure ? https : http).request(url, requestOptions, resolve);
+      request.setTimeout(this.#timeoutMs, () => {
+        request.destroy(timeoutError(method, url.pathname, this.#timeoutMs));
+      });
+      request.on("error", reject);
+      request.end(payload);
+    });
+    const text = await this.#readText(response);
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return JSON.parse(text) as unknown;
+    throw new ApiException(status, `${method} ${url.pathname} answered HTTP ${String(status)}`, parsed(text), headersOf(response));
+  }
+
+  /** Closes idle connections; in-flight requests finish. */
+  close(): void {
+    this.#agent?.destroy();
+    this.#agent = undefined;
+  }
+
+  #agentFor(secure: boolean, options: https.RequestOptions): http.Agent {
+    if (this.#agent !== undefined) return this.#agent;
+    const common = { keepAlive: true, maxSockets: this.#maxSockets, maxFreeSockets: this.#maxSockets };
+    this.#agent = secure
+      ? new https.Agent({
+          ...common,
+          ...(options.ca === undefined ? {} : { ca: options.ca }),
+          ...(options.cert === undefined ? {} : { cert: options.cert }),
+          ...(options.key === undefined ? {} : { key: options.key }),
+          ...(options.pfx === undefined ? {} : { pfx: options.pfx }),
+          ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+          ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
+          ...(options.servername === undefined ? {} : { servername: options.servername }),
+        })
+      : new http.Agent(common);
+    return this.#agent;
+  }
+
+  async #readText(response: http.IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      size += buffer.length;
+      if (size > maxResponseBytes) {
+        response.destroy();
+        throw new Error(`response larger than ${String(maxResponseBytes)} bytes`);
+      }
+      chunks.push(buffer);
+    }
+    return Buffer.concat(chunks, size).toString("utf8");
+  }
+}

@@ -1,0 +1,65 @@
+import type { Counter, Histogram, Registry } from "prom-client";
+import { counterOn, histogramOn } from "../runtime/metric-registration.ts";
+
+/** The transports an alert can arrive on. */
+export type IntakeTransport = "nats" | "http";
+
+/** Intake's metrics, all on the one registry passed in; every label value is from a closed set. */
+export interface IntakeMetrics {
+  /** Alerts decoded, by transport and source kind (falco, alertmanager, cloudevent). */
+  received: Counter<"transport" | "kind">;
+  /** Inputs refused, by reason code. */
+  rejected: Counter<"reason">;
+  /** Incidents opened, by severity. */
+  incidentsCreated: Counter<"severity">;
+  /** Alerts counted into an Incident that already existed. */
+  duplicatesFolded: Counter;
+  /** Deliveries published to the dead-letter subject, by reason code. */
+  deadLettered: Counter<"reason">;
+  /** Seconds from receipt of a delivery to the durable write (or the decision it was a duplicate). */
+  latency: Histogram;
+  /** Alerts no Playbook matched and below the severity that opens an Incident anyway. */
+  unmatchedDropped: Counter;
+}
+
+/** Registers (or reuses) intake's metrics on `registry`. */
+export function createIntakeMetrics(registry: Registry): IntakeMetrics {
+  return {
+    received: counterOn(registry, {
+      name: "soar_intake_events_received_total",
+      help: "Alerts received and decoded, by transport and source kind.",
+      labelNames: ["transport", "kind"],
+    }),
+    rejected: counterOn(registry, {
+      name: "soar_intake_events_rejected_total",
+      help: "Inputs refused by intake, by reason.",
+      labelNames: ["reason"],
+    }),
+    incidentsCreated: counterOn(registry, {
+      name: "soar_incidents_created_total",
+      help: "Incidents opened by intake, by severity.",
+      labelNames: ["severity"],
+    }),
+    duplicatesFolded: counterOn(registry, {
+      name: "soar_intake_duplicates_folded_total",
+      help: "Alerts folded into an Incident that was already open.",
+      labelNames: [],
+    }),
+    deadLettered: counterOn(registry, {
+      name: "soar_intake_dead_lettered_total",
+      help: "Deliveries published to the dead-letter subject, by reason.",
+      labelNames: ["reason"],
+    }),
+    latency: histogramOn(registry, {
+      name: "soar_intake_latency_seconds",
+      help: "Seconds from receipt of an alert to its durable write.",
+      labelNames: [],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    }),
+    unmatchedDropped: counterOn(registry, {
+      name: "soar_intake_unmatched_dropped_total",
+      help: "Alerts no Playbook matched, below the severity that opens an Incident anyway, dropped.",
+      labelNames: [],
+    }),
+  };
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { decodeBase64Strict, decodeUtf8, percentDecode, utf8Length } from "./text-encoding.ts";
+
+describe("percentDecode", () => {
+  it.each([
+    ["plain", "plain"],
+    ["a%20b", "a b"],
+    ["%22quoted%22", '"quoted"'],
+    ["100%25", "100%"],
+    ["caf%C3%A9", "café"],
+    ["%e2%82%ac", "€"],
+    ["50%", "50%"],
+    ["%zz", "%zz"],
+    ["a%2", "a%2"],
+    ["raw é and %C3%A9", "raw é and é"],
+    ["%00", "\u0000"],
+  ])("%j decodes to %j", (input, expected) => {
+    expect(percentDecode(input)).toBe(expected);
+  });
+
+  it.each(["%FF", "%C3", "%C3%28", "%ED%A0%80"])("%j is not valid UTF-8 after decoding", (input) => {
+    expect(percentDecode(input)).toBeUndefined();
+  });
+});
+
+describe("decodeUtf8", () => {
+  it("decodes valid UTF-8 and keeps a byte-order mark", () => {
+    expect(decodeUtf8(Buffer.from("\uFEFFcafé €", "utf8"))).toBe("\uFEFFcafé €");
+  });
+
+  it.each([[[0xff]], [[0xc3]], [[0xed, 0xa0, 0x80]], [[0xf8, 0x88, 0x80, 0x80, 0x80]], [[0x61, 0x80]]])("refuses invalid bytes %j", (bytes) => {
+    expect(decodeUtf8(Uint8Array.from(bytes))).toBeUndefined();
+  });
+});
+
+describe("decodeBase64Strict", () => {
+  it.each([
+    ["", ""],
+    ["Zm9v", "foo"],
+    ["Zm9vYg==", "foob"],
+    ["Zm9vYmE=", "fooba"],
+  ])("%j decodes to %j", (input, expected) => {
+    expect(Buffer.from(decodeBase64Strict(input) ?? []).toString("utf8")).toBe(expected);
+  });
+
+  it.each(["Zm9vYg", "Zm9v YmE=", "Zm9v\nYmE=", "Zm9vYg=", "@@@@", "Zm9vYmE==", "Zm9-"])("%j is refused", (input) => {
+    expect(decodeBase64Strict(input)).toBeUndefined();
+  });
+});
+
+describe("utf8Length", () => {
+  it.each([
+    ["", 0],
+    ["abc", 3],
+    ["é", 2],
+    ["€", 3],
+    ["😀", 4],
+  ])("%j takes %i bytes", (text, bytes) => {
+    expect(utf8Length(text)).toBe(bytes);
+  });
+});
