@@ -1,0 +1,260 @@
+import { open, stat } from "node:fs/promises";
+import { request } from "node:http";
+import { join } from "node:path";
+import { REPO_ROOT } from "../harness/binaries.ts";
+import { logTail } from "../harness/log-tail.ts";
+import { signalGroup, spawnManaged, type ExitStatus, type ManagedProcess } from "../harness/managed-process.ts";
+import type { ProcessRegistry } from "../harness/pidfile.ts";
+import { errorMessage, waitFor } from "../harness/wait-for.ts";
+
+/** The operator's entry point, run by Node directly (type stripping). */
+export const OPERATOR_MAIN = join(REPO_ROOT, "src", "main.ts");
+
+/** The message of the log line the operator writes once its probe server and receiver listen. */
+export const STARTED_MESSAGE = "operator started";
+
+const DEFAULT_START_TIMEOUT_MS = 60_000;
+const DEFAULT_STOP_GRACE_MS = 20_000;
+
+/** What an operator process is started with. */
+export interface OperatorLaunch {
+  /** Name in the pidfile and in errors. */
+  name: string;
+  kubeconfig: string;
+  natsUrl: string;
+  /** `--namespace`: the operator's own namespace (its Lease lives there too unless a flag moves it). */
+  namespace: string;
+  /** `--leader-election-identity`. */
+  identity: string;
+  /**
+   * Further flags as `flag → value` (without the leading dashes); they override the defaults
+   * this module sets (`--probe-bind` and `--receiver-bind` on 127.0.0.1 port 0).
+   */
+  flags?: Readonly<Record<string, string>>;
+  /** stdout and stderr of the process are appended to this file. */
+  logFile: string;
+  /** The harness registry the process is recorded in, so a watchdog stops it if the caller dies. */
+  registry: ProcessRegistry;
+  /** The Node.js executable; default the one running this code. */
+  node?: string;
+  /** Options for Node itself, placed before the entry point (e.g. `--cpu-prof`). */
+  nodeOptions?: readonly string[];
+}
+
+/** One JSON log line of the operator. */
+export type OperatorLogLine = Readonly<Record<string, unknown>> & { readonly msg?: unknown };
+
+/** Ports the operator reported in its "operator started" line. */
+export interface OperatorPorts {
+  probePort: number;
+  /** Undefined when the receiver is disabled. */
+  receiverPort: number | undefined;
+}
+
+/** The command-line arguments of `node src/main.ts` for a launch: defaults, then `flags`. */
+export function operatorArgs(launch: Pick<OperatorLaunch, "kubeconfig" | "natsUrl" | "namespace" | "identity" | "flags">): string[] {
+  const flags: Record<string, string> = {
+    kubeconfig: launch.kubeconfig,
+    "nats-servers": launch.natsUrl,
+    namespace: launch.namespace,
+    "leader-election-identity": launch.identity,
+    "probe-bind": "127.0.0.1:0",
+    "receiver-bind": "127.0.0.1:0",
+    ...launch.flags,
+  };
+  return Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]);
+}
+
+/** Parses the JSON lines of a log text; lines that are not JSON objects are left out. */
+export function parseLogLines(text: string): OperatorLogLine[] {
+  const lines: OperatorLogLine[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    try {
+      const value: unknown = JSON.parse(line);
+      if (typeof value === "object" && value !== null && !Array.isArray(value)) lines.push(value as OperatorLogLine);
+    } catch {
+      // A line cut short by SIGKILL, or a line of something else.
+    }
+  }
+  return lines;
+}
+
+/** The ports of the first "operator started" line of `lines`, if there is one. */
+export function startedPorts(lines: readonly OperatorLogLine[]): OperatorPorts | undefined {
+  const line = lines.find((candidate) => candidate.msg === STARTED_MESSAGE);
+  if (line === undefined) return undefined;
+  const probePort = line["probePort"];
+  const receiverPort = line["receiverPort"];
+  if (typeof probePort !== "number") return undefined;
+  return { probePort, receiverPort: typeof receiverPort === "number" ? receiverPort : undefined };
+}
+
+/**
+ * A running `node src/main.ts` in its own process group. Its output goes to a log file of
+ * which it only reads what this process wrote (the file may hold earlier runs).
+ */
+export class OperatorProcess {
+  readonly name: string;
+  readonly identity: string;
+  readonly logFile: string;
+  readonly #process: ManagedProcess;
+  readonly #logOffset: number;
+  #ports: OperatorPorts | undefined;
+
+  constructor(name: string, identity: string, process: ManagedProcess, logOffset: number) {
+    this.name = name;
+    this.identity = identity;
+    this.logFile = process.logFile;
+    this.#process = process;
+    this.#logOffset = logOffset;
+  }
+
+  get pid(): number {
+    return this.#process.pid;
+  }
+
+  /** Resolves (never rejects) with how the process ended. */
+  get exited(): Promise<ExitStatus> {
+    return this.#process.exited;
+  }
+
+  /** How the process ended, or undefined while it runs. */
+  get exitStatus(): ExitStatus | undefined {
+    return this.#process.exitStatus;
+  }
+
+  /** The ports from the "operator started" line; throws before {@link waitUntilStarted} resolved. */
+  get ports(): OperatorPorts {
+    if (this.#ports === undefined) throw new Error(`${this.name}: the operator has not reported its ports yet`);
+    return this.#ports;
+  }
+
+  /** The JSON log lines this process wrote so far. */
+  async logLines(): Promise<OperatorLogLine[]> {
+    return parseLogLines(await this.#ownLog());
+  }
+
+  /**
+   * Resolves with the ports once the operator logged "operator started". Rejects with the log
+   * tail when it exits first or `timeoutMs` passes.
+   */
+  async waitUntilStarted(timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<OperatorPorts> {
+    const outcome = await waitFor(
+      async () => {
+        const ports = startedPorts(await this.logLines());
+        if (ports !== undefined) return ports;
+        return this.exitStatus === undefined ? undefined : "exited";
+      },
+      { timeoutMs, intervalMs: 50, description: `${this.name} to log "${STARTED_MESSAGE}"` },
+    ).catch(async (error: unknown) => {
+      throw new Error(`${errorMessage(error)}\n${await this.describe()}`, { cause: error });
+    });
+    if (outcome === "exited") throw new Error(`${this.name} exited before it started\n${await this.describe()}`);
+    this.#ports = outcome;
+    return outcome;
+  }
+
+  /** GETs a path of the probe server (`/readyz`, `/metrics`, ...) and resolves with status and body. */
+  async probe(path: string): Promise<{ status: number; body: string }> {
+    const port = this.ports.probePort;
+    return await new Promise((resolve, reject) => {
+      const call = request({ host: "127.0.0.1", port, path, method: "GET", timeout: 5_000 }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") });
+        });
+        response.on("error", reject);
+      });
+      call.on("timeout", () => call.destroy(new Error(`GET ${path} on port ${port} timed out`)));
+      call.on("error", reject);
+      call.end();
+    });
+  }
+
+  /** Resolves once `/readyz` answers 200; rejects with the last answer after `timeoutMs`. */
+  async waitUntilReady(timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<void> {
+    let last = "no answer yet";
+    await waitFor(
+      async () => {
+        if (this.exitStatus !== undefined) throw new Error(`${this.name} exited`);
+        const answer = await this.probe("/readyz");
+        last = `${answer.status} ${answer.body.trim()}`;
+        return answer.status === 200;
+      },
+      { timeoutMs, intervalMs: 100, description: `${this.name} /readyz to answer 200` },
+    ).catch(async (error: unknown) => {
+      throw new Error(`${errorMessage(error)}; last answer: ${last}\n${await this.describe()}`, { cause: error });
+    });
+  }
+
+  /** Sends SIGKILL to the process group and resolves once the process is gone. */
+  async kill(): Promise<ExitStatus> {
+    signalGroup(this.pid, "SIGKILL");
+    return await this.exited;
+  }
+
+  /**
+   * Sends SIGTERM (the graceful shutdown) and resolves with the exit status; SIGKILL follows
+   * only when the process outlives `graceMs`.
+   */
+  async terminate(graceMs = DEFAULT_STOP_GRACE_MS): Promise<ExitStatus> {
+    await this.#process.stop(graceMs);
+    return await this.exited;
+  }
+
+  /** A paragraph for errors: how the process ended and the tail of its log. */
+  async describe(lines = 60): Promise<string> {
+    return await this.#process.describe(lines);
+  }
+
+  /** The last `lines` lines of its log file. */
+  async logTail(lines = 60): Promise<string> {
+    return await logTail(this.logFile, lines);
+  }
+
+  async #ownLog(): Promise<string> {
+    const file = await open(this.logFile, "r");
+    try {
+      const { size } = await file.stat();
+      const length = Math.max(0, size - this.#logOffset);
+      const buffer = Buffer.alloc(length);
+      await file.read(buffer, 0, length, this.#logOffset);
+      return buffer.toString("utf8");
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+/**
+ * Starts `node src/main.ts` with the launch's flags in a new process group, recorded in the
+ * registry, and resolves as soon as the operating system started it (not when the operator
+ * is ready: see {@link OperatorProcess.waitUntilStarted}). The environment is empty: the
+ * operator gets everything through flags.
+ */
+export async function spawnOperator(launch: OperatorLaunch): Promise<OperatorProcess> {
+  const offset = await stat(launch.logFile).then((info) => info.size, () => 0);
+  const child = await spawnManaged({
+    name: launch.name,
+    command: launch.node ?? process.execPath,
+    args: [...(launch.nodeOptions ?? []), OPERATOR_MAIN, ...operatorArgs(launch)],
+    logFile: launch.logFile,
+    env: {},
+    registry: launch.registry,
+  });
+  return new OperatorProcess(launch.name, launch.identity, child, offset);
+}
+
+/** {@link spawnOperator}, then waits for the "operator started" line; stops the process if it never comes. */
+export async function startOperator(launch: OperatorLaunch, timeoutMs = DEFAULT_START_TIMEOUT_MS): Promise<OperatorProcess> {
+  const operator = await spawnOperator(launch);
+  try {
+    await operator.waitUntilStarted(timeoutMs);
+  } catch (error: unknown) {
+    await operator.kill();
+    throw error;
+  }
+  return operator;
+}
