@@ -9,6 +9,7 @@ import { createLogger, type Logger } from "./observability/logger.ts";
 import { createMetricsRegistry } from "./observability/metrics.ts";
 import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
 import { PlaybookCompiler } from "./playbook/index.ts";
+import { createConnectorController } from "./reconcilers/connector/connector-controller.ts";
 import { createIncidentController } from "./reconcilers/incident/incident-controller.ts";
 import type { ManagedController } from "./reconcilers/managed-controller.ts";
 import { createPlaybookController } from "./reconcilers/playbook/playbook-controller.ts";
@@ -45,6 +46,7 @@ function runControllers(input: {
   const controllers = [
     createPlaybookController({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }),
     createIncidentController({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }),
+    createConnectorController({ kubeConfig, informers, logger, registry, clock, options, identity }),
   ];
   input.onControllers(controllers);
   informers.start(signal);

@@ -6,7 +6,7 @@ import { ConditionType, GROUP, Plural, VERSION } from "../../src/api/v1alpha1/co
 import type { Condition, Incident, IncidentSpec, IncidentStatus, Playbook, PlaybookSpec } from "../../src/api/v1alpha1/types.generated.ts";
 import { createExpressionCompiler } from "../../src/expr/index.ts";
 import { PlaybookCompiler, type StepKind } from "../../src/playbook/index.ts";
-import { createIncidentController, createPlaybookController, type StepHooks } from "../../src/reconcilers/index.ts";
+import { createConnectorController, createIncidentController, createPlaybookController, type StepHooks } from "../../src/reconcilers/index.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { InformerFactory } from "../../src/runtime/informer-factory.ts";
 import { KubeHttpClient } from "../../src/runtime/kube-http.ts";
@@ -33,7 +33,7 @@ export interface TestControllers {
 }
 
 /**
- * Starts the Playbook and Incident controllers on `namespace` only (test files share one
+ * Starts the Playbook, Incident and Connector controllers on `namespace` only (test files share one
  * control plane), with their own informer factory, registry and captured JSON logs.
  */
 export async function startControllers(kubeConfig: KubeConfig, namespace: string, options: TestControllerOptions = {}): Promise<TestControllers> {
@@ -53,10 +53,15 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
   const informers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock, logger });
   const compiler = new PlaybookCompiler(createExpressionCompiler());
   const common = { kubeConfig, informers, logger, registry, clock, compiler, identity: "test-operator" };
-  const controllerOptions = { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace] };
+  const controllerOptions = { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] };
   const controllers = [
     createPlaybookController({ ...common, options: controllerOptions, ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }) }),
-    ...(options.playbookOnly === true ? [] : [createIncidentController({ ...common, options: controllerOptions, ...(options.hooks === undefined ? {} : { hooks: options.hooks }) })]),
+    ...(options.playbookOnly === true
+      ? []
+      : [
+          createIncidentController({ ...common, options: controllerOptions, ...(options.hooks === undefined ? {} : { hooks: options.hooks }) }),
+          createConnectorController({ ...common, options: controllerOptions }),
+        ]),
   ];
   const abort = new AbortController();
   informers.start(abort.signal);

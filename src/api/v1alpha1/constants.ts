@@ -64,6 +64,14 @@ export const Reason = {
   RateLimited: "RateLimited",
   /** A run was skipped because the Playbook has `maxActiveIncidents` open incidents. */
   TooManyActiveIncidents: "TooManyActiveIncidents",
+  /** A guard refused an action on an object in a protected namespace. */
+  ProtectedNamespace: "ProtectedNamespace",
+  /** A guard refused an action outside the Playbook's own namespace. */
+  TenancyViolation: "TenancyViolation",
+  /** A guard refused a destructive action without an approved approval step among its needs. */
+  ApprovalRequired: "ApprovalRequired",
+  /** A dry run: the step was planned and rendered, not executed. */
+  DryRun: "DryRun",
   /** An approval step waits for a decision. */
   ApprovalPending: "ApprovalPending",
   /** An approval step was approved. */

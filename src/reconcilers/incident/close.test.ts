@@ -16,6 +16,8 @@ function incident(status: IncidentStatus = {}): Incident {
 
 const started: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "a", phase: "Running", job: "j1", intent: { attempt: 1, id: "j1" } }] };
 const dry: PlaybookRun = { ...started, dryRun: true };
+const acted: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "isolate", phase: "Succeeded", intent: { attempt: 1, id: "uid/pb/isolate/1" } }] };
+const intending: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "isolate", phase: "Running", intent: { attempt: 1, id: "uid/pb/isolate/1" } }] };
 
 function input(overrides: Partial<CloseInput>): CloseInput {
   return { incident: incident(), runs: [], events: [], finalState: undefined, mayStart: true, waits: [], now, ...overrides };
@@ -24,6 +26,8 @@ function input(overrides: Partial<CloseInput>): CloseInput {
 describe("close", () => {
   it.each([
     { name: "respondedAt is set when a real run has a Job", given: { runs: [started] }, field: "respondedAt", value: now.toISOString() },
+    { name: "respondedAt is set when an action or call was carried out", given: { runs: [acted] }, field: "respondedAt", value: now.toISOString() },
+    { name: "a recorded intent alone does not set respondedAt", given: { runs: [intending] }, field: "respondedAt", value: undefined },
     { name: "a dry run never sets respondedAt", given: { runs: [dry] }, field: "respondedAt", value: undefined },
     { name: "respondedAt is kept once set", given: { incident: incident({ respondedAt: "2026-01-01T00:00:00Z" }), runs: [started] }, field: "respondedAt", value: "2026-01-01T00:00:00Z" },
     { name: "resolvedAt is set when resolved", given: { finalState: "Resolved" as const }, field: "resolvedAt", value: now.toISOString() },

@@ -24,7 +24,9 @@ export interface CloseResult {
 }
 
 function firstActionTaken(runs: readonly PlaybookRun[]): boolean {
-  return runs.some((run) => run.dryRun !== true && (run.steps ?? []).some((step) => step.job !== undefined));
+  return runs.some(
+    (run) => run.dryRun !== true && (run.steps ?? []).some((step) => step.job !== undefined || (step.intent !== undefined && step.phase === "Succeeded")),
+  );
 }
 
 /**
@@ -33,9 +35,10 @@ function firstActionTaken(runs: readonly PlaybookRun[]): boolean {
  * observables) are kept as read. The phase and the Ready, Reconciling, Stalled and
  * AwaitingApproval conditions come from `summarizeIncident` (transition times kept when a
  * status does not change); events are appended to the bounded timeline; `respondedAt` is set
- * the first time a step of a real (not dry) run has a Job, `resolvedAt` the first time a person
- * resolved or closed the Incident; `observedGeneration` is the generation read. `changed` is
- * false when the result equals the status read, so an idle reconcile writes nothing.
+ * the first time a step of a real (not dry) run has a Job or a carried-out action or call,
+ * `resolvedAt` the first time a person resolved or closed the Incident; `observedGeneration`
+ * is the generation read. `changed` is false when the result equals the status read, so an
+ * idle reconcile writes nothing.
  */
 export function close(input: CloseInput): CloseResult {
   const current = input.incident.status ?? {};

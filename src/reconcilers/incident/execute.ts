@@ -3,7 +3,8 @@ import type { Incident, PlaybookRun, StepState } from "../../api/v1alpha1/types.
 import type { JobClient } from "../../executors/job/job-client.ts";
 import { classifyApiError, TransientError } from "../../runtime/errors.ts";
 import { bounded } from "../../executors/bounded-text.ts";
-import { MAX_STEP_MESSAGE_LENGTH, type EnsureJobEffect } from "./plan.ts";
+import { MAX_STEP_MESSAGE_LENGTH, type StepEffect } from "./plan.ts";
+import { runCallEffect, type CallDeps } from "./execute-calls.ts";
 import { IncidentReason } from "./reasons.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
@@ -34,8 +35,10 @@ export interface ExecuteInput {
   readonly incident: Incident;
   /** The runs as planned. */
   readonly runs: readonly PlaybookRun[];
-  readonly effects: readonly EnsureJobEffect[];
+  readonly effects: readonly StepEffect[];
   readonly jobs: JobClient;
+  /** What action and connector effects need. */
+  readonly calls: CallDeps;
   readonly hooks: StepHooks | undefined;
   readonly now: Date;
 }
@@ -62,8 +65,9 @@ function controlledBy(owners: readonly { kind: string; uid: string; controller?:
 
 /**
  * Execute: carries out the effects plan asked for, which only ever concern intents already
- * durable in status. Each Job is created under its deterministic name; when the name exists
- * (an earlier reconcile created it and crashed before recording it), the Job is adopted if this
+ * durable in status. Action, connector and notify effects run through `runCallEffect`, and their
+ * outcome (success, retry wait, or failure with its reason) is recorded in the step. Each Job is
+ * created under its deterministic name; when the name exists (an earlier reconcile created it and crashed before recording it), the Job is adopted if this
  * Incident controls it and the step fails otherwise. The step then records the Job. A request
  * the API rejects as invalid fails the step with the API's message; any other API error is
  * thrown as a TransientError, so the reconcile retries with backoff and nothing is recorded.
@@ -74,6 +78,15 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   const namespace = input.incident.metadata.namespace ?? "";
   const incident = input.incident.metadata.name ?? "";
   for (const effect of input.effects) {
+    if (effect.kind !== "ensureJob") {
+      const ref: SideEffectRef = { namespace, incident, playbook: effect.playbook, step: effect.step, attempt: effect.attempt, name: effect.intentId };
+      await input.hooks?.beforeSideEffect?.(ref);
+      const result = await runCallEffect(input, effect, runs);
+      await input.hooks?.afterSideEffect?.(ref);
+      runs = updateStep(runs, effect.playbook, effect.step, () => result.state);
+      events.push(result.event);
+      continue;
+    }
     const name = effect.job.metadata?.name ?? "";
     const ref: SideEffectRef = { namespace, incident, playbook: effect.playbook, step: effect.step, attempt: effect.attempt, name };
     await input.hooks?.beforeSideEffect?.(ref);

@@ -1,9 +1,12 @@
-import type { KubeConfig, V1Job } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig, type V1Job } from "@kubernetes/client-node";
+import { createActionClients, type ActionClients } from "../../actions/index.ts";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { Kind, Plural } from "../../api/v1alpha1/constants.ts";
-import type { Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
+import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
+import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
+import { createGuardMetrics, protectedNamespaces, resolveApprovalPolicy, type GuardPolicy } from "../../policy/index.ts";
 import { createJobClient, type JobClient } from "../../executors/job/job-client.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
 import type { RuntimeClock } from "../../runtime/clock.ts";
@@ -12,11 +15,12 @@ import { enqueueKeys } from "../../runtime/informer.ts";
 import type { InformerFactory } from "../../runtime/informer-factory.ts";
 import { objectKey, splitObjectKey } from "../../runtime/object-key.ts";
 import { WorkQueue } from "../../runtime/work-queue.ts";
-import { watchIncidents, watchPlaybooks, watchStepJobs } from "../collections.ts";
+import { watchConnectors, watchIncidents, watchPlaybooks, watchStepJobs } from "../collections.ts";
 import { createEventRecorder, type EventRecorder } from "../event-recorder.ts";
 import { managedController, type ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
 import type { StepHooks } from "./execute.ts";
+import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
 
@@ -31,7 +35,7 @@ export interface IncidentControllerOptions {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly clock: RuntimeClock;
-  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "maxConcurrentReconciles" | "watchNamespaces">;
+  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces">;
   /** Shared with intake's matcher and the Playbook controller. */
   readonly compiler: PlaybookCompiler;
   /** The operator's identity, recorded as the Events' reporting instance. */
@@ -42,6 +46,24 @@ export interface IncidentControllerOptions {
   readonly jobs?: JobClient;
   /** Replaces the Event recorder; defaults to core/v1 Events on `kubeConfig`. */
   readonly events?: EventRecorder;
+  /** Keep-alive agents of connector calls; a private pool when absent. */
+  readonly agents?: AgentPool;
+  /** Replaces the clients of built-in actions; defaults to ones on `kubeConfig`. */
+  readonly actionClients?: ActionClients;
+}
+
+/**
+ * The guard settings of an operator: the built-in protected namespaces plus the operator's own
+ * and the configured ones; the operator's namespace as the privileged one; the default
+ * approval policy; the operator-wide dry-run.
+ */
+export function guardPolicyOf(options: Pick<OperatorOptions, "dryRun" | "namespace" | "protectedNamespaces">): GuardPolicy {
+  return {
+    protectedNamespaces: protectedNamespaces(options.namespace, options.protectedNamespaces),
+    privilegedNamespace: options.namespace,
+    dryRun: options.dryRun,
+    approvalRequired: resolveApprovalPolicy(),
+  };
 }
 
 const finishedRunPhases: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
@@ -63,17 +85,22 @@ function ownerKey(job: V1Job): string[] {
 }
 
 /**
- * The Incident controller: caches of Incidents, Playbooks and step Jobs (label
+ * The Incident controller: caches of Incidents, Playbooks, Connectors and step Jobs (label
  * `soar.kube-soar.io/incident`), a keyed work queue fed by Incident changes, by Job changes
  * (mapped to their controlling Incident by ownerReference) and by Playbook changes (mapped to
  * the open Incidents that run or wait for that Playbook), and the {@link IncidentReconciler}.
- * Registers `soar_*` metrics and the active-incidents gauge on `registry`.
+ * Registers `soar_*` metrics (guard refusals included) and the active-incidents gauge on
+ * `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};
+ * connector calls share keep-alive connections, released when their Connector is deleted.
  */
 export function createIncidentController(options: IncidentControllerOptions): ManagedController {
   const namespaces = options.options.watchNamespaces;
   const incidents = watchIncidents(options.informers, namespaces);
   const playbooks = watchPlaybooks(options.informers, namespaces);
   const jobs = watchStepJobs(options.informers, namespaces);
+  const connectors = watchConnectors(options.informers, namespaces);
+  const agents = options.agents ?? createAgentPool();
+  const actionClients = options.actionClients ?? createActionClients(options.kubeConfig);
   const logger = options.logger.child({ controller: INCIDENT_CONTROLLER });
   const queue = new WorkQueue({ name: INCIDENT_CONTROLLER, registry: options.registry, clock: options.clock });
   const metrics = incidentMetrics(options.registry);
@@ -94,6 +121,17 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     dryRun: options.options.dryRun,
     paused: options.options.paused,
     hooks: options.hooks,
+    calls: {
+      actionClients,
+      caller: createConnectorCaller({ clock: options.clock, logger, agents }),
+      core: options.kubeConfig.makeApiClient(CoreV1Api),
+      connector: (namespace, name) => connectors.get(namespace, name),
+      logger,
+    },
+    guardPolicy: guardPolicyOf(options.options),
+    guardMetrics: createGuardMetrics(options.registry),
+    history: (namespace, playbook, incident) => playbookHistory(incidents.listByNamespace(namespace), playbook, incident),
+    undo: { clients: actionClients, dryRun: options.options.dryRun, logger },
   });
 
   incidents.addEventHandler(enqueueKeys<Incident>(queue));
@@ -106,6 +144,9 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     }),
   );
 
+  // A deleted Connector's pooled connections are closed; a new one of the same name starts afresh.
+  connectors.addEventHandler({ onDelete: (connector: Connector) => { agents.release(`${connector.metadata.namespace ?? ""}/${connector.metadata.name ?? ""}`); } });
+
   const controller = new Controller({
     name: INCIDENT_CONTROLLER,
     queue,
@@ -117,7 +158,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   });
   return managedController({
     controller,
-    caches: [incidents, playbooks, jobs],
+    caches: [incidents, playbooks, jobs, connectors],
     logger,
     // Only the running controller's cache feeds the gauge; a stopped one (lost leadership) stops.
     whileRunning: () => trackActiveIncidents(options.registry, metrics, () => incidents.list()),

@@ -12,7 +12,7 @@ export interface IncidentMetrics {
 }
 
 const terminalRuns: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
-const terminalSteps: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped", "TimedOut"]);
+const terminalSteps: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped", "TimedOut", "Blocked"]);
 
 /** Creates (or reuses) the metrics on `registry`. */
 export function incidentMetrics(registry: Registry): IncidentMetrics {

@@ -3,17 +3,21 @@ import { API_VERSION, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident, IncidentStatus, Playbook, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import type { JobClient } from "../../executors/job/job-client.ts";
 import type { Clock } from "../../observability/clock.ts";
+import type { UndoContext } from "../../actions/index.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
+import type { GuardedHistory, GuardMetrics, GuardPolicy } from "../../policy/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import type { EventRecorder } from "../event-recorder.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { close } from "./close.ts";
 import { execute, type StepHooks } from "./execute.ts";
+import type { CallDeps } from "./execute-calls.ts";
 import { decideGuards } from "./guards.ts";
 import { recordTransitions, type IncidentMetrics } from "./incident-metrics.ts";
 import { observe } from "./observe.ts";
-import { planRun, type EnsureJobEffect } from "./plan.ts";
+import { planRun, type StepEffect } from "./plan.ts";
+import { revert } from "./revert.ts";
 import { triage, type ActiveRun } from "./triage.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
@@ -36,18 +40,40 @@ export interface IncidentReconcilerDeps {
   readonly dryRun: boolean;
   readonly paused: boolean;
   readonly hooks?: StepHooks | undefined;
+  /** What action, connector and notify steps need (the reconcile adds its abort signal). */
+  readonly calls: Omit<CallDeps, "signal">;
+  /** Operator-wide guard settings: protected namespaces, privileged namespace, approvals. */
+  readonly guardPolicy: GuardPolicy;
+  readonly guardMetrics: GuardMetrics;
+  /** What a Playbook has been doing in other Incidents of the namespace, for rate limits and caps. */
+  readonly history: (namespace: string, playbook: string, incident: string) => GuardedHistory;
+  /** What undoing actions needs, when a resolved Incident asks for a revert. */
+  readonly undo: UndoContext;
 }
 
 interface Planned {
   readonly runs: PlaybookRun[];
-  readonly effects: EnsureJobEffect[];
+  readonly effects: StepEffect[];
   readonly events: TimelineEvent[];
+  readonly refusals: Awaited<ReturnType<typeof planRun>>["refusals"][number][];
   readonly recheckAfterMs: number | undefined;
 }
 
-function plan(incident: Incident, runs: readonly PlaybookRun[], active: readonly ActiveRun[], observations: Awaited<ReturnType<typeof observe>>, mayStart: boolean, now: Date): Planned {
+interface PlanContext {
+  readonly incident: Incident;
+  readonly observations: Awaited<ReturnType<typeof observe>>;
+  readonly mayStart: boolean;
+  readonly now: Date;
+  readonly deps: IncidentReconcilerDeps;
+  readonly freshIntents: ReadonlySet<string>;
+}
+
+function plan(context: PlanContext, runs: readonly PlaybookRun[], active: readonly ActiveRun[]): Planned {
+  const { incident, observations, mayStart, now, deps, freshIntents } = context;
   const byName = new Map(active.map((entry) => [entry.run.name, entry]));
-  const planned: Planned = { runs: [], effects: [], events: [], recheckAfterMs: undefined };
+  const planned: Planned = { runs: [], effects: [], events: [], refusals: [], recheckAfterMs: undefined };
+  const namespace = incident.metadata.namespace ?? "";
+  const name = incident.metadata.name ?? "";
   let recheck: number | undefined;
   for (const run of runs) {
     const entry = byName.get(run.name);
@@ -55,13 +81,28 @@ function plan(incident: Incident, runs: readonly PlaybookRun[], active: readonly
       planned.runs.push(run);
       continue;
     }
-    const result = planRun({ now, incident, run, playbook: entry.playbook, observations: observations.get(run.name) ?? new Map(), mayStart });
+    const guards = { policy: deps.guardPolicy, history: deps.history(namespace, run.name, name) };
+    const observed = observations.get(run.name) ?? new Map();
+    const result = planRun({ now, incident, run, playbook: entry.playbook, observations: observed, mayStart, guards, freshIntents });
     planned.runs.push(result.run);
     planned.effects.push(...result.effects);
     planned.events.push(...result.events);
+    planned.refusals.push(...result.refusals);
     if (result.recheckAfterMs !== undefined) recheck = Math.min(recheck ?? result.recheckAfterMs, result.recheckAfterMs);
   }
   return { ...planned, recheckAfterMs: recheck };
+}
+
+const effectKinds: ReadonlySet<string> = new Set(["action", "connector", "notify"]);
+
+/** Intent ids of action, connector and notify steps that `after` records and `before` did not. */
+function recordedIntents(before: readonly PlaybookRun[], after: readonly PlaybookRun[], kindOf: (playbook: string, step: string) => string): string[] {
+  const known = new Set(before.flatMap((run) => (run.steps ?? []).flatMap((step) => (step.intent === undefined ? [] : [step.intent.id]))));
+  return after.flatMap((run) =>
+    (run.steps ?? []).flatMap((step) =>
+      step.phase === "Running" && step.intent !== undefined && !known.has(step.intent.id) && effectKinds.has(kindOf(run.name, step.name)) ? [step.intent.id] : [],
+    ),
+  );
 }
 
 function openWork(status: IncidentStatus): boolean {
@@ -72,8 +113,10 @@ function openWork(status: IncidentStatus): boolean {
  * The Incident reconcile, a thin orchestrator. It reads the cached Incident, runs the guards
  * (deletion, resolved/closed, pause), then the sub-steps in order, each in its own file:
  * triage (runs pinned to Playbook generations), observe (the Jobs of running steps), plan (the
- * next state of each run, pure), execute (the Jobs whose intents are durable), close (the
- * whole status, pure). The status is written once, at the end, only when it changed, through
+ * next state of each run, pure, with the guard chain before every action, connector and notify
+ * step), execute (the Jobs, actions and connector calls whose intents are durable), close (the
+ * whole status, pure). A resolved or closed Incident with `spec.revert` runs revert instead
+ * (the recorded undos, latest first, each once). The status is written once, at the end, only when it changed, through
  * the status subresource guarded by resourceVersion; Events and metrics follow a successful
  * write only. A reconcile that ran on a cache older than its own last write does nothing: the
  * watch event of that write brings the key back.
@@ -82,6 +125,11 @@ export class IncidentReconciler {
   readonly #deps: IncidentReconcilerDeps;
   /** key → resourceVersion the last successful status write was based on. */
   readonly #writtenOver = new Map<string, string>();
+  /**
+   * key → intent ids of action, connector and notify steps this process recorded and has not
+   * carried out. Lost on restart on purpose: an intent not listed here may have been carried out.
+   */
+  readonly #fresh = new Map<string, Set<string>>();
 
   constructor(deps: IncidentReconcilerDeps) {
     this.#deps = deps;
@@ -93,6 +141,7 @@ export class IncidentReconciler {
     const incident = deps.incident(key);
     if (incident === undefined) {
       this.#writtenOver.delete(key);
+      this.#fresh.delete(key);
       return {};
     }
     const resourceVersion = incident.metadata.resourceVersion ?? "";
@@ -112,6 +161,7 @@ export class IncidentReconciler {
     let events: TimelineEvent[] = [];
     let waits: Awaited<ReturnType<typeof triage>>["waits"] = [];
     let recheckAfterMs: number | undefined;
+    let refusals: Planned["refusals"] = [];
     const kinds = new Map<string, string>();
     if (guard.kind === "run") {
       const triaged = triage({ incident, now, playbooks: deps.playbook, compiler: deps.compiler, operatorDryRun: deps.dryRun });
@@ -119,12 +169,22 @@ export class IncidentReconciler {
         for (const step of playbook.steps) kinds.set(`${run.name}/${step.name}`, step.kind ?? "unknown");
       }
       const observations = await observe({ incident, active: triaged.active, cachedJob: deps.cachedJob, jobs: deps.jobs });
-      const planned = plan(incident, triaged.runs, triaged.active, observations, mayStart, now);
-      const executed = await execute({ incident, runs: planned.runs, effects: planned.effects, jobs: deps.jobs, hooks: deps.hooks, now });
+      const fresh = this.#fresh.get(key) ?? new Set<string>();
+      const planned = plan({ incident, observations, mayStart, now, deps, freshIntents: fresh }, triaged.runs, triaged.active);
+      refusals = planned.refusals;
+      // From here on an intent counts as carried out, whatever happens to this reconcile.
+      for (const effect of planned.effects) if (effect.kind !== "ensureJob") fresh.delete(effect.intentId);
+      const calls = { ...deps.calls, signal: context.signal };
+      const executed = await execute({ incident, runs: planned.runs, effects: planned.effects, jobs: deps.jobs, calls, hooks: deps.hooks, now });
       runs = executed.runs;
       events = [...triaged.events, ...planned.events, ...executed.events];
       waits = triaged.waits;
       recheckAfterMs = planned.recheckAfterMs;
+    } else if (incident.spec.revert === true) {
+      const reverted = await revert({ runs, undo: deps.undo, now });
+      runs = reverted.runs;
+      events = [...reverted.events];
+      recheckAfterMs = reverted.recheckAfterMs;
     }
 
     const closed = close({ incident, runs, events, finalState, mayStart, waits, now });
@@ -134,6 +194,13 @@ export class IncidentReconciler {
       // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
       if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
       context.logger.debug({ phase: closed.status.phase, events: events.length }, "incident status written");
+      const recorded = recordedIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], (playbook, step) => kinds.get(`${playbook}/${step}`) ?? "unknown");
+      if (recorded.length > 0) {
+        const fresh = this.#fresh.get(key) ?? new Set<string>();
+        for (const id of recorded) fresh.add(id);
+        this.#fresh.set(key, fresh);
+      }
+      for (const refusal of refusals) deps.guardMetrics.record(refusal);
       recordTransitions(deps.metrics, incident, closed.status, (playbook, step) => kinds.get(`${playbook}/${step}`) ?? "unknown");
       await this.#recordEvents(key, incident, events);
     }

@@ -3,7 +3,8 @@ import type { Incident, IncidentApproval, Playbook, PlaybookRun, PlaybookStep, S
 import { jobNameFor } from "../../executors/job/job-name.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type CompiledPlaybook } from "../../playbook/index.ts";
-import { JOB_TIMEOUT_GRACE_MS, planRun, type RunPlan, type StepObservation } from "./plan.ts";
+import { guardPolicyOf } from "./incident-controller.ts";
+import { JOB_TIMEOUT_GRACE_MS, planRun, type EnsureJobEffect, type RunPlan, type StepObservation } from "./plan.ts";
 
 const expressions = createExpressionCompiler();
 const now = new Date("2026-03-01T12:00:00.000Z");
@@ -51,6 +52,10 @@ const running = (name: string, attempt = 1, extra: Partial<StepState> = {}): Ste
   ...extra,
 });
 
+function jobEffects(result: RunPlan): EnsureJobEffect[] {
+  return result.effects.filter((effect): effect is EnsureJobEffect => effect.kind === "ensureJob");
+}
+
 interface Case {
   steps: PlaybookStep[];
   extra?: Partial<Playbook["spec"]> | undefined;
@@ -77,6 +82,8 @@ function plan(given: Case): RunPlan {
     playbook: compiled(given.steps, given.extra),
     observations: new Map(Object.entries(given.observations ?? {})),
     mayStart: given.mayStart ?? true,
+    guards: { policy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }), history: { otherRunStarts: [], otherActiveIncidents: 0 } },
+    freshIntents: new Set(),
   });
 }
 
@@ -207,7 +214,7 @@ describe("planRun: intents and effects", () => {
     },
   ])("$name", ({ state, observation, effects, phase, job: expectedJob }) => {
     const result = plan({ steps: [job("a")], states: [state], observations: { a: observation } });
-    expect(result.effects.map((effect) => ({ ...effect, job: undefined, name: effect.job.metadata?.name }))).toEqual(
+    expect(jobEffects(result).map((effect) => ({ ...effect, job: undefined, name: effect.job.metadata?.name }))).toEqual(
       effects.map((effect) => ({ ...effect, job: undefined })),
     );
     expect(stateOf(result, "a").phase).toBe(phase);
@@ -222,7 +229,7 @@ describe("planRun: intents and effects", () => {
     ];
     const states = [{ name: "scan", phase: "Succeeded" as const, outputs: { verdict: "malicious" } }, intentOnly("report")];
     const result = plan({ steps, states, observations: { report: { kind: "absent" } } });
-    expect(result.effects[0]?.job.spec?.template.spec?.containers[0]?.env).toEqual([{ name: "VERDICT", value: "malicious" }]);
+    expect(jobEffects(result)[0]?.job.spec?.template.spec?.containers[0]?.env).toEqual([{ name: "VERDICT", value: "malicious" }]);
   });
 
   it("fails a step whose templates cannot render, naming the field", () => {

@@ -9,8 +9,15 @@ import { jobNameFor } from "../../executors/job/job-name.ts";
 import type { JobObservation } from "../../executors/job/job-observation.ts";
 import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../../executors/job/termination-outputs.ts";
 import { renderStepTemplates } from "../../executors/render-templates.ts";
+import { prepareActionStep } from "../../executors/action/action-step.ts";
+import { prepareCallStep } from "../../executors/connector/connector-step.ts";
+import { guardInputFor, type GuardSubject } from "../../executors/guard-request.ts";
+import { sideEffectIntentId } from "../../executors/intent-id.ts";
+import type { CallConnectorEffect, RunActionEffect } from "../../executors/step-effects.ts";
 import { evaluateBool } from "../../expr/index.ts";
 import type { CompiledPlaybook, CompiledStep } from "../../playbook/index.ts";
+import { targetRef } from "../../actions/index.ts";
+import { evaluateGuards, type GuardDecision, type GuardedHistory, type GuardPolicy } from "../../policy/index.ts";
 import { IncidentReason } from "./reasons.ts";
 import { mayRetry, retryDelayMs } from "./retry-policy.ts";
 import { failsRun, isTerminal, satisfiesNeeds } from "./step-outcome.ts";
@@ -38,6 +45,15 @@ export interface EnsureJobEffect {
   readonly job: JobManifest;
 }
 
+/** Any side effect plan asks execute to carry out. */
+export type StepEffect = EnsureJobEffect | RunActionEffect | CallConnectorEffect;
+
+/** What the guard chain needs besides the step: the operator's policy and the Playbook's history. */
+export interface GuardContext {
+  readonly policy: GuardPolicy;
+  readonly history: GuardedHistory;
+}
+
 /** Everything planning one run needs; no I/O happens during planning. */
 export interface RunPlanInput {
   readonly now: Date;
@@ -50,13 +66,22 @@ export interface RunPlanInput {
   readonly observations: ReadonlyMap<string, StepObservation>;
   /** False while the operator is paused: nothing new starts, running steps are still observed. */
   readonly mayStart: boolean;
+  /** The guard chain's inputs, evaluated before every action, connector and notify step. */
+  readonly guards: GuardContext;
+  /**
+   * Intent ids of action, connector and notify steps this process recorded and has not carried
+   * out yet. A durable intent not in this set may have been carried out before a restart.
+   */
+  readonly freshIntents: ReadonlySet<string>;
 }
 
 /** The next state of a run and what must happen for it. */
 export interface RunPlan {
   readonly run: PlaybookRun;
-  readonly effects: readonly EnsureJobEffect[];
+  readonly effects: readonly StepEffect[];
   readonly events: readonly TimelineEvent[];
+  /** Guard refusals decided in this pass, for the refusal metric. */
+  readonly refusals: readonly GuardDecision[];
   /** Look again after this long (a timeout, a retry or an approval deadline); undefined: on change. */
   readonly recheckAfterMs: number | undefined;
 }
@@ -75,8 +100,9 @@ class RunPlanner {
   readonly #states = new Map<string, StepState>();
   readonly #persisted: ReadonlyMap<string, StepState>;
   readonly #steps: ReadonlyMap<string, CompiledStep>;
-  readonly effects: EnsureJobEffect[] = [];
+  readonly effects: StepEffect[] = [];
   readonly events: TimelineEvent[] = [];
+  readonly refusals: GuardDecision[] = [];
   recheckAfterMs: number | undefined;
 
   constructor(input: RunPlanInput) {
@@ -98,6 +124,7 @@ class RunPlanner {
       run: this.#finishRun(),
       effects: this.effects,
       events: this.events,
+      refusals: this.refusals,
       recheckAfterMs: this.recheckAfterMs,
     };
   }
@@ -165,10 +192,11 @@ class RunPlanner {
       }
     }
     if (!this.#input.mayStart) return state;
-    if (this.#input.run.dryRun === true) return this.#dryRun(step, state);
+    if (this.#input.run.dryRun === true) return this.#dryRunGuarded(step, state);
     if (step.kind === "job") return this.#startAttempt(step, state, 1);
     if (step.kind === "approval") return this.#startApproval(step, state);
-    const message = `step kind ${step.kind ?? "(none)"} has no executor in this version of kube-soar`;
+    if (step.kind === "action" || step.kind === "connector" || step.kind === "notify") return this.#startEffect(step, state, 1);
+    const message = "the step sets no kind (exactly one of job, action, connector, approval or notify)";
     this.#event("Warning", IncidentReason.StepFailed, step.name, message);
     return this.#finished({ ...state, startedAt: this.#now.toISOString() }, "Failed", message);
   }
@@ -225,6 +253,7 @@ class RunPlanner {
       this.#event("Warning", IncidentReason.OutcomeUnknown, step.name, message);
       return this.#finished(state, "Failed", message);
     }
+    if (step.kind === "action" || step.kind === "connector" || step.kind === "notify") return this.#advanceEffect(step, state, intent.attempt, intent.id);
     const observation = this.#input.observations.get(step.name);
     if (observation === undefined) return state;
     let withJob = state;
@@ -304,6 +333,7 @@ class RunPlanner {
       return state;
     }
     if (!this.#input.mayStart) return state;
+    if (step.kind === "action" || step.kind === "connector" || step.kind === "notify") return this.#startEffect(step, state, attempts + 1);
     return this.#startAttempt(step, state, attempts + 1);
   }
 
@@ -349,6 +379,112 @@ class RunPlanner {
       decision.timedOut === true ? IncidentReason.ApprovalTimedOut : approved ? IncidentReason.Approved : IncidentReason.Rejected;
     this.#event(approved ? "Normal" : "Warning", reason, step.name, message);
     return { ...this.#finished(state, approved ? "Succeeded" : "Failed", message), decision };
+  }
+
+  #intentId(step: CompiledStep, attempt: number): string {
+    return sideEffectIntentId({ incidentUid: this.#input.incident.metadata.uid ?? "", playbook: this.#runName, step: step.name, attempt });
+  }
+
+  /** Renders and prepares an action, connector or notify step's effect for `attempt`. */
+  #prepareEffect(step: CompiledStep, attempt: number): { effect: RunActionEffect | CallConnectorEffect; subject: GuardSubject; what: string } | { error: string } {
+    const variables = this.#variables();
+    const rendered = renderStepTemplates(step, variables);
+    if (!rendered.ok) return { error: `${rendered.field}: ${rendered.message}` };
+    const retry = { retryLimit: step.retryLimit, retryBackoffMs: step.retryBackoffMs, continueOnError: step.continueOnError };
+    const base = { playbook: this.#runName, step: step.name, attempt, intentId: this.#intentId(step, attempt), retry };
+    if (step.kind === "action") {
+      const action = prepareActionStep(step, rendered.values, this.#input.incident.spec.resources);
+      if (!action.ok) return { error: action.message };
+      return {
+        effect: { kind: "runAction", ...base, action },
+        subject: { kind: "action", action: action.type, target: action.target },
+        what: `${action.type} on ${action.target.kind} ${targetRef(action.target)}`,
+      };
+    }
+    const call = prepareCallStep(step, rendered.values, variables);
+    if (!call.ok) return { error: call.message };
+    return {
+      effect: { kind: "callConnector", ...base, connector: call.connector, payload: call.payload },
+      subject: { kind: step.kind === "notify" ? "notify" : "connector" },
+      what: `call of Connector ${call.connector}`,
+    };
+  }
+
+  #guard(step: CompiledStep, subject: GuardSubject): GuardDecision {
+    const { policy, history } = this.#input.guards;
+    const input = guardInputFor({ policy, playbook: this.#input.playbook, history, step, subject, states: this.#states });
+    return evaluateGuards(input, { now: () => this.#now });
+  }
+
+  #blocked(step: CompiledStep, state: StepState, decision: Extract<GuardDecision, { allowed: false }>): StepState {
+    this.refusals.push(decision);
+    this.#event("Warning", decision.reason, step.name, decision.message);
+    const now = this.#now.toISOString();
+    return { ...state, phase: "Blocked", startedAt: state.startedAt ?? now, finishedAt: now, message: bounded(decision.message, MAX_STEP_MESSAGE_LENGTH) };
+  }
+
+  /**
+   * Starts attempt `attempt` of an action, connector or notify step: renders it, runs the guard
+   * chain (a refusal blocks the step), then records the intent and nothing else; the effect is
+   * requested once the intent is durable.
+   */
+  #startEffect(step: CompiledStep, state: StepState, attempt: number): StepState {
+    const startedAt = state.startedAt ?? this.#now.toISOString();
+    const prepared = this.#prepareEffect(step, attempt);
+    if ("error" in prepared) {
+      const message = `attempt ${attempt} could not be prepared: ${prepared.error}`;
+      this.#event("Warning", IncidentReason.StepFailed, step.name, message);
+      return this.#finished({ ...state, startedAt }, "Failed", message);
+    }
+    const decision = this.#guard(step, prepared.subject);
+    if (!decision.allowed) return this.#blocked(step, { ...state, startedAt }, decision);
+    return {
+      ...withoutAttemptResults(state),
+      phase: "Running",
+      attempts: attempt,
+      startedAt,
+      intent: { attempt, id: prepared.effect.intentId, at: this.#now.toISOString() },
+      message: bounded(`attempt ${attempt}: ${prepared.what} is about to run`, MAX_STEP_MESSAGE_LENGTH),
+    };
+  }
+
+  /**
+   * A running action, connector or notify step: once its intent is durable, the effect is
+   * requested when this process recorded the intent and has not carried it out yet, or when
+   * repeating it is safe (actions are idempotent; connector calls only with `safeToRetry`, and
+   * then with the same Idempotency-Key). Otherwise the outcome is unknown and the step fails.
+   */
+  #advanceEffect(step: CompiledStep, state: StepState, attempt: number, id: string): StepState {
+    if (this.#persisted.get(step.name)?.intent?.id !== id) return state;
+    if (!this.#input.freshIntents.has(id) && resolveUnknownOutcome(step.kind ?? "connector", step.safeToRetry) === "outcome-unknown") {
+      const message = `attempt ${attempt}: the outcome of ${id} is unknown (it may have been carried out before a restart) and the step is not safe to retry`;
+      this.#event("Warning", IncidentReason.OutcomeUnknown, step.name, message);
+      return this.#finished(state, "Failed", message);
+    }
+    const prepared = this.#prepareEffect(step, attempt);
+    if ("error" in prepared) {
+      const message = `attempt ${attempt} could not be prepared: ${prepared.error}`;
+      this.#event("Warning", IncidentReason.StepFailed, step.name, message);
+      return this.#finished(state, "Failed", message);
+    }
+    this.effects.push(prepared.effect);
+    return state;
+  }
+
+  /** A dry-run step: guards other than dry-run still block it; otherwise it is rendered only. */
+  #dryRunGuarded(step: CompiledStep, state: StepState): StepState {
+    if (step.kind !== "action" && step.kind !== "connector" && step.kind !== "notify") return this.#dryRun(step, state);
+    const started: StepState = { ...state, startedAt: this.#now.toISOString() };
+    const prepared = this.#prepareEffect(step, 1);
+    if ("error" in prepared) {
+      const message = `dry run: ${prepared.error}`;
+      this.#event("Warning", IncidentReason.StepFailed, step.name, message);
+      return this.#finished(started, "Failed", message);
+    }
+    const decision = this.#guard(step, prepared.subject);
+    if (!decision.allowed && decision.guard !== "dryRun") return this.#blocked(step, started, decision);
+    if (!decision.allowed) this.refusals.push(decision);
+    return this.#dryRun(step, state);
   }
 
   #dryRun(step: CompiledStep, state: StepState): StepState {
@@ -412,7 +548,8 @@ class RunPlanner {
       return this.#finished(state, "Skipped", message);
     });
     const culpritState = this.#states.get(culpritName);
-    const message = `step ${culpritName} ${culpritState?.phase === "TimedOut" ? "timed out" : "failed"}`;
+    const verb = culpritState?.phase === "TimedOut" ? "timed out" : culpritState?.phase === "Blocked" ? "was blocked" : "failed";
+    const message = `step ${culpritName} ${verb}`;
     this.events.push({ type: "Warning", reason: IncidentReason.RunFailed, message: `run failed: ${message}`, playbook: this.#runName });
     return { ...base, steps: closed, phase: "Failed", finishedAt: this.#now.toISOString(), message };
   }

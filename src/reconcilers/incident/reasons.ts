@@ -20,6 +20,8 @@ export const IncidentReason = {
   DryRunRendered: "DryRunRendered",
   /** The operator is paused: no new step starts. */
   Paused: "Paused",
+  /** Undoing a reversible action failed; the step's `undo` records why. */
+  RevertFailed: "RevertFailed",
   /** The Incident names no playbook: there is nothing to run. */
   NoPlaybooks: "NoPlaybooks",
 } as const;

@@ -1,16 +1,19 @@
 import type { StepPhase, StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 
-const terminal: ReadonlySet<StepPhase> = new Set(["Succeeded", "Failed", "Skipped", "TimedOut"]);
+const terminal: ReadonlySet<StepPhase> = new Set(["Succeeded", "Failed", "Skipped", "TimedOut", "Blocked"]);
 
 /** Whether a step will never run again. */
 export function isTerminal(state: StepState): boolean {
   return terminal.has(state.phase);
 }
 
-/** Whether a step ended in failure (failed, timed out), whatever its `continueOnError`. */
+/**
+ * Whether a step ended in failure (failed, timed out, or blocked by a guard before its side
+ * effect), whatever its `continueOnError`.
+ */
 export function isFailure(state: StepState): boolean {
-  return state.phase === "Failed" || state.phase === "TimedOut";
+  return state.phase === "Failed" || state.phase === "TimedOut" || state.phase === "Blocked";
 }
 
 /**

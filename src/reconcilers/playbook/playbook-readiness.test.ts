@@ -49,9 +49,16 @@ describe("playbookReadiness", () => {
     {
       name: "an unavailable step kind stalls",
       spec: { steps: [{ name: "iso", action: { type: "isolatePod" as const } }] },
-      existing: {},
+      existing: { kinds: new Set<StepKind>(["job", "approval"]) },
       conditions: { Ready: "False/StepKindUnavailable", Reconciling: "False/StepKindUnavailable", Stalled: "True/StepKindUnavailable" },
       message: 'spec.steps[0].action: step kind "action" is not available in this version of kube-soar (available: job, approval)',
+    },
+    {
+      name: "actions are available in this version",
+      spec: { steps: [{ name: "iso", action: { type: "isolatePod" as const } }] },
+      existing: {},
+      conditions: { Ready: "True/Succeeded", Reconciling: "False/Succeeded", Stalled: "False/Succeeded" },
+      message: "compiled 1 step(s), run in order",
     },
     {
       name: "a missing Connector does not stall",

@@ -1,0 +1,46 @@
+import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { Connector } from "../../api/v1alpha1/types.generated.ts";
+import { ConnectorReconciler } from "./connector-reconciler.ts";
+
+const logger = pino({ level: "silent" });
+// Never called: nothing is read for a Connector that is gone.
+const unreachable = new KubeConfig();
+unreachable.loadFromOptions({
+  clusters: [{ name: "unused", server: "https://127.0.0.1:9", skipTLSVerify: false }],
+  users: [{ name: "unused" }],
+  contexts: [{ name: "unused", cluster: "unused", user: "unused" }],
+  currentContext: "unused",
+});
+const context = { reconcileID: "r1", logger, signal: new AbortController().signal };
+
+function reconciler(found: Connector | undefined, released: string[]): ConnectorReconciler {
+  return new ConnectorReconciler({
+    connector: () => found,
+    core: unreachable.makeApiClient(CoreV1Api),
+    writeStatus: () => Promise.reject(new Error("no status is written for a Connector that is gone")),
+    events: { record: () => Promise.resolve() },
+    clock: { now: () => new Date("2026-03-01T12:00:00Z") },
+    released: (key) => { released.push(key); },
+  });
+}
+
+describe("ConnectorReconciler", () => {
+  it.each([
+    { name: "a deleted Connector", found: undefined },
+    {
+      name: "a Connector being deleted",
+      found: {
+        apiVersion: "soar.kube-soar.io/v1alpha1",
+        kind: "Connector",
+        metadata: { namespace: "soc", name: "slack", deletionTimestamp: new Date("2026-03-01T11:00:00Z") },
+        spec: { type: "slack", urlSecretRef: { name: "s", key: "url" } },
+      } satisfies Connector,
+    },
+  ])("releases the pooled connections of $name and writes nothing", async ({ found }) => {
+    const released: string[] = [];
+    expect(await reconciler(found, released).reconcile("soc/slack", context)).toEqual({});
+    expect(released).toEqual(["soc/slack"]);
+  });
+});

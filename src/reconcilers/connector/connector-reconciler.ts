@@ -1,0 +1,77 @@
+import type { CoreV1Api } from "@kubernetes/client-node";
+import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.ts";
+import type { Connector, ConnectorStatus } from "../../api/v1alpha1/types.generated.ts";
+import { evaluateConnectorReady } from "../../connectors/index.ts";
+import type { Clock } from "../../observability/clock.ts";
+import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
+import { splitObjectKey } from "../../runtime/object-key.ts";
+import { findCondition } from "../conditions.ts";
+import { jsonEqual } from "../deep-equal.ts";
+import type { EventRecorder } from "../event-recorder.ts";
+import type { StatusWriter } from "../status-writer.ts";
+
+/** Everything the Connector reconcile reads from and writes to, injected. */
+export interface ConnectorReconcilerDeps {
+  readonly connector: (namespace: string, name: string) => Connector | undefined;
+  /** Reads the referenced Secrets (key names only; values are never kept). */
+  readonly core: CoreV1Api;
+  readonly writeStatus: StatusWriter;
+  readonly events: EventRecorder;
+  readonly clock: Clock;
+  /** Called with `namespace/name` when a Connector is gone, to drop its pooled connections. */
+  readonly released: (key: string) => void;
+}
+
+/**
+ * The Connector reconcile: checks the spec and that every referenced Secret exists with the
+ * referenced keys, and writes the `Ready` condition and `observedGeneration` once, only when
+ * they changed. An Event with Ready's reason is recorded when Ready's status or reason changes.
+ * A Connector that is gone releases its keep-alive connections. Secret values are never read
+ * into status, Events or logs: only Secret and key names appear in messages.
+ */
+export class ConnectorReconciler {
+  readonly #deps: ConnectorReconcilerDeps;
+  readonly #writtenOver = new Map<string, string>();
+
+  constructor(deps: ConnectorReconcilerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Converges the Connector behind `namespace/name`. */
+  async reconcile(key: string, context: ReconcileContext): Promise<ReconcileResult> {
+    const { namespace, name } = splitObjectKey(key);
+    const connector = this.#deps.connector(namespace, name);
+    if (connector === undefined || connector.metadata.deletionTimestamp !== undefined) {
+      this.#writtenOver.delete(key);
+      this.#deps.released(key);
+      return {};
+    }
+    const resourceVersion = connector.metadata.resourceVersion ?? "";
+    if (this.#writtenOver.get(key) === resourceVersion) return {};
+    this.#writtenOver.delete(key);
+
+    const current: ConnectorStatus = connector.status ?? {};
+    const generation = connector.metadata.generation ?? 0;
+    const ready = await evaluateConnectorReady({
+      core: this.#deps.core,
+      connector: { namespace, generation, spec: connector.spec, conditions: current.conditions ?? [] },
+      clock: this.#deps.clock,
+    });
+    const others = (current.conditions ?? []).filter((condition) => condition.type !== ConditionType.Ready);
+    const status: ConnectorStatus = { ...current, conditions: [ready, ...others], observedGeneration: generation };
+    if (jsonEqual(status, current)) return {};
+    const stored = await this.#deps.writeStatus<ConnectorStatus, Connector>({ ...connector, status });
+    if (stored === undefined) return {};
+    // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
+    if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
+    const before = findCondition(current.conditions, ConditionType.Ready);
+    context.logger.debug({ ready: ready.status, reason: ready.reason }, "connector status written");
+    if (before?.status !== ready.status || before.reason !== ready.reason) {
+      await this.#deps.events.record(
+        { apiVersion: API_VERSION, kind: Kind.Connector, namespace, name, uid: connector.metadata.uid },
+        { type: ready.status === "True" ? "Normal" : "Warning", reason: ready.reason, message: ready.message },
+      );
+    }
+    return {};
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import type { Incident, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import { playbookHistory } from "./history.ts";
+
+function incident(name: string, state: NonNullable<Incident["spec"]["state"]>, runs: PlaybookRun[]): Incident {
+  return {
+    apiVersion: "soar.kube-soar.io/v1alpha1",
+    kind: "Incident",
+    metadata: { name, namespace: "shop" },
+    spec: { severity: "high", title: "t", fingerprint: name, source: { kind: "falco" }, state },
+    status: { playbooks: runs },
+  };
+}
+
+const started = (at: string, extra: Partial<PlaybookRun> = {}): PlaybookRun => ({ name: "pb", phase: "Running", startedAt: at, steps: [], ...extra });
+
+describe("playbookHistory", () => {
+  it("counts other Incidents' admitted runs and active Incidents, never the Incident itself", () => {
+    const incidents = [
+      incident("self", "Open", [started("2026-03-01T12:00:00Z")]),
+      incident("open", "Open", [started("2026-03-01T11:00:00Z")]),
+      incident("acknowledged", "Acknowledged", [started("2026-03-01T11:30:00Z")]),
+      incident("resolved", "Resolved", [started("2026-03-01T10:00:00Z")]),
+      incident("blocked", "Open", [started("2026-03-01T11:45:00Z", { steps: [{ name: "a", phase: "Blocked" }] })]),
+      incident("dry", "Open", [started("2026-03-01T11:50:00Z", { dryRun: true })]),
+      incident("pending", "Open", [{ name: "pb", phase: "Pending" }]),
+      incident("other-playbook", "Open", [{ ...started("2026-03-01T11:55:00Z"), name: "other" }]),
+    ];
+    const history = playbookHistory(incidents, "pb", "self");
+    expect(history.otherRunStarts.map((date) => date.toISOString())).toEqual([
+      "2026-03-01T11:00:00.000Z",
+      "2026-03-01T11:30:00.000Z",
+      "2026-03-01T10:00:00.000Z",
+    ]);
+    expect(history.otherActiveIncidents).toBe(2);
+  });
+});
