@@ -235,7 +235,7 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
     });
     nats = await startNats({ binDir: inject("binDir") });
     connection = await natsClient(nats.url);
-    intake = await startTestIntake(kubeConfig, testOptions({ natsUrl: nats.url, defaultNamespace: namespaces.default }), (condition, description) =>
+    intake = await startTestIntake(kubeConfig, testOptions({ natsUrl: nats.url, defaultNamespace: namespaces.default, watchNamespaces: [namespaces.playbooks, namespaces.default] }), (condition, description) =>
       waitFor(condition, { timeoutMs: 30_000, description }),
     );
   });

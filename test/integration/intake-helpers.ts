@@ -108,7 +108,8 @@ export function testOptions(input: {
       foldIntervalMs: 100,
       ...input.intake,
     },
-    watchNamespaces: input.watchNamespaces ?? [],
+    // Only the test's own namespaces: Playbooks of other test files (e.g. applied samples) must not match.
+    watchNamespaces: input.watchNamespaces ?? [input.defaultNamespace],
   };
 }
 
