@@ -1,4 +1,5 @@
 import type { Alert, Severity } from "./alert.ts";
+import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
 import type { DecodeLimits } from "./decode-limits.ts";
 
 /**
@@ -40,4 +41,22 @@ export function boundLabels(labels: Readonly<Record<string, string>>): Readonly<
 /** A string value that carries information: not empty and not Falco's `<NA>` placeholder. */
 export function meaningful(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" && value !== "<NA>" ? value : undefined;
+}
+
+/**
+ * The CloudEvent attributes every normaliser copies unchanged into its draft; `time` falls back
+ * to `fallbackTime` when the event carries none.
+ */
+export function envelopeOf(
+  event: CloudEventEnvelope,
+  fallbackTime: string,
+): Pick<AlertDraft, "id" | "source" | "type" | "subject" | "time" | "specversion"> {
+  return {
+    id: event.id,
+    source: event.source,
+    type: event.type,
+    ...(event.subject === undefined ? {} : { subject: event.subject }),
+    time: event.time ?? fallbackTime,
+    specversion: event.specversion,
+  };
 }

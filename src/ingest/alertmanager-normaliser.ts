@@ -1,5 +1,5 @@
 import type { ObservableType } from "./alert.ts";
-import { boundLabels, meaningful, type AlertDraft, type NormaliseOptions } from "./alert-draft.ts";
+import { boundLabels, meaningful, type AlertDraft, type NormaliseOptions, envelopeOf } from "./alert-draft.ts";
 import { parseAlertmanagerAlert } from "./alertmanager-alert.ts";
 import { validResources } from "./alert-resources.ts";
 import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
@@ -55,12 +55,7 @@ export function normaliseAlertmanagerEvent(event: CloudEventEnvelope, options: N
   const alertname = label("alertname");
   const summary = meaningful(alert.annotations["summary"]) ?? meaningful(alert.annotations["message"]);
   return accept({
-    id: event.id,
-    source: event.source,
-    type: event.type,
-    ...(event.subject === undefined ? {} : { subject: event.subject }),
-    time: event.time ?? options.receivedAt,
-    specversion: event.specversion,
+    ...envelopeOf(event, options.receivedAt),
     kind: "alertmanager",
     status: alert.status,
     severity: severityOfAlertmanagerLabel(label("severity"), options.defaultSeverity),

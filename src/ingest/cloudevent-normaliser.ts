@@ -1,5 +1,5 @@
 import type { ObservableType } from "./alert.ts";
-import { meaningful, type AlertDraft, type NormaliseOptions } from "./alert-draft.ts";
+import { meaningful, type AlertDraft, type NormaliseOptions, envelopeOf } from "./alert-draft.ts";
 import { validResources, type ResourceCandidates } from "./alert-resources.ts";
 import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
 import { fingerprint } from "./fingerprint.ts";
@@ -41,12 +41,7 @@ export function normaliseGenericEvent(event: CloudEventEnvelope, options: Normal
   const data = isJsonObject(event.data) ? event.data : {};
   const member = (name: string): string | undefined => meaningful(data[name]);
   return accept({
-    id: event.id,
-    source: event.source,
-    type: event.type,
-    ...(event.subject === undefined ? {} : { subject: event.subject }),
-    time: event.time ?? options.receivedAt,
-    specversion: event.specversion,
+    ...envelopeOf(event, options.receivedAt),
     kind: "cloudevent",
     status: "firing",
     severity: severityOfCloudEventExtension(event.extensions["severity"], options.defaultSeverity),

@@ -1,5 +1,5 @@
 import type { ObservableType } from "./alert.ts";
-import { meaningful, boundLabels, type AlertDraft, type NormaliseOptions } from "./alert-draft.ts";
+import { meaningful, boundLabels, type AlertDraft, type NormaliseOptions, envelopeOf } from "./alert-draft.ts";
 import { validResources } from "./alert-resources.ts";
 import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
 import { parseFalcoPayload, type FalcoPayload } from "./falco-payload.ts";
@@ -51,12 +51,7 @@ export function normaliseFalcoEvent(event: CloudEventEnvelope, options: Normalis
   const namespace = field("k8s.ns.name") ?? field("k8smeta.ns.name") ?? field("ka.target.namespace");
   const pod = field("k8s.pod.name") ?? field("k8smeta.pod.name") ?? (field("ka.target.resource") === "pods" ? field("ka.target.name") : undefined);
   return accept({
-    id: event.id,
-    source: event.source,
-    type: event.type,
-    ...(event.subject === undefined ? {} : { subject: event.subject }),
-    time: event.time ?? falco.time,
-    specversion: event.specversion,
+    ...envelopeOf(event, falco.time),
     kind: "falco",
     status: "firing",
     severity: severityOfFalcoPriority(falco.priority),
