@@ -1,17 +1,14 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Incident, PlaybookSpec, StepState } from "../../src/api/v1alpha1/types.generated.ts";
+import type { Incident, PlaybookSpec } from "../../src/api/v1alpha1/types.generated.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
-import { conditionOf, explainFailure, incidentSpec, SoarObjects, startControllers, type TestControllers } from "../integration/reconciler-helpers.ts";
+import { conditionOf, explainFailure, incidentSpec, SoarObjects, startControllers, type TestControllers, stepOf } from "../integration/reconciler-helpers.ts";
 
 const WAIT = { timeoutMs: 120_000, intervalMs: 250 };
 const EXIT_CODE = "kwok.kube-soar.io/exit-code";
 const TERMINATION_MESSAGE = "kwok.kube-soar.io/termination-message";
 const trigger = { types: ["falco.rule.output.v1"] };
 
-function stepOf(incident: Incident, step: string): StepState | undefined {
-  return incident.status?.playbooks?.[0]?.steps?.find((state) => state.name === step);
-}
 
 describe("failing and timed-out Job steps (kwok)", () => {
   const kubeConfig = loadKubeConfig();

@@ -1,15 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Incident, StepState } from "../../src/api/v1alpha1/types.generated.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
-import { conditionOf, explainFailure, incidentSpec, SoarObjects, startControllers, type TestControllers } from "../integration/reconciler-helpers.ts";
+import { conditionOf, explainFailure, incidentSpec, SoarObjects, startControllers, type TestControllers, stepOf } from "../integration/reconciler-helpers.ts";
 
 const WAIT = { timeoutMs: 90_000, intervalMs: 250 };
 const TERMINATION_MESSAGE = "kwok.kube-soar.io/termination-message";
 
-function stepOf(incident: Incident, step: string): StepState | undefined {
-  return incident.status?.playbooks?.[0]?.steps?.find((state) => state.name === step);
-}
 
 describe("an Incident's full lifecycle with Jobs run by the cluster (kwok)", () => {
   const kubeConfig = loadKubeConfig();

@@ -4,11 +4,11 @@ import type { AddressInfo } from "node:net";
 import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, NetworkingV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
-import type { ConnectorSpec, Incident, StepState } from "../../src/api/v1alpha1/types.generated.ts";
+import type { ConnectorSpec } from "../../src/api/v1alpha1/types.generated.ts";
 import { isNotFound } from "../../src/runtime/errors.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
-import { conditionOf, explainFailure, incidentSpec, SoarObjects, startControllers, type TestControllers } from "../integration/reconciler-helpers.ts";
+import { conditionOf, explainFailure, incidentSpec, SoarObjects, startControllers, type TestControllers, stepOf } from "../integration/reconciler-helpers.ts";
 
 const WAIT = { timeoutMs: 120_000, intervalMs: 250 };
 
@@ -35,9 +35,6 @@ async function startEndpoint(): Promise<{ server: Server; url: string; received:
   return { server, url: `http://127.0.0.1:${port}/notify`, received };
 }
 
-function stepOf(incident: Incident, step: string): StepState | undefined {
-  return incident.status?.playbooks?.[0]?.steps?.find((state) => state.name === step);
-}
 
 describe("response actions, guards, connectors and revert, run by the Incident controller", () => {
   let kubeConfig: KubeConfig;

@@ -3,7 +3,7 @@ import { BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Job } 
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { ConditionType, GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
-import type { Condition, Incident, IncidentSpec, IncidentStatus, Playbook, PlaybookSpec } from "../../src/api/v1alpha1/types.generated.ts";
+import type { Condition, Incident, IncidentSpec, IncidentStatus, Playbook, PlaybookSpec, StepState } from "../../src/api/v1alpha1/types.generated.ts";
 import { createExpressionCompiler } from "../../src/expr/index.ts";
 import { PlaybookCompiler, type StepKind } from "../../src/playbook/index.ts";
 import { createConnectorController, createIncidentController, createPlaybookController, type StepHooks } from "../../src/reconcilers/index.ts";
@@ -233,4 +233,11 @@ export async function explainFailure(objects: SoarObjects, controllers: TestCont
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${message}\n--- objects ---\n${dump}\n--- operator log (tail) ---\n${logs}`, { cause: error });
   }
+}
+
+/** The state of `step` in the run of `playbook`, or of the Incident's first run when no Playbook is named. */
+export function stepOf(incident: Incident, step: string, playbook?: string): StepState | undefined {
+  const runs = incident.status?.playbooks ?? [];
+  const run = playbook === undefined ? runs[0] : runs.find((candidate) => candidate.name === playbook);
+  return run?.steps?.find((state) => state.name === step);
 }
