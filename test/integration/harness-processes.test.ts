@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { waitWhileRunning } from "../../hack/harness/health.ts";
 import { signalGroup, spawnManaged } from "../../hack/harness/managed-process.ts";
 import { formatPidfile, PIDFILE_NAME, ProcessRegistry, readPidfile } from "../../hack/harness/pidfile.ts";
 import { groupAlive, sweepStaleProcesses } from "../../hack/harness/stale-sweep.ts";
+import { waitFor } from "../support/kube.ts";
 import { processesMentioning } from "../support/processes.ts";
 
 /** Starts a bash running `sleep`, in a process group of its own, whose command line mentions `marker`. */
@@ -38,12 +39,14 @@ describe("harness processes", () => {
     const child = await spawnManaged({
       name: "stubborn",
       command: "bash",
-      args: ["-c", "trap '' TERM; while :; do sleep 0.1; done", dir],
+      args: ["-c", "trap '' TERM; echo trapped; while :; do sleep 0.1; done", dir],
       logFile: join(dir, "stubborn.log"),
       env: { PATH: "/usr/bin:/bin" },
       registry,
     });
     expect(readPidfile(registry.path)).toEqual([{ pid: child.pid, name: "stubborn" }]);
+    // Signal only once the trap is installed; a SIGTERM before that would end the shell normally.
+    await waitFor(async () => (await readFile(join(dir, "stubborn.log"), "utf8")).includes("trapped"), { timeoutMs: 10_000, intervalMs: 20, description: "the child to ignore SIGTERM" });
     await child.stop(300);
     expect(child.exitStatus).toEqual({ code: null, signal: "SIGKILL" });
     expect(readPidfile(registry.path)).toEqual([]);
