@@ -19,6 +19,7 @@ import { KubeHttpClient } from "./runtime/kube-http.ts";
 import { LeaderElector } from "./runtime/leader-election.ts";
 import { leaseLock } from "./runtime/lease-lock.ts";
 import type { Registry } from "prom-client";
+import { closeApiClients, makeApiClient } from "./runtime/kube-api-client.ts";
 
 const exitCodeForBadConfiguration = 2;
 
@@ -83,7 +84,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
 
   let controllers: readonly ManagedController[] = [];
   const elector = new LeaderElector({
-    lock: leaseLock(kubeConfig.makeApiClient(CoordinationV1Api), options.leaderElection.leaseNamespace, options.leaderElection.leaseName),
+    lock: leaseLock(makeApiClient(kubeConfig, CoordinationV1Api), options.leaderElection.leaseNamespace, options.leaderElection.leaseName),
     identity: options.leaderElection.identity,
     name: options.leaderElection.leaseName,
     timings: {
@@ -133,7 +134,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   logger.info("operator stopping");
   shutdown.abort();
   await Promise.allSettled([controllersDone, intake.stop()]);
-  await probes.close();
+  await Promise.allSettled([probes.close(), closeApiClients(kubeConfig)]);
   logger.info("operator stopped");
   return 0;
 }

@@ -1,5 +1,6 @@
 import { AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions, V1DeleteOptions, type KubeConfig } from "@kubernetes/client-node";
 import type { ActionClients } from "./action-contract.ts";
+import { makeApiClient } from "../runtime/kube-api-client.ts";
 
 /** Request options that send a PATCH body as a JSON merge patch (RFC 7386). */
 export const mergePatchOptions = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
@@ -29,8 +30,8 @@ export const FIELD_MANAGER = "kube-soar";
 /** The API clients actions use, built from one KubeConfig (the operator's identity). */
 export function createActionClients(kubeConfig: KubeConfig): ActionClients {
   return {
-    core: kubeConfig.makeApiClient(CoreV1Api),
-    apps: kubeConfig.makeApiClient(AppsV1Api),
-    networking: kubeConfig.makeApiClient(NetworkingV1Api),
+    core: makeApiClient(kubeConfig, CoreV1Api),
+    apps: makeApiClient(kubeConfig, AppsV1Api),
+    networking: makeApiClient(kubeConfig, NetworkingV1Api),
   };
 }

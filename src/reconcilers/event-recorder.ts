@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../observability/clock.ts";
 import { bounded } from "../executors/bounded-text.ts";
 import type { Plain } from "../executors/plain-object.ts";
+import { makeApiClient } from "../runtime/kube-api-client.ts";
 
 /** The object an Event is about. */
 export interface EventSubject {
@@ -21,9 +22,12 @@ export interface RecordedEvent {
   readonly message: string;
 }
 
-/** Records Kubernetes Events; never throws and never blocks a reconcile on failure. */
+/** Records Kubernetes Events; never throws and never blocks a reconcile. */
 export interface EventRecorder {
-  record(subject: EventSubject, event: RecordedEvent): Promise<void>;
+  /** Queues the Event and returns at once; it is written in the background. */
+  record(subject: EventSubject, event: RecordedEvent): void;
+  /** Resolves once every Event queued so far is written or dropped. */
+  drain(): Promise<void>;
 }
 
 /** Name of the component in `source.component` / `reportingComponent`. */
@@ -31,19 +35,88 @@ export const REPORTING_COMPONENT = "kube-soar";
 
 const maxMessageLength = 1024;
 
+/** Events waiting to be written beyond which new ones are dropped (and logged): the API is not keeping up. */
+export const MAX_PENDING_EVENTS = 1000;
+
+/** Event writes in flight at once. */
+export const EVENT_WRITE_CONCURRENCY = 4;
+
+/** Options of {@link createQueuedEventRecorder}. */
+export interface QueuedEventRecorderOptions<T> {
+  /** Builds the Event object at record time (so timestamps are those of the recording). */
+  build: (subject: EventSubject, event: RecordedEvent) => T;
+  /** Writes one Event; a rejection is logged and the Event dropped. */
+  send: (body: T) => Promise<void>;
+  logger: Logger;
+  maxPending?: number;
+  concurrency?: number;
+}
+
+/**
+ * An {@link EventRecorder} that writes Events from a bounded queue with a few writes in
+ * flight, so a reconcile never waits on them. When the queue is full the Event is dropped and
+ * logged at warn level: Events are informative, status is the record.
+ */
+export function createQueuedEventRecorder<T>(options: QueuedEventRecorderOptions<T>): EventRecorder {
+  const maxPending = options.maxPending ?? MAX_PENDING_EVENTS;
+  const concurrency = options.concurrency ?? EVENT_WRITE_CONCURRENCY;
+  const pending: { body: T; reason: string; object: string }[] = [];
+  const idleWaiters: (() => void)[] = [];
+  let inFlight = 0;
+
+  function settleIfIdle(): void {
+    if (inFlight > 0 || pending.length > 0) return;
+    for (const resolve of idleWaiters.splice(0)) resolve();
+  }
+
+  function pump(): void {
+    while (inFlight < concurrency) {
+      const next = pending.shift();
+      if (next === undefined) break;
+      inFlight++;
+      options.send(next.body).then(
+        () => undefined,
+        (error: unknown) => { options.logger.warn({ err: error, reason: next.reason, object: next.object }, "event could not be recorded"); },
+      ).finally(() => {
+        inFlight--;
+        pump();
+        settleIfIdle();
+      });
+    }
+  }
+
+  return {
+    record(subject, event) {
+      const object = `${subject.namespace}/${subject.name}`;
+      if (pending.length >= maxPending) {
+        options.logger.warn({ reason: event.reason, object, pending: pending.length }, "event dropped: too many events waiting to be written");
+        return;
+      }
+      pending.push({ body: options.build(subject, event), reason: event.reason, object });
+      pump();
+    },
+    drain() {
+      return new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        settleIfIdle();
+      });
+    },
+  };
+}
+
 /**
  * An {@link EventRecorder} writing core/v1 Events, shown by `kubectl describe` and
  * `kubectl events`: involvedObject is the subject, reason and type as given, the message
- * bounded, `reportingInstance` the operator's identity. A failed write is logged at warn level
- * with constant text and dropped: Events are informative, status is the record.
+ * bounded, `reportingInstance` the operator's identity; queued as {@link createQueuedEventRecorder}.
  */
 export function createEventRecorder(options: { kubeConfig: KubeConfig; clock: Clock; logger: Logger; instance: string }): EventRecorder {
-  const core = options.kubeConfig.makeApiClient(CoreV1Api);
-  return {
-    async record(subject, event) {
+  const core = makeApiClient(options.kubeConfig, CoreV1Api);
+  return createQueuedEventRecorder({
+    logger: options.logger,
+    build: (subject, event): Plain<CoreV1Event> => {
       const now = options.clock.now();
       const suffix = `${now.getTime().toString(16)}${randomBytes(4).toString("hex")}`;
-      const body: Plain<CoreV1Event> = {
+      return {
         apiVersion: "v1",
         kind: "Event",
         metadata: { name: `${subject.name.slice(0, 200)}.${suffix}`, namespace: subject.namespace },
@@ -64,11 +137,9 @@ export function createEventRecorder(options: { kubeConfig: KubeConfig; clock: Cl
         reportingComponent: REPORTING_COMPONENT,
         reportingInstance: options.instance,
       };
-      try {
-        await core.createNamespacedEvent({ namespace: subject.namespace, body });
-      } catch (error: unknown) {
-        options.logger.warn({ err: error, reason: event.reason, object: `${subject.namespace}/${subject.name}` }, "event could not be recorded");
-      }
     },
-  };
+    send: async (body) => {
+      await core.createNamespacedEvent({ namespace: body.metadata.namespace ?? "", body });
+    },
+  });
 }

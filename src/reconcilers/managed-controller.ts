@@ -16,6 +16,19 @@ export interface ManagedController {
   hasSynced(): boolean;
 }
 
+/** Longest wait for queued work after a controller stopped. */
+export const DRAIN_TIMEOUT_MS = 5_000;
+
+async function drainWithin(drain: () => Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, timeoutMs); });
+  try {
+    await Promise.race([drain(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A {@link ManagedController} around a runtime Controller and the caches it reads. */
 export function managedController(options: {
   controller: Controller;
@@ -23,6 +36,8 @@ export function managedController(options: {
   logger: Logger;
   /** Runs when the controller starts; the function it returns runs when it has stopped. */
   whileRunning?: () => () => void;
+  /** Work the reconciles queued (Events) that is finished, for at most {@link DRAIN_TIMEOUT_MS}, once the controller stopped. */
+  drain?: () => Promise<void>;
 }): ManagedController {
   let running: ReturnType<typeof linkedAbort> | undefined;
   return {
@@ -39,6 +54,7 @@ export function managedController(options: {
       } finally {
         abort.dispose();
         release?.();
+        if (options.drain !== undefined) await drainWithin(options.drain, DRAIN_TIMEOUT_MS);
       }
     },
     stop() {

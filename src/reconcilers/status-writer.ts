@@ -1,6 +1,7 @@
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../api/v1alpha1/constants.ts";
 import { isConflict, isNotFound, TransientError } from "../runtime/errors.ts";
+import { makeApiClient } from "../runtime/kube-api-client.ts";
 
 /** A kube-soar object whose status a reconciler writes. */
 export interface StatusOwner<S> {
@@ -18,7 +19,7 @@ export type StatusWriter = <S, T extends StatusOwner<S>>(object: T) => Promise<T
 
 /** A {@link StatusWriter} for the kind with resource name `plural` of kube-soar's API group. */
 export function createStatusWriter(kubeConfig: KubeConfig, plural: string): StatusWriter {
-  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const api = makeApiClient(kubeConfig, CustomObjectsApi);
   return async <S, T extends StatusOwner<S>>(object: T): Promise<T | undefined> => {
     const name = object.metadata.name ?? "";
     const namespace = object.metadata.namespace ?? "";

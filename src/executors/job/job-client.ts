@@ -1,6 +1,7 @@
 import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Job, type V1Pod } from "@kubernetes/client-node";
 import { isConflict, isNotFound } from "../../runtime/errors.ts";
 import type { JobManifest } from "./job-manifest.ts";
+import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Label the Job controller puts on the Pods of a Job. */
 export const JOB_NAME_POD_LABEL = "batch.kubernetes.io/job-name";
@@ -23,8 +24,8 @@ export interface JobClient {
 
 /** A {@link JobClient} on the API server of `kubeConfig`. */
 export function createJobClient(kubeConfig: KubeConfig): JobClient {
-  const batch = kubeConfig.makeApiClient(BatchV1Api);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const batch = makeApiClient(kubeConfig, BatchV1Api);
+  const core = makeApiClient(kubeConfig, CoreV1Api);
   const get = async (namespace: string, name: string): Promise<V1Job | undefined> => {
     try {
       return await batch.readNamespacedJob({ namespace, name });

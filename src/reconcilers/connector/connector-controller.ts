@@ -16,6 +16,7 @@ import { createStatusWriter } from "../status-writer.ts";
 import { watchCollection } from "../watched-collection.ts";
 import { ConnectorReconciler } from "./connector-reconciler.ts";
 import { connectorsReferencingSecret } from "./secret-references.ts";
+import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Name of the controller in metrics and logs. */
 export const CONNECTOR_CONTROLLER = "connector";
@@ -56,13 +57,14 @@ export function createConnectorController(options: ConnectorControllerOptions): 
     namespaces,
   );
   const logger = options.logger.child({ controller: CONNECTOR_CONTROLLER });
+  const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
   const queue = new WorkQueue({ name: CONNECTOR_CONTROLLER, registry: options.registry, clock: options.clock });
 
   const reconciler = new ConnectorReconciler({
     connector: (namespace, name) => connectors.get(namespace, name),
-    core: options.kubeConfig.makeApiClient(CoreV1Api),
+    core: makeApiClient(options.kubeConfig, CoreV1Api),
     writeStatus: createStatusWriter(options.kubeConfig, Plural.Connector),
-    events: options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity }),
+    events,
     clock: options.clock,
     released: (key) => options.agents?.release(key),
   });
@@ -83,5 +85,5 @@ export function createConnectorController(options: ConnectorControllerOptions): 
     logger,
     clock: options.clock,
   });
-  return managedController({ controller, caches: [connectors, secrets], logger });
+  return managedController({ controller, caches: [connectors, secrets], logger, drain: () => events.drain() });
 }

@@ -20,7 +20,7 @@ function reconciler(found: Connector | undefined, released: string[]): Connector
     connector: () => found,
     core: unreachable.makeApiClient(CoreV1Api),
     writeStatus: () => Promise.reject(new Error("no status is written for a Connector that is gone")),
-    events: { record: () => Promise.resolve() },
+    events: { record: () => undefined, drain: () => Promise.resolve() },
     clock: { now: () => new Date("2026-03-01T12:00:00Z") },
     released: (key) => { released.push(key); },
   });

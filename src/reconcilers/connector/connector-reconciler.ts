@@ -67,7 +67,7 @@ export class ConnectorReconciler {
     const before = findCondition(current.conditions, ConditionType.Ready);
     context.logger.debug({ ready: ready.status, reason: ready.reason }, "connector status written");
     if (before?.status !== ready.status || before.reason !== ready.reason) {
-      await this.#deps.events.record(
+      this.#deps.events.record(
         { apiVersion: API_VERSION, kind: Kind.Connector, namespace, name, uid: connector.metadata.uid },
         { type: ready.status === "True" ? "Normal" : "Warning", reason: ready.reason, message: ready.message },
       );

@@ -23,6 +23,7 @@ import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
+import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Name of the controller in metrics and logs. */
 export const INCIDENT_CONTROLLER = "incident";
@@ -102,6 +103,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   const agents = options.agents ?? createAgentPool();
   const actionClients = options.actionClients ?? createActionClients(options.kubeConfig);
   const logger = options.logger.child({ controller: INCIDENT_CONTROLLER });
+  const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
   const queue = new WorkQueue({ name: INCIDENT_CONTROLLER, registry: options.registry, clock: options.clock });
   const metrics = incidentMetrics(options.registry);
 
@@ -114,7 +116,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     cachedJob: (namespace, name) => jobs.get(namespace, name),
     jobs: options.jobs ?? createJobClient(options.kubeConfig),
     writeStatus: createStatusWriter(options.kubeConfig, Plural.Incident),
-    events: options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity }),
+    events,
     compiler: options.compiler,
     metrics,
     clock: options.clock,
@@ -124,7 +126,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     calls: {
       actionClients,
       caller: createConnectorCaller({ clock: options.clock, logger, agents }),
-      core: options.kubeConfig.makeApiClient(CoreV1Api),
+      core: makeApiClient(options.kubeConfig, CoreV1Api),
       connector: (namespace, name) => connectors.get(namespace, name),
       logger,
     },
@@ -157,6 +159,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     clock: options.clock,
   });
   return managedController({
+    drain: () => events.drain(),
     controller,
     caches: [incidents, playbooks, jobs, connectors],
     logger,

@@ -81,7 +81,8 @@ function plan(context: PlanContext, runs: readonly PlaybookRun[], active: readon
       planned.runs.push(run);
       continue;
     }
-    const guards = { policy: deps.guardPolicy, history: deps.history(namespace, run.name, name) };
+    let history: GuardedHistory | undefined;
+    const guards = { policy: deps.guardPolicy, history: () => (history ??= deps.history(namespace, run.name, name)) };
     const observed = observations.get(run.name) ?? new Map();
     const result = planRun({ now, incident, run, playbook: entry.playbook, observations: observed, mayStart, guards, freshIntents });
     planned.runs.push(result.run);
@@ -95,18 +96,30 @@ function plan(context: PlanContext, runs: readonly PlaybookRun[], active: readon
 
 const effectKinds: ReadonlySet<string> = new Set(["action", "connector", "notify"]);
 
-/** Intent ids of action, connector and notify steps that `after` records and `before` did not. */
-function recordedIntents(before: readonly PlaybookRun[], after: readonly PlaybookRun[], kindOf: (playbook: string, step: string) => string): string[] {
+/** Intent ids of running steps that `after` records and `before` did not, with the step's kind. */
+function recordedIntents(before: readonly PlaybookRun[], after: readonly PlaybookRun[], kindOf: (playbook: string, step: string) => string): { id: string; kind: string }[] {
   const known = new Set(before.flatMap((run) => (run.steps ?? []).flatMap((step) => (step.intent === undefined ? [] : [step.intent.id]))));
   return after.flatMap((run) =>
     (run.steps ?? []).flatMap((step) =>
-      step.phase === "Running" && step.intent !== undefined && !known.has(step.intent.id) && effectKinds.has(kindOf(run.name, step.name)) ? [step.intent.id] : [],
+      step.phase === "Running" && step.intent !== undefined && !known.has(step.intent.id) ? [{ id: step.intent.id, kind: kindOf(run.name, step.name) }] : [],
     ),
   );
 }
 
+/** Passes of one reconcile: a pass that records intents is followed by one that carries them out. */
+const MAX_PASSES = 4;
+
 function openWork(status: IncidentStatus): boolean {
   return status.phase === "Running" || status.phase === "AwaitingApproval" || status.phase === "Pending";
+}
+
+/** What one pass of a reconcile did. */
+interface PassOutcome {
+  readonly result: ReconcileResult;
+  /** The Incident as stored by this pass's status write; undefined when nothing was written. */
+  readonly stored: Incident | undefined;
+  /** True when the write recorded intents that a next pass carries out. */
+  readonly recordedIntents: boolean;
 }
 
 /**
@@ -116,15 +129,18 @@ function openWork(status: IncidentStatus): boolean {
  * next state of each run, pure, with the guard chain before every action, connector and notify
  * step), execute (the Jobs, actions and connector calls whose intents are durable), close (the
  * whole status, pure). A resolved or closed Incident with `spec.revert` runs revert instead
- * (the recorded undos, latest first, each once). The status is written once, at the end, only when it changed, through
- * the status subresource guarded by resourceVersion; Events and metrics follow a successful
- * write only. A reconcile that ran on a cache older than its own last write does nothing: the
- * watch event of that write brings the key back.
+ * (the recorded undos, latest first, each once). The status is written once per pass, at the
+ * end, only when it changed, through the status subresource guarded by resourceVersion; Events
+ * and metrics follow a successful write only. A pass whose write records new intents is
+ * followed at once by another pass on the object as stored, which carries them out: a step's
+ * side effect does not wait for the watch to bring the write back. A reconcile that runs on a
+ * cache older than one of its own writes does nothing: the watch event of the write brings the
+ * key back.
  */
 export class IncidentReconciler {
   readonly #deps: IncidentReconcilerDeps;
-  /** key → resourceVersion the last successful status write was based on. */
-  readonly #writtenOver = new Map<string, string>();
+  /** key → resourceVersions that this process's own status writes replaced. */
+  readonly #superseded = new Map<string, Set<string>>();
   /**
    * key → intent ids of action, connector and notify steps this process recorded and has not
    * carried out. Lost on restart on purpose: an intent not listed here may have been carried out.
@@ -137,22 +153,31 @@ export class IncidentReconciler {
 
   /** Converges the Incident behind `key`; see the class comment for the contract. */
   async reconcile(key: string, context: ReconcileContext): Promise<ReconcileResult> {
-    const deps = this.#deps;
-    const incident = deps.incident(key);
+    let incident = this.#deps.incident(key);
     if (incident === undefined) {
-      this.#writtenOver.delete(key);
+      this.#superseded.delete(key);
       this.#fresh.delete(key);
       return {};
     }
     const resourceVersion = incident.metadata.resourceVersion ?? "";
-    if (this.#writtenOver.get(key) === resourceVersion) {
+    if (this.#superseded.get(key)?.has(resourceVersion) === true) {
       context.logger.debug({ resourceVersion }, "incident cache older than the last status write; waiting for the watch");
       return {};
     }
-    this.#writtenOver.delete(key);
+    this.#superseded.delete(key);
+    for (let pass = 1; ; pass++) {
+      const outcome = await this.#pass(key, incident, context);
+      if (outcome.stored === undefined || !outcome.recordedIntents || pass >= MAX_PASSES) return outcome.result;
+      incident = outcome.stored;
+    }
+  }
 
+  async #pass(key: string, incident: Incident, context: ReconcileContext): Promise<PassOutcome> {
+    const deps = this.#deps;
+    const resourceVersion = incident.metadata.resourceVersion ?? "";
+    const nothing: PassOutcome = { result: {}, stored: undefined, recordedIntents: false };
     const guard = decideGuards({ incident, paused: deps.paused });
-    if (guard.kind === "ignore") return {};
+    if (guard.kind === "ignore") return nothing;
     const now = deps.clock.now();
     const finalState = guard.kind === "finalize" ? guard.state : undefined;
     const mayStart = guard.kind === "run" && guard.mayStart;
@@ -188,35 +213,42 @@ export class IncidentReconciler {
     }
 
     const closed = close({ incident, runs, events, finalState, mayStart, waits, now });
+    let stored: Incident | undefined;
+    let intents: { id: string; kind: string }[] = [];
     if (closed.changed) {
-      const stored = await deps.writeStatus<IncidentStatus, Incident>({ ...incident, status: closed.status });
-      if (stored === undefined) return {};
+      stored = await deps.writeStatus<IncidentStatus, Incident>({ ...incident, status: closed.status });
+      if (stored === undefined) return nothing;
       // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
-      if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
+      if (stored.metadata.resourceVersion !== resourceVersion) {
+        const superseded = this.#superseded.get(key) ?? new Set<string>();
+        superseded.add(resourceVersion);
+        this.#superseded.set(key, superseded);
+      }
       context.logger.debug({ phase: closed.status.phase, events: events.length }, "incident status written");
-      const recorded = recordedIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], (playbook, step) => kinds.get(`${playbook}/${step}`) ?? "unknown");
-      if (recorded.length > 0) {
+      const kindOf = (playbook: string, step: string): string => kinds.get(`${playbook}/${step}`) ?? "unknown";
+      intents = recordedIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
+      const callIntents = intents.filter((intent) => effectKinds.has(intent.kind));
+      if (callIntents.length > 0) {
         const fresh = this.#fresh.get(key) ?? new Set<string>();
-        for (const id of recorded) fresh.add(id);
+        for (const intent of callIntents) fresh.add(intent.id);
         this.#fresh.set(key, fresh);
       }
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
-      recordTransitions(deps.metrics, incident, closed.status, (playbook, step) => kinds.get(`${playbook}/${step}`) ?? "unknown");
-      await this.#recordEvents(key, incident, events);
+      recordTransitions(deps.metrics, incident, closed.status, kindOf);
+      this.#recordEvents(key, incident, events);
     }
-    if (recheckAfterMs !== undefined) return { requeueAfter: recheckAfterMs };
-    return openWork(closed.status) ? { requeueAfter: INCIDENT_SAFETY_RECHECK_MS } : {};
+    const result: ReconcileResult =
+      recheckAfterMs !== undefined ? { requeueAfter: recheckAfterMs } : openWork(closed.status) ? { requeueAfter: INCIDENT_SAFETY_RECHECK_MS } : {};
+    return { result, stored, recordedIntents: intents.length > 0 };
   }
 
-  async #recordEvents(key: string, incident: Incident, events: readonly TimelineEvent[]): Promise<void> {
+  #recordEvents(key: string, incident: Incident, events: readonly TimelineEvent[]): void {
     const { namespace, name } = splitObjectKey(key);
     const subject = { apiVersion: API_VERSION, kind: Kind.Incident, namespace, name, uid: incident.metadata.uid };
-    await Promise.all(
-      events.map(async (event) => {
-        const scope = event.step === undefined ? event.playbook : `${event.playbook ?? ""}/${event.step}`;
-        const message = scope === undefined ? event.message : `${scope}: ${event.message}`;
-        await this.#deps.events.record(subject, { type: event.type, reason: event.reason, message });
-      }),
-    );
+    for (const event of events) {
+      const scope = event.step === undefined ? event.playbook : `${event.playbook ?? ""}/${event.step}`;
+      const message = scope === undefined ? event.message : `${scope}: ${event.message}`;
+      this.#deps.events.record(subject, { type: event.type, reason: event.reason, message });
+    }
   }
 }

@@ -63,7 +63,7 @@ function plan(given: Case): RunPlan {
     mayStart: true,
     guards: {
       policy: guardPolicyOf({ dryRun: given.operatorDryRun ?? false, namespace: "kube-soar-system", protectedNamespaces: ["payments"] }),
-      history: given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
+      history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
     },
     freshIntents: new Set(given.fresh ?? []),
   });

@@ -51,7 +51,8 @@ export type StepEffect = EnsureJobEffect | RunActionEffect | CallConnectorEffect
 /** What the guard chain needs besides the step: the operator's policy and the Playbook's history. */
 export interface GuardContext {
   readonly policy: GuardPolicy;
-  readonly history: GuardedHistory;
+  /** Read only when a step reaches the guard chain: it scans the namespace's Incidents. */
+  readonly history: () => GuardedHistory;
 }
 
 /** Everything planning one run needs; no I/O happens during planning. */
@@ -412,7 +413,7 @@ class RunPlanner {
 
   #guard(step: CompiledStep, subject: GuardSubject): GuardDecision {
     const { policy, history } = this.#input.guards;
-    const input = guardInputFor({ policy, playbook: this.#input.playbook, history, step, subject, states: this.#states });
+    const input = guardInputFor({ policy, playbook: this.#input.playbook, history: history(), step, subject, states: this.#states });
     return evaluateGuards(input, { now: () => this.#now });
   }
 

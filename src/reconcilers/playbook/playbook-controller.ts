@@ -67,6 +67,7 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
   const connectors = watchConnectors(options.informers, namespaces);
   const serviceAccounts = watchServiceAccounts(options.informers, namespaces);
   const logger = options.logger.child({ controller: PLAYBOOK_CONTROLLER });
+  const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
   const queue = new WorkQueue({ name: PLAYBOOK_CONTROLLER, registry: options.registry, clock: options.clock });
   const { compiler } = options;
 
@@ -77,7 +78,7 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
     compiler,
     stepKinds: options.stepKinds ?? EXECUTABLE_STEP_KINDS,
     writeStatus: createStatusWriter(options.kubeConfig, Plural.Playbook),
-    events: options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity }),
+    events,
     clock: options.clock,
   });
 
@@ -102,5 +103,5 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
     logger,
     clock: options.clock,
   });
-  return managedController({ controller, caches: [playbooks, connectors, serviceAccounts], logger });
+  return managedController({ controller, caches: [playbooks, connectors, serviceAccounts], logger, drain: () => events.drain() });
 }

@@ -74,7 +74,7 @@ export class PlaybookReconciler {
     const after = findCondition(status.conditions, ConditionType.Ready);
     context.logger.debug({ ready: after?.status, reason: after?.reason, problems: readiness.problems.length }, "playbook status written");
     if (after !== undefined && (before?.status !== after.status || before.reason !== after.reason)) {
-      await this.#deps.events.record(
+      this.#deps.events.record(
         { apiVersion: API_VERSION, kind: Kind.Playbook, namespace, name, uid: playbook.metadata.uid },
         { type: after.status === "True" ? "Normal" : "Warning", reason: after.reason, message: after.message },
       );
