@@ -26,6 +26,7 @@ import { Registry } from "prom-client";
 import { REPO_ROOT } from "../hack/harness/binaries.ts";
 import { startControlPlane, type ControlPlane } from "../hack/harness/control-plane.ts";
 import { startNats, type RunningNats } from "../hack/harness/nats.ts";
+import { occurrenceStatus } from "../src/api/v1alpha1/incident-occurrences.ts";
 import type { Incident } from "../src/api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../src/config/options.ts";
 import { startIntake, type IntakeHandle } from "../src/ingest/intake-start.ts";
@@ -252,7 +253,7 @@ async function latencyPhase(bench: Bench, rate: number, seconds: number): Promis
   const onEvent = (phase: string, object: Incident): void => {
     const subject = object.spec.event?.subject ?? "";
     const at = sent.get(subject);
-    if (at !== undefined && (object.status?.occurrences ?? 0) >= 1 && (phase === "ADDED" || phase === "MODIFIED")) {
+    if (at !== undefined && (occurrenceStatus(object).occurrences ?? 0) >= 1 && (phase === "ADDED" || phase === "MODIFIED")) {
       seen.push(performance.now() - at);
       sent.delete(subject);
     }

@@ -1,10 +1,9 @@
+import { occurrenceStatus } from "../api/v1alpha1/incident-occurrences.ts";
+import { MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../api/v1alpha1/schema/incident.ts";
 import type { Incident, IncidentStatus, Observable } from "../api/v1alpha1/types.generated.ts";
 
-/** Most event hashes an Incident remembers (the schema's bound on `status.recentEvents`). */
-export const MAX_RECENT_EVENTS = 64;
-
-/** Most observables an Incident keeps (the schema's bound on `status.observables`). */
-export const MAX_OBSERVABLES = 64;
+// The schema's bounds on `status.recentEvents` and `status.observables`.
+export { MAX_OBSERVABLES, MAX_RECENT_EVENTS };
 
 /** One event as it folds into an Incident's status. */
 export interface FoldEvent {
@@ -126,7 +125,7 @@ export function isResolved(incident: Incident): boolean {
  */
 export function isOpen(incident: Incident, nowMs: number, windowMs: number): boolean {
   if (isResolved(incident)) return false;
-  const lastSeen = incident.status?.lastSeen;
+  const lastSeen = occurrenceStatus(incident).lastSeen;
   if (lastSeen === undefined) return true;
   const lastMs = Date.parse(lastSeen);
   return Number.isNaN(lastMs) || nowMs - lastMs <= windowMs;
@@ -134,5 +133,5 @@ export function isOpen(incident: Incident, nowMs: number, windowMs: number): boo
 
 /** True when the Incident already recorded the event (a redelivery). */
 export function hasRecorded(incident: Incident, hash: string): boolean {
-  return incident.status?.recentEvents?.includes(hash) ?? false;
+  return occurrenceStatus(incident).recentEvents?.includes(hash) ?? false;
 }

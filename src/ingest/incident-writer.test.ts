@@ -16,7 +16,7 @@ const request: WriteRequest = {
 };
 
 describe("draftIncident", () => {
-  it("pins the draft and the target in the spec, without status", () => {
+  it("pins the draft, the target and the opening occurrence in the spec, without status", () => {
     const incident = draftIncident(request, "falco-shell-3f9a0c12de-2");
     expect(incident.metadata).toMatchObject({ name: "falco-shell-3f9a0c12de-2", namespace: "shop" });
     expect(incident.spec).toEqual({
@@ -26,9 +26,15 @@ describe("draftIncident", () => {
       source: { kind: "falco" },
       event: request.draft.event,
       resources: { namespace: "shop", pod: "web-0" },
+      opening: { receivedAt: "2026-11-28T10:00:00.000Z", eventKey: "h" },
       playbooks: ["isolate", "notify"],
     });
     expect(incident.status).toBeUndefined();
+  });
+
+  it("pins the opening event's observables", () => {
+    const observables = [{ type: "ip" as const, value: "203.0.113.9" }, { type: "ip" as const, value: "203.0.113.9" }];
+    expect(draftIncident({ ...request, fold: { ...request.fold, observables } }, "x").spec.opening?.observables).toEqual([{ type: "ip", value: "203.0.113.9" }]);
   });
 
   it("leaves out an empty playbook list", () => {

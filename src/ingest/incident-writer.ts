@@ -12,7 +12,8 @@ import type { RuntimeClock, TimerHandle } from "../runtime/clock.ts";
 import { isConflict, isNotFound } from "../runtime/errors.ts";
 import type { IntakeMetrics } from "./intake-metrics.ts";
 import { Semaphore } from "./intake-semaphore.ts";
-import { foldEvents, isOpen, type FoldEffect, type FoldEvent } from "./incident-writer-fold.ts";
+import { occurrenceStatus } from "../api/v1alpha1/incident-occurrences.ts";
+import { foldEvents, isOpen, mergeObservables, type FoldEffect, type FoldEvent } from "./incident-writer-fold.ts";
 import { generationName } from "./incident-writer-names.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";
 
@@ -148,9 +149,13 @@ export function slim(incident: Incident): Incident {
   return { ...incident, metadata, spec };
 }
 
-/** The Incident object opened for a request, named `name`, without status (the API server ignores it on create). */
+/**
+ * The Incident object opened for a request, named `name`. The API server drops status on
+ * create, so the opening occurrence is pinned in `spec.opening` (see `occurrenceStatus`): one
+ * write opens an Incident.
+ */
 export function draftIncident(request: WriteRequest, name: string): Incident {
-  const { target, draft } = request;
+  const { target, draft, fold } = request;
   const spec: Incident["spec"] = {
     severity: draft.severity,
     title: draft.title,
@@ -158,6 +163,11 @@ export function draftIncident(request: WriteRequest, name: string): Incident {
     source: { kind: draft.sourceKind },
     event: draft.event,
     resources: draft.resources,
+    opening: {
+      receivedAt: fold.time,
+      eventKey: fold.hash,
+      ...(fold.observables.length === 0 ? {} : { observables: mergeObservables([], fold.observables) }),
+    },
   };
   if (target.playbooks.length > 0) spec.playbooks = [...target.playbooks];
   return {
@@ -170,13 +180,14 @@ export function draftIncident(request: WriteRequest, name: string): Incident {
 
 /**
  * Records alerts on Incidents, at most one write per Incident per `foldIntervalMs`:
- * - the first alert of an identity creates `<baseName>` (a concurrent create by another replica
- *   turns into a fold after the 409), then writes its status (occurrences, firstSeen, lastSeen,
- *   recentEvents, alertStatus, observables);
+ * - the first alert of an identity creates `<baseName>` with its occurrence pinned in
+ *   `spec.opening`, in one write (a concurrent create by another replica turns into a fold after
+ *   the 409); alerts batched with it are folded into its status in a second write;
  * - alerts arriving while a write for the same Incident is in flight or too recent wait and are
  *   folded together in the next status write, with optimistic concurrency on resourceVersion
  *   (a 409 re-reads and retries in place);
- * - an alert whose event is already in `recentEvents` is a duplicate and changes nothing;
+ * - an alert whose event is already in `recentEvents` (or is the opening one) is a duplicate and
+ *   changes nothing;
  * - an Incident resolved, closed or idle beyond its window takes no more events: the next
  *   generation (`<baseName>-2`, ...) is used, so every replica and every redelivery finds the
  *   same Incident.
@@ -310,6 +321,11 @@ export class IncidentWriter {
             created = name;
             metrics.incidentsCreated.inc({ severity: opener.request.draft.severity });
             logger.info({ namespace, incident: name, severity: opener.request.draft.severity }, "incident created");
+            outcomes[opener.index] = { result: "created", name };
+            remaining = remaining.filter((item) => item !== opener);
+            this.#known.set(knownKey, slim(incident));
+            this.#chains.set(key, chain);
+            if (remaining.length === 0) break;
           } catch (error: unknown) {
             if (!isConflict(error)) throw error;
             incident = await store.get(namespace, name);
@@ -323,7 +339,7 @@ export class IncidentWriter {
       if (created !== name && (!ours || !isOpen(incident, nowMs, windowMs))) {
         // Redeliveries of events it already counted stay with it; the rest go to the next
         // generation. A name taken by another fingerprint (a hash prefix collision) is skipped too.
-        if (ours) for (const hash of incident.status?.recentEvents ?? []) chain.closedHashes.add(hash);
+        if (ours) for (const hash of occurrenceStatus(incident).recentEvents ?? []) chain.closedHashes.add(hash);
         this.#known.set(knownKey, slim(incident));
         if (++steps > MAX_GENERATION_STEPS) throw new Error(`incident ${namespace}/${baseName}: more than ${String(MAX_GENERATION_STEPS)} closed generations`);
         chain.generation++;
@@ -331,7 +347,7 @@ export class IncidentWriter {
         attempt--;
         continue;
       }
-      const fold = foldEvents(incident.status, remaining.map((item) => item.request.fold));
+      const fold = foldEvents(occurrenceStatus(incident), remaining.map((item) => item.request.fold));
       if (!fold.changed) {
         for (const item of remaining) outcomes[item.index] = { result: "duplicate", name };
         this.#known.set(knownKey, slim(incident));
@@ -342,7 +358,7 @@ export class IncidentWriter {
         const updated = await store.replaceStatus({ ...incident, status: fold.status });
         this.#known.set(knownKey, slim(updated));
         this.#chains.set(key, chain);
-        this.#record(remaining, fold.effects, created === name, name, outcomes);
+        this.#record(remaining, fold.effects, name, outcomes);
         remaining = [];
       } catch (error: unknown) {
         this.#known.delete(knownKey);
@@ -363,23 +379,11 @@ export class IncidentWriter {
     return outcomes.map((outcome) => outcome ?? { result: "no-open-incident" });
   }
 
-  #record(
-    items: readonly { index: number }[],
-    effects: readonly FoldEffect[],
-    createdHere: boolean,
-    name: string,
-    outcomes: (WriteOutcome | undefined)[],
-  ): void {
-    let opened = !createdHere;
+  #record(items: readonly { index: number }[], effects: readonly FoldEffect[], name: string, outcomes: (WriteOutcome | undefined)[]): void {
     let folded = 0;
     items.forEach((item, position) => {
       const effect = effects[position];
       if (effect === "counted") {
-        if (!opened) {
-          opened = true;
-          outcomes[item.index] = { result: "created", name };
-          return;
-        }
         folded++;
         outcomes[item.index] = { result: "folded", name };
         return;

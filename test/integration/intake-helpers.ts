@@ -8,6 +8,7 @@ import { GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
 import type { Incident, Playbook } from "../../src/api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../src/config/options.ts";
 import { startIntake, type IntakeHandle } from "../../src/ingest/intake-start.ts";
+import { occurrenceStatus } from "../../src/api/v1alpha1/incident-occurrences.ts";
 
 /** Directory of the shared sample payloads. */
 export const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
@@ -154,18 +155,27 @@ export async function publish(connection: NatsConnection, subject: string, data:
   await connection.flush();
 }
 
-/** The Incidents of a namespace. */
+/**
+ * The Incident with its occurrence fields as they stand (`occurrenceStatus`): intake alone runs
+ * here, so an Incident with one occurrence has it only in `spec.opening` until a controller
+ * writes status.
+ */
+function withOccurrences(incident: Incident): Incident {
+  return { ...incident, status: occurrenceStatus(incident) };
+}
+
+/** The Incidents of a namespace, occurrence fields as they stand. */
 export async function listIncidents(kubeConfig: KubeConfig, namespace: string): Promise<Incident[]> {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const list = (await api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident })) as { items: Incident[] };
-  return list.items;
+  return list.items.map(withOccurrences);
 }
 
-/** One Incident, or undefined when it does not exist. */
+/** One Incident, occurrence fields as they stand, or undefined when it does not exist. */
 export async function getIncident(kubeConfig: KubeConfig, namespace: string, name: string): Promise<Incident | undefined> {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   try {
-    return (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident, name })) as Incident;
+    return withOccurrences((await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident, name })) as Incident);
   } catch {
     return undefined;
   }

@@ -473,6 +473,12 @@ export interface IncidentSpec {
   event?: IncidentEvent;
   /** The Kubernetes objects the alert is about; action steps default their target to these. */
   resources?: AffectedResources;
+  /**
+   * The occurrence that opened the Incident, as intake received it. Intake creates an Incident in
+   * one write (the API server drops status on create): until status.occurrences is written, this is
+   * the Incident's only occurrence, and the controller's first status write copies it into status.
+   */
+  opening?: IncidentOpening;
   /** Playbooks, in the Incident's namespace, whose trigger matched. */
   playbooks?: string[];
 }
@@ -542,6 +548,31 @@ export interface AffectedResources {
   workload?: string;
 }
 
+/**
+ * The occurrence that opened the Incident, as intake received it. Intake creates an Incident in one
+ * write (the API server drops status on create): until status.occurrences is written, this is the
+ * Incident's only occurrence, and the controller's first status write copies it into status.
+ */
+export interface IncidentOpening {
+  /** When kube-soar received the opening event. */
+  receivedAt: string;
+  /** Hash of the opening event's source and id, as kept in status.recentEvents. */
+  eventKey: string;
+  /** Indicators extracted from the opening event. */
+  observables?: Observable[];
+}
+
+/** An indicator such as an IP address or a file hash. */
+export interface Observable {
+  /** Kind of indicator. */
+  type: ObservableType;
+  /** The indicator. */
+  value: string;
+}
+
+/** Kinds of indicator. */
+export type ObservableType = "ip" | "domain" | "hash" | "user" | "process" | "url";
+
 /** What the automation did and observed. */
 export interface IncidentStatus {
   /** What the automation is doing. */
@@ -592,17 +623,6 @@ export type IncidentPhase =
 
 /** Whether an alert fires. */
 export type AlertStatus = "firing" | "resolved";
-
-/** An indicator such as an IP address or a file hash. */
-export interface Observable {
-  /** Kind of indicator. */
-  type: ObservableType;
-  /** The indicator. */
-  value: string;
-}
-
-/** Kinds of indicator. */
-export type ObservableType = "ip" | "domain" | "hash" | "user" | "process" | "url";
 
 /** One run of a matched playbook for this Incident. */
 export interface PlaybookRun {

@@ -39,6 +39,22 @@ describe("close", () => {
     expect(status[field as keyof IncidentStatus]).toEqual(value);
   });
 
+  it("writes the opening occurrence intake pinned in spec.opening into status", () => {
+    const opened = incident();
+    delete opened.status;
+    opened.spec.opening = { receivedAt: "2026-03-01T11:59:59.500Z", eventKey: "k1", observables: [{ type: "ip", value: "203.0.113.9" }] };
+    const { status, changed } = close(input({ incident: opened }));
+    expect(changed).toBe(true);
+    expect(status).toMatchObject({
+      occurrences: 1,
+      firstSeen: "2026-03-01T11:59:59.500Z",
+      lastSeen: "2026-03-01T11:59:59.500Z",
+      recentEvents: ["k1"],
+      alertStatus: "firing",
+      observables: [{ type: "ip", value: "203.0.113.9" }],
+    });
+  });
+
   it("appends events to the timeline with the reconcile's time", () => {
     const { status } = close(input({ events: [{ type: "Warning", reason: "StepFailed", message: "boom", playbook: "pb", step: "a" }] }));
     expect(status.timeline).toEqual([{ time: now.toISOString(), type: "Warning", reason: "StepFailed", message: "boom", playbook: "pb", step: "a" }]);

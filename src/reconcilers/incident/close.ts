@@ -1,3 +1,4 @@
+import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { Incident, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
@@ -32,7 +33,8 @@ function firstActionTaken(runs: readonly PlaybookRun[]): boolean {
 /**
  * Close: computes the whole status of the Incident once, from the runs and events of this
  * reconcile. Intake's fields (occurrences, first/last seen, recent events, alert status,
- * observables) are kept as read. The phase and the Ready, Reconciling, Stalled and
+ * observables) are kept as read, or filled from the opening occurrence (`spec.opening`) when
+ * intake opened the Incident and no status records them yet. The phase and the Ready, Reconciling, Stalled and
  * AwaitingApproval conditions come from `summarizeIncident` (transition times kept when a
  * status does not change); events are appended to the bounded timeline; `respondedAt` is set
  * the first time a step of a real (not dry) run has a Job or a carried-out action or call,
@@ -46,7 +48,7 @@ export function close(input: CloseInput): CloseResult {
   const generation = input.incident.metadata.generation;
   const now = input.now.toISOString();
   const status: IncidentStatus = {
-    ...current,
+    ...occurrenceStatus(input.incident),
     phase: summary.phase,
     playbooks: [...input.runs],
     conditions: mergeConditions(current.conditions, summary.conditions, generation, input.now),

@@ -1,3 +1,4 @@
+import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { Incident, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 
 /**
@@ -15,7 +16,7 @@ export function eventVariable(incident: Incident): Record<string, unknown> {
  * approvals and assignee are left out so that a template cannot depend on who approved.
  */
 export function incidentVariable(incident: Incident): Record<string, unknown> {
-  const status = incident.status;
+  const status = occurrenceStatus(incident);
   return {
     name: incident.metadata.name ?? "",
     namespace: incident.metadata.namespace ?? "",
@@ -25,10 +26,10 @@ export function incidentVariable(incident: Incident): Record<string, unknown> {
     state: incident.spec.state ?? "Open",
     source: incident.spec.source.kind,
     resources: incident.spec.resources ?? {},
-    observables: status?.observables ?? [],
-    occurrences: status?.occurrences ?? 1,
-    firstSeen: status?.firstSeen ?? "",
-    lastSeen: status?.lastSeen ?? "",
+    observables: status.observables ?? [],
+    occurrences: status.occurrences ?? 1,
+    firstSeen: status.firstSeen ?? "",
+    lastSeen: status.lastSeen ?? "",
   };
 }
 

@@ -26,6 +26,9 @@ export const MAX_TIMELINE_ENTRIES = 100;
 /** Most event hashes an Incident remembers for redelivery deduplication. */
 export const MAX_RECENT_EVENTS = 64;
 
+/** Most indicators an Incident keeps. */
+export const MAX_OBSERVABLES = 64;
+
 function decision(description: string): Schema {
   return enumeration(description, APPROVAL_DECISIONS, {
     typeName: "ApprovalDecision",
@@ -92,6 +95,32 @@ function affectedResources(): Schema {
   );
 }
 
+function observable(): Schema {
+  return object(
+    "An indicator such as an IP address or a file hash.",
+    {
+      type: enumeration("Kind of indicator.", OBSERVABLE_TYPES, {
+        typeName: "ObservableType",
+        typeDescription: "Kinds of indicator.",
+      }),
+      value: string("The indicator.", { minLength: 1, maxLength: 1024 }),
+    },
+    { required: ["type", "value"], typeName: "Observable" },
+  );
+}
+
+function opening(): Schema {
+  return object(
+    "The occurrence that opened the Incident, as intake received it. Intake creates an Incident in one write (the API server drops status on create): until status.occurrences is written, this is the Incident's only occurrence, and the controller's first status write copies it into status.",
+    {
+      receivedAt: timestamp("When kube-soar received the opening event."),
+      eventKey: string("Hash of the opening event's source and id, as kept in status.recentEvents.", { minLength: 1, maxLength: 128 }),
+      observables: list("Indicators extracted from the opening event.", observable(), { maxItems: MAX_OBSERVABLES }),
+    },
+    { required: ["receivedAt", "eventKey"], typeName: "IncidentOpening" },
+  );
+}
+
 function incidentSpec(): Schema {
   return object(
     "What humans may change (state, assignee, approvals, revert) and what intake pinned when it opened the Incident.",
@@ -115,6 +144,7 @@ function incidentSpec(): Schema {
       source: alertSource(),
       event: event(),
       resources: affectedResources(),
+      opening: opening(),
       playbooks: list(
         "Playbooks, in the Incident's namespace, whose trigger matched.",
         objectName("Name of a Playbook."),
@@ -231,21 +261,7 @@ function incidentStatus(): Schema {
         typeDescription: "Whether an alert fires.",
       }),
       resolvedAlertAt: timestamp("When the producer reported the alert resolved."),
-      observables: list(
-        "Indicators extracted from the events.",
-        object(
-          "An indicator such as an IP address or a file hash.",
-          {
-            type: enumeration("Kind of indicator.", OBSERVABLE_TYPES, {
-              typeName: "ObservableType",
-              typeDescription: "Kinds of indicator.",
-            }),
-            value: string("The indicator.", { minLength: 1, maxLength: 1024 }),
-          },
-          { required: ["type", "value"], typeName: "Observable" },
-        ),
-        { maxItems: 64 },
-      ),
+      observables: list("Indicators extracted from the events.", observable(), { maxItems: MAX_OBSERVABLES }),
       playbooks: list("Runs of the matched playbooks.", playbookRun(), {
         maxItems: MAX_PLAYBOOKS,
         listType: "map",
