@@ -1,7 +1,7 @@
 import { GROUP, Plural, VERSION } from "../api/v1alpha1/constants.ts";
 import type { Incident } from "../api/v1alpha1/types.generated.ts";
 import { isNotFound } from "../runtime/errors.ts";
-import type { KubeJsonClient } from "./incident-writer-http.ts";
+import type { KubeJsonClient } from "../runtime/kube-json-client.ts";
 
 /** The three API calls the Incident writer makes. Errors are client-node `ApiException`s. */
 export interface IncidentStore {

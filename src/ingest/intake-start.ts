@@ -12,7 +12,7 @@ import { resolveDecodeLimits } from "./decode-limits.ts";
 import { startHttpReceiver, type HttpReceiver } from "./http-receiver.ts";
 import { receiverRoutes } from "./http-routes.ts";
 import { IncidentWriter } from "./incident-writer.ts";
-import { KubeJsonClient } from "./incident-writer-http.ts";
+import { KubeJsonClient } from "../runtime/kube-json-client.ts";
 import { KubeIncidentStore } from "./incident-writer-store.ts";
 import { createIntakeMetrics } from "./intake-metrics.ts";
 import { createDeliveryHandler } from "./intake-pipeline.ts";

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { CoreV1Api, type CoreV1Event, type KubeConfig } from "@kubernetes/client-node";
+import type { CoreV1Event, KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Clock } from "../observability/clock.ts";
 import { bounded } from "../executors/bounded-text.ts";
 import type { Plain } from "../executors/plain-object.ts";
-import { makeApiClient } from "../runtime/kube-api-client.ts";
+import { jsonClientFor } from "../runtime/kube-api-client.ts";
 
 /** The object an Event is about. */
 export interface EventSubject {
@@ -110,7 +110,7 @@ export function createQueuedEventRecorder<T>(options: QueuedEventRecorderOptions
  * bounded, `reportingInstance` the operator's identity; queued as {@link createQueuedEventRecorder}.
  */
 export function createEventRecorder(options: { kubeConfig: KubeConfig; clock: Clock; logger: Logger; instance: string }): EventRecorder {
-  const core = makeApiClient(options.kubeConfig, CoreV1Api);
+  const client = jsonClientFor(options.kubeConfig);
   return createQueuedEventRecorder({
     logger: options.logger,
     build: (subject, event): Plain<CoreV1Event> => {
@@ -139,7 +139,7 @@ export function createEventRecorder(options: { kubeConfig: KubeConfig; clock: Cl
       };
     },
     send: async (body) => {
-      await core.createNamespacedEvent({ namespace: body.metadata.namespace ?? "", body });
+      await client.request("POST", `/api/v1/namespaces/${encodeURIComponent(body.metadata.namespace ?? "")}/events`, body);
     },
   });
 }

@@ -1,7 +1,7 @@
-import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../api/v1alpha1/constants.ts";
 import { isConflict, isNotFound, TransientError } from "../runtime/errors.ts";
-import { makeApiClient } from "../runtime/kube-api-client.ts";
+import { jsonClientFor } from "../runtime/kube-api-client.ts";
 
 /** A kube-soar object whose status a reconciler writes. */
 export interface StatusOwner<S> {
@@ -19,12 +19,13 @@ export type StatusWriter = <S, T extends StatusOwner<S>>(object: T) => Promise<T
 
 /** A {@link StatusWriter} for the kind with resource name `plural` of kube-soar's API group. */
 export function createStatusWriter(kubeConfig: KubeConfig, plural: string): StatusWriter {
-  const api = makeApiClient(kubeConfig, CustomObjectsApi);
+  const client = jsonClientFor(kubeConfig);
   return async <S, T extends StatusOwner<S>>(object: T): Promise<T | undefined> => {
     const name = object.metadata.name ?? "";
     const namespace = object.metadata.namespace ?? "";
+    const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}/${encodeURIComponent(name)}/status`;
     try {
-      const stored: unknown = await api.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural, name, body: object });
+      const stored: unknown = await client.request("PUT", path, object);
       // The API answers with the stored object of the same kind.
       return stored as T;
     } catch (error: unknown) {

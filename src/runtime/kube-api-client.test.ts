@@ -6,19 +6,21 @@ import { join } from "node:path";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCertificates, type ControlPlaneCertificates } from "../../hack/harness/certificates.ts";
-import { closeApiClients, makeApiClient } from "./kube-api-client.ts";
+import { closeApiClients, jsonClientFor, makeApiClient } from "./kube-api-client.ts";
 
 /** An HTTPS server with a client-certificate-checking TLS setup, counting TLS sessions. */
 interface CountingServer {
   url: string;
   handshakes: () => number;
   authorizations: string[];
+  userAgents: string[];
   close: () => Promise<void>;
 }
 
 async function startServer(certs: ControlPlaneCertificates): Promise<CountingServer> {
   let handshakes = 0;
   const authorizations: string[] = [];
+  const userAgents: string[] = [];
   const server = https.createServer(
     {
       cert: await readFile(certs.servingCert),
@@ -30,6 +32,7 @@ async function startServer(certs: ControlPlaneCertificates): Promise<CountingSer
     },
     (request, response) => {
       authorizations.push(request.headers.authorization ?? "");
+      userAgents.push(request.headers["user-agent"] ?? "");
       response.setHeader("Content-Type", "application/json");
       response.end(JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: "default" } }));
     },
@@ -41,6 +44,7 @@ async function startServer(certs: ControlPlaneCertificates): Promise<CountingSer
     url: `https://127.0.0.1:${String(port)}`,
     handshakes: () => handshakes,
     authorizations,
+    userAgents,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => { resolve(); });
@@ -104,6 +108,20 @@ describe("makeApiClient", () => {
     await api.readNamespace({ name: "default" });
     await api.readNamespace({ name: "default" });
     expect(server.authorizations).toEqual(["Bearer secret-token", "Bearer secret-token"]);
+    await closeApiClients(kubeConfig);
+  });
+
+  it("shares one kept-alive JSON client per KubeConfig, named kube-soar (the field manager of its writes)", async () => {
+    const kubeConfig = await kubeConfigFor(server.url, certs);
+    expect(jsonClientFor(kubeConfig)).toBe(jsonClientFor(kubeConfig));
+    const before = server.handshakes();
+    server.userAgents.length = 0;
+    for (let call = 0; call < 6; call++) {
+      expect(await jsonClientFor(kubeConfig).request("GET", "/api/v1/namespaces/default")).toMatchObject({ metadata: { name: "default" } });
+    }
+    expect(server.handshakes() - before).toBeLessThanOrEqual(2);
+    await makeApiClient(kubeConfig, CoreV1Api).readNamespace({ name: "default" });
+    expect(new Set(server.userAgents)).toEqual(new Set(["kube-soar"]));
     await closeApiClients(kubeConfig);
   });
 

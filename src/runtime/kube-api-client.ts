@@ -9,6 +9,7 @@ import {
   type RequestContext,
   type SecurityAuthentication,
 } from "@kubernetes/client-node";
+import { KubeJsonClient, USER_AGENT } from "./kube-json-client.ts";
 
 type Dispatcher = NonNullable<ReturnType<RequestContext["getDispatcher"]>>;
 
@@ -77,6 +78,20 @@ export class KeptAliveAuthentication implements SecurityAuthentication {
 }
 
 const authentications = new WeakMap<KubeConfig, KeptAliveAuthentication>();
+const jsonClients = new WeakMap<KubeConfig, KubeJsonClient>();
+
+/** Connections the shared {@link KubeJsonClient} of a KubeConfig keeps. */
+export const JSON_CLIENT_MAX_SOCKETS = 16;
+
+/** The one {@link KubeJsonClient} of a KubeConfig, shared by the controllers' status writes and Events. */
+export function jsonClientFor(kubeConfig: KubeConfig): KubeJsonClient {
+  let client = jsonClients.get(kubeConfig);
+  if (client === undefined) {
+    client = new KubeJsonClient(kubeConfig, { maxSockets: JSON_CLIENT_MAX_SOCKETS });
+    jsonClients.set(kubeConfig, client);
+  }
+  return client;
+}
 
 /** The one {@link KeptAliveAuthentication} of a KubeConfig, so all its API clients share one pool. */
 function authenticationOf(kubeConfig: KubeConfig): KeptAliveAuthentication {
@@ -88,8 +103,10 @@ function authenticationOf(kubeConfig: KubeConfig): KeptAliveAuthentication {
   return authentication;
 }
 
-/** Closes the pooled connections of every API client made for `kubeConfig` by {@link makeApiClient}. */
+/** Closes the pooled connections of every client made for `kubeConfig` by {@link makeApiClient} and {@link jsonClientFor}. */
 export async function closeApiClients(kubeConfig: KubeConfig): Promise<void> {
+  jsonClients.get(kubeConfig)?.close();
+  jsonClients.delete(kubeConfig);
   await authentications.get(kubeConfig)?.close();
   authentications.delete(kubeConfig);
 }
@@ -104,7 +121,7 @@ export function makeApiClient<T>(kubeConfig: KubeConfig, apiClientType: new (con
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(cluster.server, {}),
     authMethods: { default: authenticationOf(kubeConfig) },
-    middleware: [setHeaderMiddleware("User-Agent", "kube-soar")],
+    middleware: [setHeaderMiddleware("User-Agent", USER_AGENT)],
   });
   return new apiClientType(configuration);
 }

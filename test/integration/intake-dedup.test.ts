@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFa
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
 import type { Incident } from "../../src/api/v1alpha1/types.generated.ts";
 import { IncidentWriter } from "../../src/ingest/incident-writer.ts";
-import { KubeJsonClient } from "../../src/ingest/incident-writer-http.ts";
+import { KubeJsonClient } from "../../src/runtime/kube-json-client.ts";
 import { KubeIncidentStore } from "../../src/ingest/incident-writer-store.ts";
 import { eventHash } from "../../src/ingest/intake-event-hash.ts";
 import { createIntakeMetrics } from "../../src/ingest/intake-metrics.ts";

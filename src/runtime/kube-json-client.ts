@@ -2,10 +2,13 @@ import http from "node:http";
 import https from "node:https";
 import { ApiException, type KubeConfig } from "@kubernetes/client-node";
 
-/** HTTP methods the Incident writer uses. */
+/** HTTP methods of {@link KubeJsonClient}. */
 export type WriteMethod = "GET" | "POST" | "PUT";
 
 const maxResponseBytes = 16 * 1024 * 1024;
+
+/** Also the field manager name the API server records for these writes. */
+export const USER_AGENT = "kube-soar";
 
 function headersOf(response: http.IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -29,9 +32,9 @@ function timeoutError(method: string, path: string, timeoutMs: number): Error {
 
 /**
  * JSON requests to the API server of a KubeConfig's current context over kept-alive
- * connections. client-node's generated clients build a new connection (and TLS handshake) for
- * every call, which caps the Incident writer at a few dozen writes per second; this client
- * reuses up to `maxSockets` connections. Credentials are applied per request (so refreshed
+ * connections, for the hot paths (Incident writes, status writes, Events): plain `node:https`
+ * and `JSON.parse`, without the generated clients' model (de)serialisation and fetch streams.
+ * Reuses up to `maxSockets` connections. Credentials are applied per request (so refreshed
  * tokens are used); TLS material is read once. A non-2xx answer rejects with client-node's
  * `ApiException` (status and decoded `Status` body), network failures and timeouts with their
  * `code`, so errors classify exactly like those of the generated clients.
@@ -63,6 +66,7 @@ export class KubeJsonClient {
       headers: {
         ...(options.headers as Record<string, string> | undefined),
         Accept: "application/json",
+        "User-Agent": USER_AGENT,
         ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": String(payload.length) }),
       },
     };
