@@ -3,8 +3,11 @@
 // step's Job created. Runs its own e2e control plane, NATS and operator process.
 //
 //   node bench/alert-to-first-action.ts [--rate 20] [--duration 30s] [--warmup 10] [--profile]
-//                                       [--operator-flag name=value ...] [--bin-dir DIR]
+//                                       [--operator-flag name=value ...] [--bin-dir DIR] [--as-admin]
 //
+// The operator runs as it does in a cluster: as its ServiceAccount (a token), with the RBAC of
+// config/rbac, its Lease in soar-system. --as-admin runs it with the harness's admin client
+// certificate instead (the API server then verifies a certificate chain on every request).
 // --operator-flag passes a flag to the operator (e.g. max-concurrent-reconciles=32), to try
 // settings without editing anything.
 // --profile runs the operator under Node's CPU profiler and prints where its CPU time went
@@ -31,6 +34,7 @@ import { ensureNamespace, installCrds } from "../hack/local/cluster-setup.ts";
 import { alertVariant, CRYPTO_MINER_ALERT, publishFalcoAlert, readFalcoAlert, type FalcoAlert } from "../hack/local/falco-alert.ts";
 import { JobLedger } from "../hack/local/job-ledger.ts";
 import { watchNamespace } from "../hack/local/namespace-watch.ts";
+import { OPERATOR_NAMESPACE, writeOperatorKubeconfig } from "../hack/local/operator-identity.ts";
 import { startOperator } from "../hack/local/operator-process.ts";
 import { parseDuration } from "../src/api/duration.ts";
 import { ConditionType, GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
@@ -49,6 +53,8 @@ interface Settings {
   profile: boolean;
   operatorFlags: Record<string, string>;
   binDir: string | undefined;
+  /** Run the operator with the harness's admin certificate instead of its ServiceAccount's token. */
+  asAdmin: boolean;
 }
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -61,6 +67,7 @@ function parseSettings(argv: readonly string[]): Settings {
       profile: { type: "boolean", default: false },
       "operator-flag": { type: "string", multiple: true, default: [] },
       "bin-dir": { type: "string" },
+      "as-admin": { type: "boolean", default: false },
     },
   });
   const rate = Number(values.rate);
@@ -75,7 +82,7 @@ function parseSettings(argv: readonly string[]): Settings {
     if (match?.[1] === undefined || match[2] === undefined) throw new Error(`--operator-flag: ${JSON.stringify(item)} must be name=value, such as max-concurrent-reconciles=32`);
     operatorFlags[match[1]] = match[2];
   }
-  return { rate, durationMs, warmup, profile: values.profile, operatorFlags, binDir: values["bin-dir"] };
+  return { rate, durationMs, warmup, profile: values.profile, operatorFlags, binDir: values["bin-dir"], asAdmin: values["as-admin"] };
 }
 
 /** What the bench saw of one alert, as `Date.now()` values. */
@@ -377,11 +384,13 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     kubeConfig.loadFromFile(controlPlane.kubeconfigPath);
     await installCrds(kubeConfig);
     await ensureNamespace(kubeConfig, NAMESPACE);
+    const operatorKubeconfig = join(logDir, "operator.kubeconfig");
+    if (!settings.asAdmin) await writeOperatorKubeconfig(kubeConfig, operatorKubeconfig);
     const operator = await startOperator({
       name: "kube-soar",
-      kubeconfig: controlPlane.kubeconfigPath,
+      kubeconfig: settings.asAdmin ? controlPlane.kubeconfigPath : operatorKubeconfig,
       natsUrl: nats.url,
-      namespace: NAMESPACE,
+      namespace: settings.asAdmin ? NAMESPACE : OPERATOR_NAMESPACE,
       identity: "bench",
       flags: { "watch-namespaces": NAMESPACE, "default-namespace": NAMESPACE, "unmatched-min-severity": "none", ...settings.operatorFlags },
       logFile: join(logDir, "operator.log"),

@@ -1,22 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { Writable } from "node:stream";
+import type {
+  KubeConfig} from "@kubernetes/client-node";
 import {
-  AuthenticationV1TokenRequest,
   AuthorizationV1Api,
   CoreV1Api,
-  KubeConfig,
   KubernetesObjectApi,
-  PatchStrategy,
   RbacAuthorizationV1Api,
   V1ResourceAttributes,
   V1SelfSubjectAccessReview,
   V1SelfSubjectAccessReviewSpec,
-  V1TokenRequestSpec,
-  type KubernetesObject,
 } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
 import type { ActionClients, ActionOutcome, ActionType } from "../../src/actions/action-contract.ts";
 import { createActionClients } from "../../src/actions/kube-calls.ts";
 import { executeAction } from "../../src/actions/registry.ts";
@@ -24,14 +19,13 @@ import { resolveActionTarget, type TargetInput } from "../../src/actions/target.
 import { undoAction } from "../../src/actions/undo.ts";
 import { createSecretResolver } from "../../src/connectors/secret-resolver.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import { isConflict } from "../../src/runtime/errors.ts";
+import { applyOperatorRbac, serviceAccountConfig } from "../../hack/local/operator-identity.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
 
 // The operator's permissions come from config/rbac only: these tests apply those manifests to a
 // real API server (RBAC authorization on) and run the actions with a token of the ServiceAccount
 // they bind, then with one bound to the core role alone.
 const logger = createLogger({ level: "silent", destination: new Writable({ write: (_chunk, _encoding, done) => { done(); } }) });
-const rbacDir = new URL("../../config/rbac/", import.meta.url);
 const suffix = randomBytes(3).toString("hex");
 const node = `rbac-node-${suffix}`;
 const limitedBinding = `kube-soar-limited-${suffix}`;
@@ -41,44 +35,6 @@ let namespace: string;
 let operator: ActionClients;
 let limited: ActionClients;
 let operatorConfig: KubeConfig;
-
-function isObject(value: unknown): value is KubernetesObject {
-  return typeof value === "object" && value !== null && typeof (value as { kind?: unknown }).kind === "string";
-}
-
-async function applyRbacManifests(): Promise<void> {
-  try {
-    await objects.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: "soar-system" } });
-  } catch (error: unknown) {
-    if (!isConflict(error)) throw error;
-  }
-  for (const file of readdirSync(rbacDir).filter((name) => name.endsWith(".yaml") && name !== "kustomization.yaml")) {
-    for (const document of parseAllDocuments(readFileSync(new URL(file, rbacDir), "utf8"))) {
-      const manifest: unknown = document.toJS();
-      if (!isObject(manifest)) throw new Error(`config/rbac/${file} holds something that is not an object`);
-      await objects.patch(manifest, undefined, undefined, "kube-soar-tests", true, PatchStrategy.ServerSideApply);
-    }
-  }
-}
-
-/** A KubeConfig that talks to the same API server as the admin, with a ServiceAccount's token. */
-async function serviceAccountConfig(accountNamespace: string, account: string): Promise<KubeConfig> {
-  const request = new AuthenticationV1TokenRequest();
-  request.spec = new V1TokenRequestSpec();
-  request.spec.audiences = [];
-  request.spec.expirationSeconds = 3600;
-  const answer = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({ name: account, namespace: accountNamespace, body: request });
-  const cluster = admin.getCurrentCluster();
-  if (cluster === null) throw new Error("the admin kubeconfig has no current cluster");
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: account, token: answer.status?.token ?? "" }],
-    contexts: [{ name: account, cluster: cluster.name, user: account }],
-    currentContext: account,
-  });
-  return config;
-}
 
 async function allowed(config: KubeConfig, attributes: { verb: string; resource: string; group?: string; namespace?: string; subresource?: string }): Promise<boolean> {
   const review = new V1SelfSubjectAccessReview();
@@ -97,7 +53,7 @@ async function run(clients: ActionClients, type: ActionType, target: TargetInput
 beforeAll(async () => {
   admin = loadKubeConfig();
   objects = KubernetesObjectApi.makeApiClient(admin);
-  await applyRbacManifests();
+  await applyOperatorRbac(admin);
   namespace = await createTestNamespace(admin, "act-rbac");
   const pod = { spec: { containers: [{ name: "app", image: "registry.example/web:1" }] } };
   await objects.create({ apiVersion: "v1", kind: "Pod", metadata: { name: "web-0", namespace }, ...pod });
@@ -119,8 +75,8 @@ beforeAll(async () => {
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "kube-soar-manager" },
     subjects: [{ kind: "ServiceAccount", name: "limited", namespace }],
   });
-  operatorConfig = await serviceAccountConfig("soar-system", "kube-soar");
-  const limitedConfig = await serviceAccountConfig(namespace, "limited");
+  operatorConfig = await serviceAccountConfig(admin, "soar-system", "kube-soar");
+  const limitedConfig = await serviceAccountConfig(admin, namespace, "limited");
   operator = createActionClients(operatorConfig);
   limited = createActionClients(limitedConfig);
   await waitFor(async () => (await allowed(operatorConfig, { verb: "patch", group: "apps", resource: "deployments", subresource: "scale", namespace })) && (await allowed(limitedConfig, { verb: "get", resource: "secrets", namespace })), {
