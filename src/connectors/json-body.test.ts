@@ -8,7 +8,7 @@ const hostile = JSON.parse(readFileSync(new URL("../../../shared/fixtures/falco/
   output_fields: Record<string, string>;
 };
 const compiler = createExpressionCompiler();
-const variables = { event: { data: hostile }, incident: { name: "inc-1", severity: "high", count: 3 }, steps: {} };
+const variables = { event: { data: hostile }, incident: { name: "inc-1", severity: "high", occurrences: 3 }, steps: {} };
 
 function render(source: string): ReturnType<typeof renderJsonBody> {
   const compiled = compileTemplate(compiler, source);
@@ -33,7 +33,7 @@ describe("renderJsonBody", () => {
   });
 
   it.each([
-    ['{"n": ${{ incident.count }}, "s": "${{ incident.count }}"}', { n: 3, s: "3" }],
+    ['{"n": ${{ incident.occurrences }}, "s": "${{ incident.occurrences }}"}', { n: 3, s: "3" }],
     ['{"quote \\" stays": "${{ incident.name }}"}', { 'quote " stays': "inc-1" }],
     ['["${{ incident.severity }}", ${{ incident.severity }}]', ["high", "high"]],
     ['{"literal": "$${{ not.evaluated }}"}', { literal: "${{ not.evaluated }}" }],
@@ -46,7 +46,7 @@ describe("renderJsonBody", () => {
     ['{"a": ${{ incident.name }', "is not closed"],
     ['{"a": "\\${{ incident.name }}"}', "body: template segment 0 follows a backslash inside a JSON string"],
     ["not json ${{ incident.name }}", "body: the rendered body is not valid JSON"],
-    ['{"a": ${{ incident.missing }}}', "body: template segment 0:"],
+    ['{"a": ${{ event.data.missing }}}', "body: template segment 0:"],
   ])("refuses %s", (source, message) => {
     const compiled = compileTemplate(compiler, source);
     const result = compiled.ok ? renderJsonBody(compiled.template, variables) : compiled;

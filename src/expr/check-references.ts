@@ -19,11 +19,13 @@ const typeIdentifiers: ReadonlySet<string> = new Set([
 
 /** A reference that cannot resolve, with where it is. */
 export interface UnresolvedReference {
-  readonly kind: "variable" | "function";
+  readonly kind: "variable" | "field" | "function";
   /** What is wrong, e.g. `undeclared reference to 'evnt'` or `unknown function 'lower'`. */
   readonly problem: string;
   /** UTF-16 offset into the source, when the parser recorded one. */
   readonly offset: number | undefined;
+  /** What would resolve, e.g. `fields: name, namespace`. */
+  readonly hint?: string;
 }
 
 /** What an expression refers to. */
@@ -38,12 +40,14 @@ export interface References {
  * Resolves every identifier and call of a parsed expression. An identifier resolves when it is
  * one of `declared`, a variable bound by an enclosing comprehension, a type name, or the
  * namespace of a qualified function such as `strings.quote`. A call resolves when `functions`
- * has an overload of its name, form (function or method) and arity.
+ * has an overload of its name, form (function or method) and arity. A field selected directly
+ * on a variable of `fields` (`incident.title`, also inside `has()`) must be one of its fields.
  */
 export function analyzeReferences(
   parsed: ParsedExpression,
   declared: ReadonlySet<string>,
   functions: FunctionCatalog,
+  fields: Readonly<Record<string, readonly string[]>> = {},
 ): References {
   const unresolved: UnresolvedReference[] = [];
   const variables = new Set<string>();
@@ -57,6 +61,13 @@ export function analyzeReferences(
       if (declared.has(name)) variables.add(name);
       else unresolved.push({ kind: "variable", problem: `undeclared reference to '${name}'`, offset: offsetOf(expr) });
       return;
+    }
+    if (kind.case === "selectExpr" && kind.value.operand?.exprKind.case === "identExpr") {
+      const variable = kind.value.operand.exprKind.value.name;
+      const known = Object.hasOwn(fields, variable) ? fields[variable] : undefined;
+      if (known !== undefined && !scope.has(variable) && !known.includes(kind.value.field)) {
+        unresolved.push({ kind: "field", problem: `'${variable}' has no field '${kind.value.field}'`, offset: offsetOf(expr), hint: `fields: ${known.join(", ")}` });
+      }
     }
     if (kind.case === "callExpr") {
       const call = kind.value;

@@ -20,8 +20,15 @@ describe("compile", () => {
     ["event.a == 1 && evnt.b == 2", "step", "undeclared reference to 'evnt' at 1:17 (step expressions may use: event, incident, steps)"],
     ["event.a ==\n  nope", "trigger", "undeclared reference to 'nope' at 2:3 (trigger expressions may use: event)"],
     ["has(evnt.x)", "trigger", "undeclared reference to 'evnt' at 1:5 (trigger expressions may use: event)"],
+    ["incident.resources.pod + incident.observables.size()", "step", "ok"],
+    ["incident.spec.resources.pod", "step", "FIELD"],
+    ["has(incident.status)", "step", "FIELD"],
+    ["[{'spec': 1}].exists(incident, incident.spec == 1)", "step", "ok"],
+    ["incident['spec']", "step", "ok"],
   ])("checks references: %s in %s", (source, context, expected) => {
-    expect(messageOf(compiler.compile(source, context))).toBe(expected);
+    const message = messageOf(compiler.compile(source, context));
+    if (expected === "FIELD") expect(message).toMatch(/^'incident' has no field '(spec|status)' at 1:\d+ \(fields: name, namespace, severity, title, fingerprint, state, source, resources, observables, occurrences, firstSeen, lastSeen\)$/);
+    else expect(message).toBe(expected);
   });
 
   it.each<[string, string]>([

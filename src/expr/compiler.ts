@@ -1,7 +1,7 @@
 import { parse, plan } from "@bufbuild/cel";
 import { analyzeReferences } from "./check-references.ts";
 import { measureTree } from "./check-structure.ts";
-import { contextVariables, isExpressionContext, type ExpressionContext } from "./contexts.ts";
+import { contextVariables, isExpressionContext, variableFields, type ExpressionContext } from "./contexts.ts";
 import { createExpressionEnvironment, type ExpressionEnvironment } from "./environment.ts";
 import { safeMessage } from "./error-text.ts";
 import { instrumentComprehensions } from "./instrument.ts";
@@ -98,12 +98,12 @@ function compileUncached(
     );
   }
   const declared = contextVariables[context];
-  const references = analyzeReferences(parsed, new Set(declared), environment.functions);
+  const references = analyzeReferences(parsed, new Set(declared), environment.functions, variableFields);
   if (references.unresolved !== undefined) {
-    const { kind, problem, offset } = references.unresolved;
+    const { kind, problem, offset, hint } = references.unresolved;
     const where = offset === undefined ? "" : ` at ${lineColumn(source, offset)}`;
-    const hint = kind === "variable" ? ` (${context} expressions may use: ${declared.join(", ")})` : "";
-    return rejected(`${problem}${where}${hint}`);
+    const help = kind === "variable" ? ` (${context} expressions may use: ${declared.join(", ")})` : hint === undefined ? "" : ` (${hint})`;
+    return rejected(`${problem}${where}${help}`);
   }
   instrumentComprehensions(parsed.expr);
   try {

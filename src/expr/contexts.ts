@@ -20,3 +20,25 @@ export const contextVariables: Readonly<Record<ExpressionContext, readonly strin
 export function isExpressionContext(value: string): value is ExpressionContext {
   return (expressionContexts as readonly string[]).includes(value);
 }
+
+/**
+ * Variables whose shape is fixed, with their fields: a selection of any other field
+ * (`incident.spec`) is rejected at compile time instead of failing when a step renders. The
+ * Incident controller builds `incident` with exactly these fields.
+ */
+export const variableFields: Readonly<Record<string, readonly string[]>> = {
+  incident: [
+    "name",
+    "namespace",
+    "severity",
+    "title",
+    "fingerprint",
+    "state",
+    "source",
+    "resources",
+    "observables",
+    "occurrences",
+    "firstSeen",
+    "lastSeen",
+  ],
+};

@@ -2,7 +2,7 @@
  * CEL for Playbooks: compile once per Playbook generation (checked, bounded, cached), evaluate
  * many times under a cost budget, and render `${{ }}` templates without re-parsing values.
  */
-export { contextVariables, expressionContexts, isExpressionContext, type ExpressionContext } from "./contexts.ts";
+export { contextVariables, expressionContexts, isExpressionContext, variableFields, type ExpressionContext } from "./contexts.ts";
 export { defaultExpressionLimits, type ExpressionLimits } from "./limits.ts";
 export {
   createExpressionCompiler,

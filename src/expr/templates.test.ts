@@ -15,7 +15,7 @@ const event = {
   tags: ["a", "b"],
   ratio: 0.25,
 };
-const incident = { name: "inc-1", occurrences: 3, labels: { team: "sec" } };
+const incident = { name: "inc-1", occurrences: 3, resources: { namespace: "shop" } };
 const steps = { isolate: { outputs: { policy: "deny-all" } } };
 const variables = { event, incident, steps };
 
@@ -34,7 +34,7 @@ describe("renderTemplate", () => {
     ["flag=${{ event.severity == 'high' }}", "flag=true"],
     ["none=${{ null }}", "none=null"],
     ["tags=${{ event.tags }}", 'tags=["a","b"]'],
-    ["labels=${{ incident.labels }}", 'labels={"team":"sec"}'],
+    ["resources=${{ incident.resources }}", 'resources={"namespace":"shop"}'],
     ["policy=${{ steps.isolate.outputs.policy }} x${{ incident.occurrences }}", "policy=deny-all x3"],
     ["at ${{ timestamp('2024-01-01T00:00:00Z') }}", "at 2024-01-01T00:00:00Z"],
     ["cost: $${{ not evaluated }} and $5", "cost: ${{ not evaluated }} and $5"],
@@ -87,7 +87,7 @@ describe("renderValue", () => {
     ["${{ incident.occurrences }}", 3],
     ["${{ event.severity == 'high' }}", true],
     ["${{ event.tags }}", ["a", "b"]],
-    ["${{ incident.labels }}", { team: "sec" }],
+    ["${{ incident.resources }}", { namespace: "shop" }],
     ["${{ null }}", null],
     [" ${{ incident.occurrences }}", " 3"],
     ["${{ incident.occurrences }}${{ incident.occurrences }}", "33"],
