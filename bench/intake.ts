@@ -78,6 +78,8 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nat
       backoffMs: [1_000, 5_000],
       concurrency: 64,
       deadLetterPrefix: "soar.deadletter",
+      deadLetterStream: "SOAR_DEADLETTER",
+      deadLetterMaxAgeMs: 3_600_000,
       incidentEventsPrefix: "soar.incidents",
     },
     receiver: { enabled: false, host: "127.0.0.1", port: 0, maxBodyBytes: 1_048_576, maxJsonDepth: 32 },

@@ -23,6 +23,10 @@ export interface NatsOptions {
   /** How many alerts one replica processes at the same time. */
   concurrency: number;
   deadLetterPrefix: string;
+  /** JetStream stream that keeps dead letters (`<deadLetterPrefix>.>`), created or verified like `stream`. */
+  deadLetterStream: string;
+  /** How long the dead-letter stream keeps an entry. */
+  deadLetterMaxAgeMs: number;
   /** Lifecycle CloudEvents about incidents are published under this prefix. */
   incidentEventsPrefix: string;
 }

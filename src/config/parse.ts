@@ -50,6 +50,8 @@ export const settings = {
   "nats-backoff": { kind: "durations", default: "1s,5s,15s,30s,60s", description: "redelivery delays after a failure, in order" },
   "nats-concurrency": { kind: "int", default: "64", description: "alerts one replica processes at once" },
   "nats-dead-letter-prefix": { kind: "string", default: "soar.deadletter", description: "subject prefix of dead-lettered alerts; the reason follows" },
+  "nats-dead-letter-stream": { kind: "string", default: "SOAR_DEADLETTER", description: "JetStream stream keeping dead-lettered alerts, created or verified as nats-stream-mode says" },
+  "nats-dead-letter-max-age": { kind: "duration", default: "336h", description: "how long the dead-letter stream keeps an alert" },
   "nats-incident-events-prefix": { kind: "string", default: "soar.incidents", description: "subject prefix of published incident lifecycle events" },
   "receiver-enabled": { kind: "bool", default: "true", description: "serve the HTTP alert receiver" },
   "receiver-bind": { kind: "string", default: "0.0.0.0:8080", description: "host:port of the HTTP alert receiver" },
@@ -245,6 +247,8 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       backoffMs,
       concurrency: read.int("nats-concurrency", 1, 4096),
       deadLetterPrefix: read.string("nats-dead-letter-prefix"),
+      deadLetterStream: read.string("nats-dead-letter-stream"),
+      deadLetterMaxAgeMs: read.duration("nats-dead-letter-max-age"),
       incidentEventsPrefix: read.string("nats-incident-events-prefix"),
     },
     receiver: {

@@ -5,7 +5,7 @@ import type { IntakeMetrics } from "./intake-metrics.ts";
 import { Semaphore } from "./intake-semaphore.ts";
 import type { NatsLink } from "./nats-connection.ts";
 import { DeadLetterPublisher } from "./nats-dead-letter.ts";
-import { ensureConsumer, ensureStream } from "./nats-stream.ts";
+import { ensureConsumer, ensureDeadLetterStream, ensureStream } from "./nats-stream.ts";
 
 /** One JetStream delivery handed to intake. */
 export interface Delivery {
@@ -172,6 +172,7 @@ export class JetStreamSource {
     const { link, nats, logger } = this.#options;
     const jsm = await jetstreamManager(link.connection);
     await ensureStream(jsm, nats);
+    await ensureDeadLetterStream(jsm, nats);
     await ensureConsumer(jsm, { ...nats, maxAckPending: maxAckPendingFor(nats.concurrency) });
     const js = jetstream(link.connection);
     const deadLetters = new DeadLetterPublisher({ connection: link.connection, jetstream: js, manager: jsm, prefix: nats.deadLetterPrefix });

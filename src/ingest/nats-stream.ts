@@ -22,6 +22,9 @@ export class JetStreamSetupError extends Error {
 /** Stream settings that {@link ensureStream} needs. */
 export type StreamSettings = Pick<NatsOptions, "stream" | "subjects" | "streamMode" | "duplicateWindowMs">;
 
+/** Dead-letter stream settings that {@link ensureDeadLetterStream} needs. */
+export type DeadLetterStreamSettings = Pick<NatsOptions, "deadLetterStream" | "deadLetterPrefix" | "deadLetterMaxAgeMs" | "streamMode" | "duplicateWindowMs">;
+
 /** Consumer settings that {@link ensureConsumer} needs. */
 export type ConsumerSettings = Pick<NatsOptions, "stream" | "durable" | "maxDeliver" | "ackWaitMs"> & {
   /** Deliveries one consumer may have unacknowledged across all replicas. */
@@ -80,6 +83,54 @@ export async function ensureStream(jsm: JetStreamManager, settings: StreamSettin
     }
   }
   return jsm.streams.update(settings.stream, { subjects: settings.subjects, duplicate_window: duplicateWindow });
+}
+
+/**
+ * Makes sure a stream keeps the dead letters (`<deadLetterPrefix>.>`), so an alert given up is
+ * stored durably before its delivery is terminated. In `create` mode a missing stream is created
+ * (file storage, limits retention: entries stay until `deadLetterMaxAgeMs`, with the duplicate
+ * window so a retried dead-letter publish is stored once) and an existing one is updated to cover
+ * the subjects; in `verify` mode a missing stream or an uncovered subject is a
+ * {@link JetStreamSetupError}.
+ */
+export async function ensureDeadLetterStream(jsm: JetStreamManager, settings: DeadLetterStreamSettings): Promise<StreamInfo> {
+  const subjects = [`${settings.deadLetterPrefix}.>`];
+  const existing = await streamInfo(jsm, settings.deadLetterStream);
+  const uncovered = existing === undefined ? subjects : uncoveredSubjects(existing.config.subjects, subjects);
+  if (settings.streamMode === "verify") {
+    if (existing === undefined) {
+      throw new JetStreamSetupError(`nats.deadLetterStream: stream ${JSON.stringify(settings.deadLetterStream)} does not exist (stream mode verify)`);
+    }
+    if (uncovered.length > 0) {
+      throw new JetStreamSetupError(
+        `nats.deadLetterPrefix: stream ${JSON.stringify(settings.deadLetterStream)} does not cover ${uncovered.join(", ")} (stream mode verify)`,
+      );
+    }
+    return existing;
+  }
+  const maxAge = nanos(settings.deadLetterMaxAgeMs);
+  if (existing === undefined) {
+    try {
+      return await jsm.streams.add({
+        name: settings.deadLetterStream,
+        subjects,
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        max_age: maxAge,
+        duplicate_window: nanos(Math.min(settings.duplicateWindowMs, settings.deadLetterMaxAgeMs)),
+      });
+    } catch (error: unknown) {
+      const raced = await streamInfo(jsm, settings.deadLetterStream);
+      if (raced === undefined) {
+        throw new JetStreamSetupError(
+          `nats.deadLetterStream: stream ${JSON.stringify(settings.deadLetterStream)} for ${subjects.join(", ")} could not be created: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
+      return jsm.streams.update(settings.deadLetterStream, { subjects: [...new Set([...raced.config.subjects, ...subjects])], max_age: maxAge });
+    }
+  }
+  return jsm.streams.update(settings.deadLetterStream, { subjects: [...new Set([...existing.config.subjects, ...subjects])], max_age: maxAge });
 }
 
 /** The durable pull consumer's configuration: explicit ack, bounded deliveries and ack wait. */

@@ -88,6 +88,8 @@ export function testOptions(input: {
       backoffMs: [100, 250, 500, 1_000],
       concurrency: 16,
       deadLetterPrefix: "soar.deadletter",
+      deadLetterStream: "SOAR_DEADLETTER",
+      deadLetterMaxAgeMs: 3_600_000,
       incidentEventsPrefix: "soar.incidents",
       ...input.nats,
     },

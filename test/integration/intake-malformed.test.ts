@@ -182,8 +182,7 @@ describe("dead letters are durable when a stream captures them", () => {
     const namespace = await createTestNamespace(kubeConfig, "intake-deadletter-stream");
     nats = await startNats({ binDir: inject("binDir") });
     connection = await natsClient(nats.url);
-    const jsm = await jetstreamManager(connection);
-    await jsm.streams.add({ name: "SOAR_DEADLETTER", subjects: ["soar.deadletter.>"] });
+    // No dead-letter stream is made here: intake creates it (stream mode create).
     intake = await startTestIntake(kubeConfig, testOptions({ natsUrl: nats.url, defaultNamespace: namespace }), (condition, description) =>
       waitFor(condition, { timeoutMs: 30_000, description }),
     );
@@ -201,7 +200,7 @@ describe("dead letters are durable when a stream captures them", () => {
     });
   });
 
-  it("stores the original payload and the reason headers in the dead-letter stream", async () => {
+  it("stores the original payload and the reason headers in the dead-letter stream it created", async () => {
     const body = Buffer.from(caseBody("bad time"));
     await publish(connection, "soar.events.durable", body, structured);
     const jsm = await jetstreamManager(connection);
@@ -216,6 +215,8 @@ describe("dead letters are durable when a stream captures them", () => {
     expect(stored.header.get(DeadLetterHeader.Field)).toBe("time");
     expect(stored.header.get(DeadLetterHeader.OriginalSubject)).toBe("soar.events.durable");
     expect(Buffer.from(stored.data).equals(body)).toBe(true);
+    const config = (await jsm.streams.info("SOAR_DEADLETTER")).config;
+    expect(config).toMatchObject({ subjects: ["soar.deadletter.>"], retention: "limits", storage: "file", max_age: 3_600_000 * 1_000_000 });
   });
 });
 
