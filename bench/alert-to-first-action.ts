@@ -4,7 +4,12 @@
 //
 //   node bench/alert-to-first-action.ts [--rate 20] [--duration 30s] [--warmup 10] [--profile]
 //                                       [--operator-flag name=value ...] [--bin-dir DIR] [--as-admin]
+//                                       [--jobs-run | --jobs-stay]
 //
+// --jobs-run (the default) runs kube-controller-manager, kube-scheduler and kwok, so every Job
+// really runs and completes and the playbook's second step follows: the cluster's own work for
+// the Jobs shares the two cores. --jobs-stay starts etcd and kube-apiserver only: Jobs are
+// created and stay, which isolates kube-soar's own path (NATS → Incident → first Job).
 // The operator runs as it does in a cluster: as its ServiceAccount (a token), with the RBAC of
 // config/rbac, its Lease in soar-system. --as-admin runs it with the harness's admin client
 // certificate instead (the API server then verifies a certificate chain on every request).
@@ -55,6 +60,8 @@ interface Settings {
   binDir: string | undefined;
   /** Run the operator with the harness's admin certificate instead of its ServiceAccount's token. */
   asAdmin: boolean;
+  /** Run the Jobs (controller-manager, scheduler, kwok) or only create them. */
+  jobsRun: boolean;
 }
 
 function parseSettings(argv: readonly string[]): Settings {
@@ -68,6 +75,8 @@ function parseSettings(argv: readonly string[]): Settings {
       "operator-flag": { type: "string", multiple: true, default: [] },
       "bin-dir": { type: "string" },
       "as-admin": { type: "boolean", default: false },
+      "jobs-run": { type: "boolean", default: false },
+      "jobs-stay": { type: "boolean", default: false },
     },
   });
   const rate = Number(values.rate);
@@ -82,7 +91,8 @@ function parseSettings(argv: readonly string[]): Settings {
     if (match?.[1] === undefined || match[2] === undefined) throw new Error(`--operator-flag: ${JSON.stringify(item)} must be name=value, such as max-concurrent-reconciles=32`);
     operatorFlags[match[1]] = match[2];
   }
-  return { rate, durationMs, warmup, profile: values.profile, operatorFlags, binDir: values["bin-dir"], asAdmin: values["as-admin"] };
+  if (values["jobs-run"] && values["jobs-stay"]) throw new Error("--jobs-run and --jobs-stay exclude each other");
+  return { rate, durationMs, warmup, profile: values.profile, operatorFlags, binDir: values["bin-dir"], asAdmin: values["as-admin"], jobsRun: !values["jobs-stay"] };
 }
 
 /** What the bench saw of one alert, as `Date.now()` values. */
@@ -374,7 +384,7 @@ async function publishSeries(js: JetStreamClient, base: FalcoAlert, tracer: Trac
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {
   const settings = parseSettings(argv);
   const binDir = settings.binDir ?? (await locateBinDir({ env }));
-  const controlPlane = await startControlPlane({ profile: "e2e", binDir });
+  const controlPlane = await startControlPlane({ profile: settings.jobsRun ? "e2e" : "integration", binDir });
   const nats = await startNats({ binDir });
   const harness = await openHarnessDir({ prefix: "kube-soar-bench-", log: silentLog });
   const logDir = await mkdtemp(join(tmpdir(), "kube-soar-bench-logs-"));
@@ -438,7 +448,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
 
     const load = loadavg().map((value) => value.toFixed(2)).join(" ");
     const flags = Object.entries(settings.operatorFlags).map(([name, value]) => `--${name}=${value}`).join(" ");
-    console.log(`alert-to-first-action: ${count} alerts at ${settings.rate}/s over ${publishSeconds.toFixed(1)} s (after ${settings.warmup} warm-up alerts); load average ${load}${flags === "" ? "" : `; operator flags ${flags}`}`);
+    console.log(`alert-to-first-action: ${count} alerts at ${settings.rate}/s over ${publishSeconds.toFixed(1)} s (after ${settings.warmup} warm-up alerts); ${settings.jobsRun ? "Jobs run (controller-manager, scheduler, kwok)" : "Jobs created, not run (etcd and kube-apiserver only)"}; load average ${load}${flags === "" ? "" : `; operator flags ${flags}`}`);
     printLatencies(pods.map((pod) => tracer.of(pod)));
     printOperatorView((await operator.probe("/metrics")).body);
     printUsage(components, before, after, busySeconds, count);
