@@ -4,7 +4,7 @@ import type { Playbook, PlaybookStep } from "../../src/api/v1alpha1/types.genera
 import type { StepKind } from "../../src/playbook/index.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
-import { conditionOf, explainFailure, SoarObjects, startControllers, type TestControllers } from "./reconciler-helpers.ts";
+import { conditionOf, explainFailure, incidentSpec, SoarObjects, startControllers, type TestControllers } from "./reconciler-helpers.ts";
 
 const WAIT = { timeoutMs: 20_000, intervalMs: 100 };
 const trigger = { types: ["falco.rule.output.v1"] };
@@ -126,6 +126,38 @@ describe("Playbook reconciler (real apiserver)", () => {
       const result = await readyOf(objects, "pb", 1);
       expect(result.ready).toMatchObject({ status: "False", reason: "StepKindUnavailable" });
       expect(result.ready.message.startsWith('spec.steps[1].action: step kind "action" is not available')).toBe(true);
+    });
+  });
+
+  it("counts the Incidents with an unfinished run of it and when one last occurred", async () => {
+    const objects = await setUp();
+    await explainFailure(objects, controllers, async () => {
+      await objects.createPlaybook("pb", { trigger, steps: [job("a")] });
+      await readyOf(objects, "pb", 1);
+      await objects.createIncident("running", incidentSpec(["pb"], { fingerprint: "fp-running" }), {
+        occurrences: 2,
+        lastSeen: "2026-03-01T10:00:00Z",
+        playbooks: [{ name: "pb", phase: "Running" }],
+      });
+      await objects.createIncident("done", incidentSpec(["pb"], { fingerprint: "fp-done" }), {
+        occurrences: 1,
+        lastSeen: "2026-03-01T11:00:00Z",
+        playbooks: [{ name: "pb", phase: "Succeeded" }],
+      });
+      await objects.createIncident("elsewhere", incidentSpec(["other"], { fingerprint: "fp-other" }), {
+        occurrences: 1,
+        lastSeen: "2026-03-01T12:00:00Z",
+        playbooks: [{ name: "other", phase: "Running" }],
+      });
+      const playbook = await waitFor(
+        async () => {
+          const found = await objects.playbook("pb");
+          return found.status?.activeIncidents === 1 && found.status.lastTriggeredAt !== undefined ? found : undefined;
+        },
+        { ...WAIT, description: "activeIncidents and lastTriggeredAt" },
+      );
+      expect(new Date(playbook.status?.lastTriggeredAt ?? "").toISOString()).toBe("2026-03-01T11:00:00.000Z");
+      expect(conditionOf(playbook)?.status).toBe("True");
     });
   });
 });

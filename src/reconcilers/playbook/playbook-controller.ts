@@ -2,7 +2,7 @@ import type { KubeConfig, V1ServiceAccount } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { Plural } from "../../api/v1alpha1/constants.ts";
-import type { Connector, Playbook } from "../../api/v1alpha1/types.generated.ts";
+import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import { EXECUTABLE_STEP_KINDS } from "../../executors/step-kinds.ts";
 import type { PlaybookCompiler, PlaybookReference, StepKind } from "../../playbook/index.ts";
@@ -12,7 +12,7 @@ import { enqueueKeys } from "../../runtime/informer.ts";
 import type { InformerFactory } from "../../runtime/informer-factory.ts";
 import { objectKey } from "../../runtime/object-key.ts";
 import { WorkQueue } from "../../runtime/work-queue.ts";
-import { watchConnectors, watchPlaybooks, watchServiceAccounts } from "../collections.ts";
+import { watchConnectors, watchIncidents, watchPlaybooks, watchServiceAccounts } from "../collections.ts";
 import { createEventRecorder, type EventRecorder } from "../event-recorder.ts";
 import { managedController, type ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
@@ -55,6 +55,9 @@ function referencing(
     .map((playbook) => objectKey(playbook));
 }
 
+/** Longest delay before a Playbook's `activeIncidents` and `lastTriggeredAt` follow its Incidents. */
+export const PLAYBOOK_ACTIVITY_REFRESH_MS = 5_000;
+
 /**
  * The Playbook controller: caches of Playbooks, Connectors and ServiceAccounts, a keyed work
  * queue fed by Playbook changes and by Connector and ServiceAccount changes (mapped to the
@@ -66,6 +69,7 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
   const playbooks = watchPlaybooks(options.informers, namespaces);
   const connectors = watchConnectors(options.informers, namespaces);
   const serviceAccounts = watchServiceAccounts(options.informers, namespaces);
+  const incidents = watchIncidents(options.informers, namespaces);
   const logger = options.logger.child({ controller: PLAYBOOK_CONTROLLER });
   const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
   const queue = new WorkQueue({ name: PLAYBOOK_CONTROLLER, registry: options.registry, clock: options.clock });
@@ -80,9 +84,18 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
     writeStatus: createStatusWriter(options.kubeConfig, Plural.Playbook),
     events,
     clock: options.clock,
+    incidents: (namespace) => incidents.listByNamespace(namespace),
   });
 
   playbooks.addEventHandler(enqueueKeys<Playbook>(queue));
+  // Incidents change many times a second under load: their Playbooks' activity is refreshed at
+  // most once per PLAYBOOK_ACTIVITY_REFRESH_MS (a key already waiting is not added again).
+  incidents.addEventHandler(
+    enqueueKeys<Incident>(
+      { add: (key) => { queue.addAfter(key, PLAYBOOK_ACTIVITY_REFRESH_MS); } },
+      (incident) => (incident.spec.playbooks ?? []).map((playbook) => `${incident.metadata.namespace ?? ""}/${playbook}`),
+    ),
+  );
   connectors.addEventHandler(
     enqueueKeys<Connector>(queue, (connector) =>
       referencing(playbooks, compiler, connector.metadata.namespace ?? "", connector.metadata.name ?? "", (compiled) => compiled.connectorRefs),
@@ -103,5 +116,5 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
     logger,
     clock: options.clock,
   });
-  return managedController({ controller, caches: [playbooks, connectors, serviceAccounts], logger, drain: () => events.drain() });
+  return managedController({ controller, caches: [playbooks, connectors, serviceAccounts, incidents], logger, drain: () => events.drain() });
 }

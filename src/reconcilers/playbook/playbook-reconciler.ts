@@ -1,5 +1,5 @@
 import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.ts";
-import type { Playbook, PlaybookStatus } from "../../api/v1alpha1/types.generated.ts";
+import type { Incident, Playbook, PlaybookStatus } from "../../api/v1alpha1/types.generated.ts";
 import type { Clock } from "../../observability/clock.ts";
 import type { PlaybookCompiler, StepKind } from "../../playbook/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
@@ -8,6 +8,7 @@ import { findCondition, mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
 import type { EventRecorder } from "../event-recorder.ts";
 import type { StatusWriter } from "../status-writer.ts";
+import { playbookActivity } from "./playbook-activity.ts";
 import { playbookReadiness } from "./playbook-readiness.ts";
 
 /** Everything the Playbook reconcile reads from and writes to, injected. */
@@ -20,13 +21,15 @@ export interface PlaybookReconcilerDeps {
   readonly writeStatus: StatusWriter;
   readonly events: EventRecorder;
   readonly clock: Clock;
+  /** The cached Incidents of a namespace, for `activeIncidents` and `lastTriggeredAt`. */
+  readonly incidents: (namespace: string) => readonly Incident[];
 }
 
 /**
  * The Playbook reconcile: compiles the current generation (through the shared cache), checks
  * step kinds, Connectors and ServiceAccounts, and writes `Ready`, `Reconciling`, `Stalled`,
- * `observedGeneration` and `stepCount` once, only when they changed, keeping fields others
- * write (`lastTriggeredAt`, `activeIncidents`). An Event with Ready's reason is recorded when
+ * `observedGeneration`, `stepCount`, and from the Incidents of its namespace `activeIncidents`
+ * and `lastTriggeredAt` (see `playbookActivity`), once, only when they changed. An Event with Ready's reason is recorded when
  * Ready's status or reason changes. A reconcile on a cache older than its own last write does
  * nothing; the watch event of that write brings the key back.
  */
@@ -59,11 +62,14 @@ export class PlaybookReconciler {
     });
     const current = playbook.status ?? {};
     const generation = playbook.metadata.generation;
+    const activity = playbookActivity(this.#deps.incidents(namespace), name);
     const status: PlaybookStatus = {
       ...current,
       conditions: mergeConditions(current.conditions, readiness.conditions, generation, this.#deps.clock.now()),
       ...(generation === undefined ? {} : { observedGeneration: generation }),
       stepCount: playbook.spec.steps.length,
+      activeIncidents: activity.activeIncidents,
+      ...(activity.lastTriggeredAt === undefined ? {} : { lastTriggeredAt: activity.lastTriggeredAt }),
     };
     if (jsonEqual(status, current)) return {};
     const stored = await this.#deps.writeStatus<PlaybookStatus, Playbook>({ ...playbook, status });
