@@ -5,13 +5,13 @@
 // Starts the e2e control plane (kube-apiserver, etcd, controller-manager, scheduler, kwok with one
 // fake Node) and NATS JetStream in the state directory (default .local/), installs the CRDs,
 // creates the namespaces soar-system and batch, the samples of config/samples (Incidents
-// excepted) in soar-system and the Pod the sample alert names, starts the operator
-// (`node src/main.ts`, log in <state-dir>/operator.log), publishes the sample Falco crypto-miner
+// excepted) in soar-system and the Pod the sample alert names, applies config/rbac and starts the
+// operator as its ServiceAccount (`node src/main.ts`, log in <state-dir>/operator.log), publishes the sample Falco crypto-miner
 // alert the way Falcosidekick does, and prints the Incident's progress until Ctrl-C; then stops
 // everything. With --once it exits 0 as soon as the Incident reaches a final phase, or 1 with the
 // reason when --deadline passes first. Binaries: --bin-dir, else $KUBE_SOAR_BIN_DIR, else
 // hack/build-tools.sh (hack/local.sh does that and `npm ci` first).
-import { copyFile, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -30,6 +30,7 @@ import { applySamples, createTargetPod, ensureNamespace, installCrds, waitForPla
 import { CRYPTO_MINER_ALERT, falcoSubject, publishFalcoAlert, readFalcoAlert } from "./local/falco-alert.ts";
 import { incidentChanges, isTerminal, printable } from "./local/incident-view.ts";
 import { watchNamespace, type NamespaceWatch } from "./local/namespace-watch.ts";
+import { writeOperatorKubeconfig } from "./local/operator-identity.ts";
 import { startOperator, type OperatorProcess } from "./local/operator-process.ts";
 import { progressLog } from "./local/progress-log.ts";
 
@@ -136,10 +137,13 @@ async function prepareCluster(kubeConfig: KubeConfig, nodeName: string, step: St
 async function runOperator(command: Command, session: Session, controlPlane: ControlPlane, natsUrl: string, step: Step, log: HarnessLog): Promise<void> {
   const operatorDir = await step(openHarnessDir({ dir: join(command.stateDir, "operator"), prefix: "kube-soar-operator-", log }));
   session.operatorDir = operatorDir;
-  // The operator reads its own copy, so that its command line names this directory: a later
-  // run's sweep then recognises a process a crashed run left behind.
+  // The operator runs as its ServiceAccount with the RBAC of config/rbac, as in a cluster. Its
+  // kubeconfig lives in this directory, so that its command line names it: a later run's sweep
+  // then recognises a process a crashed run left behind.
   const kubeconfig = join(operatorDir.path, "kubeconfig");
-  await copyFile(controlPlane.kubeconfigPath, kubeconfig);
+  const admin = new KubeConfig();
+  admin.loadFromFile(controlPlane.kubeconfigPath);
+  await step(writeOperatorKubeconfig(admin, kubeconfig));
   const logFile = join(command.stateDir, "operator.log");
   await writeFile(logFile, "");
   const operator = await step(

@@ -66,12 +66,16 @@ export async function serviceAccountConfig(admin: KubeConfig, namespace: string,
   return config;
 }
 
+/** How long the token of a local operator's kubeconfig is valid: a day of `npm run local`. */
+export const OPERATOR_TOKEN_SECONDS = 24 * 60 * 60;
+
 /**
- * Applies config/rbac and writes to `path` a kubeconfig of the operator's own ServiceAccount,
- * so that a local operator process runs with exactly the permissions it has in a cluster.
+ * Applies config/rbac and writes to `path` a kubeconfig of the operator's own ServiceAccount
+ * (a token valid {@link OPERATOR_TOKEN_SECONDS}), so that a local operator process runs with
+ * exactly the permissions it has in a cluster.
  */
 export async function writeOperatorKubeconfig(admin: KubeConfig, path: string): Promise<void> {
   await applyOperatorRbac(admin);
-  const config = await serviceAccountConfig(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT);
+  const config = await serviceAccountConfig(admin, OPERATOR_NAMESPACE, OPERATOR_SERVICE_ACCOUNT, OPERATOR_TOKEN_SECONDS);
   await writeFile(path, config.exportConfig(), { mode: 0o600 });
 }
