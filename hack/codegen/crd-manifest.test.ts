@@ -57,7 +57,7 @@ describe("toCrdSchema", () => {
 
 describe("crdManifest", () => {
   it.each([
-    ["Playbook", "playbooks.soar.kube-soar.io", ["pb"], ["Ready", "Steps", "Suspended", "Dry-Run", "Age"]],
+    ["Playbook", "playbooks.soar.kube-soar.io", ["pb"], ["Ready", "Steps", "Active", "Last-Triggered", "Suspended", "Dry-Run", "Age"]],
     ["Incident", "incidents.soar.kube-soar.io", ["inc"], ["Severity", "Phase", "State", "Occurrences", "Title", "Age"]],
     ["Connector", "connectors.soar.kube-soar.io", ["conn"], ["Type", "Ready", "Age"]],
   ])("describes %s as %s", (kindName, name, shortNames, columns) => {

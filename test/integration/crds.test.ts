@@ -408,5 +408,8 @@ describe("kubectl", () => {
     expect(all).toContain("incident.soar.kube-soar.io/printed");
     expect(all).toContain("connector.soar.kube-soar.io/listed");
     expect(all).toContain("playbook.soar.kube-soar.io/listed");
+
+    const playbooks = await kubectl("get", "pb", "listed", "-n", namespace, "-o", "wide");
+    expect(playbooks.split("\n")[0]?.split(/\s+/)).toEqual(["NAME", "READY", "STEPS", "ACTIVE", "LAST-TRIGGERED", "SUSPENDED", "DRY-RUN", "AGE"]);
   });
 });

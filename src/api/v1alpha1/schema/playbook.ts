@@ -113,6 +113,8 @@ export const playbookKind: KindSchema = {
       description: "Whether the playbook compiled and is active.",
     },
     { name: "Steps", type: "integer", jsonPath: ".status.stepCount", description: "Number of steps." },
+    { name: "Active", type: "integer", jsonPath: ".status.activeIncidents", description: "Incidents with an unfinished run of the playbook." },
+    { name: "Last-Triggered", type: "date", jsonPath: ".status.lastTriggeredAt", description: "Time since an alert last matched the playbook.", priority: 1 },
     { name: "Suspended", type: "boolean", jsonPath: ".spec.suspend", description: "Whether new runs are stopped.", priority: 1 },
     { name: "Dry-Run", type: "boolean", jsonPath: ".spec.dryRun", description: "Whether runs touch nothing.", priority: 1 },
     { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation." },
