@@ -85,11 +85,13 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
     events,
     clock: options.clock,
     incidents: (namespace) => incidents.listByNamespace(namespace),
+    activityRefreshMs: PLAYBOOK_ACTIVITY_REFRESH_MS,
   });
 
   playbooks.addEventHandler(enqueueKeys<Playbook>(queue));
-  // Incidents change many times a second under load: their Playbooks' activity is refreshed at
-  // most once per PLAYBOOK_ACTIVITY_REFRESH_MS (a key already waiting is not added again).
+  // Incidents change many times a second under load: their Playbooks are looked at again within
+  // PLAYBOOK_ACTIVITY_REFRESH_MS (a key already waiting is not added again), and the reconciler
+  // writes an activity-only change at most that often.
   incidents.addEventHandler(
     enqueueKeys<Incident>(
       { add: (key) => { queue.addAfter(key, PLAYBOOK_ACTIVITY_REFRESH_MS); } },

@@ -23,19 +23,25 @@ export interface PlaybookReconcilerDeps {
   readonly clock: Clock;
   /** The cached Incidents of a namespace, for `activeIncidents` and `lastTriggeredAt`. */
   readonly incidents: (namespace: string) => readonly Incident[];
+  /** A write that only refreshes `activeIncidents` and `lastTriggeredAt` happens at most this often per Playbook. */
+  readonly activityRefreshMs: number;
 }
 
 /**
  * The Playbook reconcile: compiles the current generation (through the shared cache), checks
  * step kinds, Connectors and ServiceAccounts, and writes `Ready`, `Reconciling`, `Stalled`,
  * `observedGeneration`, `stepCount`, and from the Incidents of its namespace `activeIncidents`
- * and `lastTriggeredAt` (see `playbookActivity`), once, only when they changed. An Event with Ready's reason is recorded when
+ * and `lastTriggeredAt` (see `playbookActivity`), once, only when they changed. A write that
+ * would only refresh the activity waits until `activityRefreshMs` after the Playbook's last
+ * write (a requeue), so a busy namespace does not rewrite its Playbooks continuously. An Event with Ready's reason is recorded when
  * Ready's status or reason changes. A reconcile on a cache older than its own last write does
  * nothing; the watch event of that write brings the key back.
  */
 export class PlaybookReconciler {
   readonly #deps: PlaybookReconcilerDeps;
   readonly #writtenOver = new Map<string, string>();
+  /** key → clock time (ms) of the last status write. */
+  readonly #writtenAt = new Map<string, number>();
 
   constructor(deps: PlaybookReconcilerDeps) {
     this.#deps = deps;
@@ -47,6 +53,7 @@ export class PlaybookReconciler {
     const playbook = this.#deps.playbook(namespace, name);
     if (playbook === undefined) {
       this.#writtenOver.delete(key);
+      this.#writtenAt.delete(key);
       return {};
     }
     const resourceVersion = playbook.metadata.resourceVersion ?? "";
@@ -72,8 +79,13 @@ export class PlaybookReconciler {
       ...(activity.lastTriggeredAt === undefined ? {} : { lastTriggeredAt: activity.lastTriggeredAt }),
     };
     if (jsonEqual(status, current)) return {};
+    const nowMs = this.#deps.clock.now().getTime();
+    const activityOnly = jsonEqual({ ...status, activeIncidents: current.activeIncidents, lastTriggeredAt: current.lastTriggeredAt }, { ...current });
+    const wait = (this.#writtenAt.get(key) ?? Number.NEGATIVE_INFINITY) + this.#deps.activityRefreshMs - nowMs;
+    if (activityOnly && wait > 0) return { requeueAfter: wait };
     const stored = await this.#deps.writeStatus<PlaybookStatus, Playbook>({ ...playbook, status });
     if (stored === undefined) return {};
+    this.#writtenAt.set(key, nowMs);
     // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
     if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
     const before = findCondition(current.conditions, ConditionType.Ready);

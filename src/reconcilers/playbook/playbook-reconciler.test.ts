@@ -1,0 +1,97 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import type { Incident, Playbook, PlaybookRunPhase } from "../../api/v1alpha1/types.generated.ts";
+import { EXECUTABLE_STEP_KINDS } from "../../executors/step-kinds.ts";
+import { createExpressionCompiler } from "../../expr/index.ts";
+import { PlaybookCompiler } from "../../playbook/index.ts";
+import { ManualClock } from "../../runtime/clock.ts";
+import type { ReconcileContext } from "../../runtime/controller.ts";
+import type { StatusWriter } from "../status-writer.ts";
+import { PlaybookReconciler } from "./playbook-reconciler.ts";
+
+const context: ReconcileContext = { reconcileID: "r1", logger: pino({ level: "silent" }), signal: new AbortController().signal };
+
+function incident(name: string, phase: PlaybookRunPhase): Incident {
+  return {
+    apiVersion: "soar.kube-soar.io/v1alpha1",
+    kind: "Incident",
+    metadata: { name, namespace: "ns" },
+    spec: { severity: "high", title: "t", fingerprint: name, source: { kind: "falco" }, playbooks: ["pb"] },
+    status: { occurrences: 1, lastSeen: "2026-03-01T12:00:00Z", playbooks: [{ name: "pb", phase }] },
+  };
+}
+
+/** A Playbook whose cache follows the reconciler's writes, and Incidents the test changes. */
+function world() {
+  const clock = new ManualClock(new Date("2026-03-01T12:00:00.000Z"));
+  let version = 1;
+  let cached: Playbook = {
+    apiVersion: "soar.kube-soar.io/v1alpha1",
+    kind: "Playbook",
+    metadata: { name: "pb", namespace: "ns", uid: "pb-uid", generation: 1, resourceVersion: String(version) },
+    spec: { trigger: { types: ["t"] }, steps: [{ name: "a", job: { image: "registry.invalid/a:1" } }] },
+  };
+  const incidents: Incident[] = [];
+  const writes: Playbook[] = [];
+  const writeStatus: StatusWriter = (object) => {
+    version++;
+    const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(version) } };
+    writes.push(structuredClone(stored) as unknown as Playbook);
+    cached = structuredClone(stored) as unknown as Playbook;
+    return Promise.resolve(stored);
+  };
+  const reconciler = new PlaybookReconciler({
+    playbook: () => cached,
+    connectorExists: () => true,
+    serviceAccountExists: () => true,
+    compiler: new PlaybookCompiler(createExpressionCompiler()),
+    stepKinds: EXECUTABLE_STEP_KINDS,
+    writeStatus,
+    events: { record: () => undefined, drain: () => Promise.resolve() },
+    clock,
+    incidents: () => incidents,
+    activityRefreshMs: 5_000,
+  });
+  /** A user's edit of the spec: a new generation and resourceVersion in the cache. */
+  const edit = (change: (playbook: Playbook) => void): void => {
+    version++;
+    change(cached);
+    cached.metadata.generation = (cached.metadata.generation ?? 1) + 1;
+    cached.metadata.resourceVersion = String(version);
+  };
+  return { reconciler, clock, incidents, writes, edit };
+}
+
+describe("PlaybookReconciler activity", () => {
+  it("writes a change of activity alone at most once per refresh interval, requeueing until then", async () => {
+    const { reconciler, clock, incidents, writes } = world();
+    incidents.push(incident("i1", "Running"));
+    await reconciler.reconcile("ns/pb", context);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.status).toMatchObject({ activeIncidents: 1, lastTriggeredAt: "2026-03-01T12:00:00Z", stepCount: 1 });
+
+    incidents.push(incident("i2", "Running"));
+    clock.advance(1_000);
+    expect(await reconciler.reconcile("ns/pb", context)).toEqual({ requeueAfter: 4_000 });
+    expect(writes).toHaveLength(1);
+
+    clock.advance(4_000);
+    expect(await reconciler.reconcile("ns/pb", context)).toEqual({});
+    expect(writes).toHaveLength(2);
+    expect(writes[1]?.status?.activeIncidents).toBe(2);
+  });
+
+  it("writes a change of readiness at once, whatever the activity interval", async () => {
+    const { reconciler, clock, incidents, writes, edit } = world();
+    await reconciler.reconcile("ns/pb", context);
+    incidents.push(incident("i1", "AwaitingApproval"));
+    clock.advance(100);
+    edit((playbook) => {
+      playbook.spec.steps = [{ name: "a", when: "evnt.x == 1", job: { image: "registry.invalid/a:1" } }];
+    });
+    expect(await reconciler.reconcile("ns/pb", context)).toEqual({});
+    expect(writes).toHaveLength(2);
+    expect(writes[1]?.status).toMatchObject({ activeIncidents: 1, observedGeneration: 2 });
+    expect(writes[1]?.status?.conditions?.find((condition) => condition.type === "Ready")?.status).toBe("False");
+  });
+});
