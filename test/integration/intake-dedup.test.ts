@@ -28,6 +28,7 @@ import {
   setIncidentState,
   startTestIntake,
   testOptions,
+  useIntakeSuite,
   type TestIntake,
 } from "./intake-helpers.ts";
 
@@ -54,66 +55,43 @@ async function streamDrained(connection: NatsConnection, stream: string, durable
 }
 
 describe("deduplication with one intake", () => {
-  let kubeConfig: KubeConfig;
-  let nats: RunningNats;
-  let connection: NatsConnection;
-  let intake: TestIntake;
-  let namespace: string;
-
-  beforeAll(async () => {
-    kubeConfig = loadKubeConfig();
-    await ensureCrds(kubeConfig);
+  let namespace = "";
+  const suite = useIntakeSuite(async (kubeConfig, natsUrl) => {
     namespace = await createTestNamespace(kubeConfig, "intake-dedup");
-    nats = await startNats({ binDir: inject("binDir") });
-    connection = await natsClient(nats.url);
-    intake = await startTestIntake(kubeConfig, testOptions({ natsUrl: nats.url, defaultNamespace: namespace, intake: { foldIntervalMs: 250 } }), (condition, description) =>
-      waitFor(condition, { timeoutMs: 30_000, description }),
-    );
-  });
-
-  afterAll(async () => {
-    await intake.handle.stop();
-    await connection.close();
-    await nats.stop();
-  });
-
-  beforeEach(() => {
-    onTestFailed(() => {
-      console.error(intake.logs.tail());
-    });
+    return testOptions({ natsUrl, defaultNamespace: namespace, intake: { foldIntervalMs: 250 } });
   });
 
   it("folds distinct events of one alert into one Incident, counting each exactly once", async () => {
-    const before = await metricValue(intake.registry, "soar_intake_duplicates_folded_total");
+    const before = await metricValue(suite.intake.registry, "soar_intake_duplicates_folded_total");
     const count = 60;
-    for (let index = 0; index < count; index++) await publish(connection, "soar.events.dedup", cloudEvent(`fold-${String(index)}`, "fold"), structured);
+    for (let index = 0; index < count; index++) await publish(suite.connection, "soar.events.dedup", cloudEvent(`fold-${String(index)}`, "fold"), structured);
     const incident = await waitFor(
       async () => {
-        const found = await incidentBySubject(kubeConfig, namespace, "fold");
+        const found = await incidentBySubject(suite.kubeConfig, namespace, "fold");
         return found?.status?.occurrences === count ? found : undefined;
       },
       { timeoutMs: 30_000, description: `${String(count)} occurrences` },
     );
-    await waitFor(() => streamDrained(connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 10_000, description: "every delivery acknowledged" });
-    expect((await getIncident(kubeConfig, namespace, incident.metadata.name ?? ""))?.status?.occurrences).toBe(count);
-    expect(await metricValue(intake.registry, "soar_intake_duplicates_folded_total")).toBe(before + count - 1);
+    await waitFor(() => streamDrained(suite.connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 10_000, description: "every delivery acknowledged" });
+    expect((await getIncident(suite.kubeConfig, namespace, incident.metadata.name ?? ""))?.status?.occurrences).toBe(count);
+    expect(await metricValue(suite.intake.registry, "soar_intake_duplicates_folded_total")).toBe(before + count - 1);
     expect(incident.status?.recentEvents).toHaveLength(count);
   });
 
   it("counts one event published many times (same source and id) once", async () => {
-    for (let index = 0; index < 8; index++) await publish(connection, "soar.events.dedup", cloudEvent("same-id", "repeat"), structured);
-    await waitFor(() => streamDrained(connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 15_000, description: "every delivery acknowledged" });
-    const incident = await incidentBySubject(kubeConfig, namespace, "repeat");
+    for (let index = 0; index < 8; index++) await publish(suite.connection, "soar.events.dedup", cloudEvent("same-id", "repeat"), structured);
+    await waitFor(() => streamDrained(suite.connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 15_000, description: "every delivery acknowledged" });
+    const incident = await incidentBySubject(suite.kubeConfig, namespace, "repeat");
     expect(incident?.status?.occurrences).toBe(1);
     expect(incident?.status?.recentEvents).toEqual([eventHash(SOURCE, "same-id")]);
   });
 
   it("coalesces a burst of duplicates into fewer status writes than events", async () => {
     const count = 300;
-    await publish(connection, "soar.events.dedup", cloudEvent("burst-first", "burst"), structured);
-    const first = await waitFor(() => incidentBySubject(kubeConfig, namespace, "burst"), { timeoutMs: 15_000, description: "the burst Incident" });
+    await publish(suite.connection, "soar.events.dedup", cloudEvent("burst-first", "burst"), structured);
+    const first = await waitFor(() => incidentBySubject(suite.kubeConfig, namespace, "burst"), { timeoutMs: 15_000, description: "the burst Incident" });
     let writes = 0;
-    const watch = await new Watch(kubeConfig).watch(
+    const watch = await new Watch(suite.kubeConfig).watch(
       `/apis/soar.kube-soar.io/v1alpha1/namespaces/${namespace}/incidents`,
       { fieldSelector: `metadata.name=${first.metadata.name ?? ""}`, resourceVersion: first.metadata.resourceVersion },
       (phase) => {
@@ -122,8 +100,8 @@ describe("deduplication with one intake", () => {
       () => undefined,
     );
     try {
-      await Promise.all(Array.from({ length: count }, (_, index) => publish(connection, "soar.events.dedup", cloudEvent(`burst-${String(index)}`, "burst"), structured)));
-      await waitFor(async () => (await incidentBySubject(kubeConfig, namespace, "burst"))?.status?.occurrences === count + 1, {
+      await Promise.all(Array.from({ length: count }, (_, index) => publish(suite.connection, "soar.events.dedup", cloudEvent(`burst-${String(index)}`, "burst"), structured)));
+      await waitFor(async () => (await incidentBySubject(suite.kubeConfig, namespace, "burst"))?.status?.occurrences === count + 1, {
         timeoutMs: 30_000,
         description: `${String(count + 1)} occurrences`,
       });
@@ -135,22 +113,22 @@ describe("deduplication with one intake", () => {
   });
 
   it("opens a new Incident after the open one is resolved, and keeps redeliveries with the old one", async () => {
-    await publish(connection, "soar.events.dedup", cloudEvent("life-1", "lifecycle"), structured);
-    const first = await waitFor(() => incidentBySubject(kubeConfig, namespace, "lifecycle"), { timeoutMs: 15_000, description: "first Incident" });
+    await publish(suite.connection, "soar.events.dedup", cloudEvent("life-1", "lifecycle"), structured);
+    const first = await waitFor(() => incidentBySubject(suite.kubeConfig, namespace, "lifecycle"), { timeoutMs: 15_000, description: "first Incident" });
     const name = first.metadata.name ?? "";
-    await waitFor(async () => (await getIncident(kubeConfig, namespace, name))?.status?.occurrences === 1, { timeoutMs: 15_000, description: "first occurrence" });
-    await setIncidentState(kubeConfig, namespace, name, "Resolved");
-    await publish(connection, "soar.events.dedup", cloudEvent("life-2", "lifecycle"), structured);
-    const second = await waitFor(() => getIncident(kubeConfig, namespace, `${name}-2`), { timeoutMs: 15_000, description: `Incident ${name}-2` });
+    await waitFor(async () => (await getIncident(suite.kubeConfig, namespace, name))?.status?.occurrences === 1, { timeoutMs: 15_000, description: "first occurrence" });
+    await setIncidentState(suite.kubeConfig, namespace, name, "Resolved");
+    await publish(suite.connection, "soar.events.dedup", cloudEvent("life-2", "lifecycle"), structured);
+    const second = await waitFor(() => getIncident(suite.kubeConfig, namespace, `${name}-2`), { timeoutMs: 15_000, description: `Incident ${name}-2` });
     expect(second.spec.fingerprint).toBe(first.spec.fingerprint);
     // A redelivery of the event the resolved Incident counted is not counted anywhere again.
-    await publish(connection, "soar.events.dedup", cloudEvent("life-1", "lifecycle"), structured);
-    await publish(connection, "soar.events.dedup", cloudEvent("life-3", "lifecycle"), structured);
-    await waitFor(async () => (await getIncident(kubeConfig, namespace, `${name}-2`))?.status?.occurrences === 2, { timeoutMs: 15_000, description: "second Incident counts life-2 and life-3" });
-    await waitFor(() => streamDrained(connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 10_000, description: "every delivery acknowledged" });
-    expect((await getIncident(kubeConfig, namespace, name))?.status?.occurrences).toBe(1);
-    expect((await getIncident(kubeConfig, namespace, `${name}-2`))?.status?.occurrences).toBe(2);
-    expect(await getIncident(kubeConfig, namespace, `${name}-3`)).toBeUndefined();
+    await publish(suite.connection, "soar.events.dedup", cloudEvent("life-1", "lifecycle"), structured);
+    await publish(suite.connection, "soar.events.dedup", cloudEvent("life-3", "lifecycle"), structured);
+    await waitFor(async () => (await getIncident(suite.kubeConfig, namespace, `${name}-2`))?.status?.occurrences === 2, { timeoutMs: 15_000, description: "second Incident counts life-2 and life-3" });
+    await waitFor(() => streamDrained(suite.connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 10_000, description: "every delivery acknowledged" });
+    expect((await getIncident(suite.kubeConfig, namespace, name))?.status?.occurrences).toBe(1);
+    expect((await getIncident(suite.kubeConfig, namespace, `${name}-2`))?.status?.occurrences).toBe(2);
+    expect(await getIncident(suite.kubeConfig, namespace, `${name}-3`)).toBeUndefined();
   });
 
   it("opens no Incident for a resolved Alertmanager alert that has no open one", async () => {
@@ -170,10 +148,10 @@ describe("deduplication with one intake", () => {
         },
       ],
     };
-    const response = await post(intake.receiverUrl, "/alertmanager", JSON.stringify(webhook), { "content-type": "application/json" });
+    const response = await post(suite.intake.receiverUrl, "/alertmanager", JSON.stringify(webhook), { "content-type": "application/json" });
     expect(response.status).toBe(202);
-    await waitFor(() => streamDrained(connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 10_000, description: "the resolved alert handled" });
-    const incidents = await listIncidents(kubeConfig, namespace);
+    await waitFor(() => streamDrained(suite.connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 10_000, description: "the resolved alert handled" });
+    const incidents = await listIncidents(suite.kubeConfig, namespace);
     expect(incidents.filter((incident) => incident.spec.title.startsWith("NeverFired"))).toEqual([]);
   });
 });

@@ -1,24 +1,19 @@
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
-import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
+import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/api/v1alpha1/types.generated.ts";
 import { decodeAlertmanagerWebhook } from "../../src/ingest/decode-alertmanager-webhook.ts";
 import { structuredEventJson } from "../../src/ingest/nats-publisher.ts";
-import { ensureCrds } from "../support/crds.ts";
-import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
+import { createTestNamespace, waitFor } from "../support/kube.ts";
 import {
   createPlaybook,
   fixtureBytes,
   getIncident,
   headerFixture,
   listIncidents,
-  natsClient,
   post,
   publish,
-  startTestIntake,
   testOptions,
-  type TestIntake,
+  useIntakeSuite,
 } from "./intake-helpers.ts";
 
 type Transport = "nats" | "http";
@@ -215,15 +210,8 @@ const expectations: Expectation[] = [
 ];
 
 describe.each<Transport>(["nats", "http"])("every fixture through %s", (transport) => {
-  let kubeConfig: KubeConfig;
-  let nats: RunningNats;
-  let connection: NatsConnection;
-  let intake: TestIntake;
   const namespaces = { playbooks: "", default: "" };
-
-  beforeAll(async () => {
-    kubeConfig = loadKubeConfig();
-    await ensureCrds(kubeConfig);
+  const suite = useIntakeSuite(async (kubeConfig, natsUrl) => {
     namespaces.playbooks = await createTestNamespace(kubeConfig, `intake-pb-${transport}`);
     namespaces.default = await createTestNamespace(kubeConfig, `intake-default-${transport}`);
     await createPlaybook(kubeConfig, namespaces.playbooks, {
@@ -233,34 +221,18 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
         steps: [{ name: "notify", job: { image: "registry.example.com/notify:1" } }],
       },
     });
-    nats = await startNats({ binDir: inject("binDir") });
-    connection = await natsClient(nats.url);
-    intake = await startTestIntake(kubeConfig, testOptions({ natsUrl: nats.url, defaultNamespace: namespaces.default, watchNamespaces: [namespaces.playbooks, namespaces.default] }), (condition, description) =>
-      waitFor(condition, { timeoutMs: 30_000, description }),
-    );
-  });
-
-  afterAll(async () => {
-    await intake.handle.stop();
-    await connection.close();
-    await nats.stop();
-  });
-
-  beforeEach(() => {
-    onTestFailed(() => {
-      console.error(intake.logs.tail());
-    });
+    return testOptions({ natsUrl, defaultNamespace: namespaces.default, watchNamespaces: [namespaces.playbooks, namespaces.default] });
   });
 
   for (const expectation of expectations) {
     it(`${expectation.fixture} becomes the expected Incident`, async () => {
-      if (transport === "nats") await expectation.delivery.nats(connection);
-      else await expectation.delivery.http(intake.receiverUrl);
+      if (transport === "nats") await expectation.delivery.nats(suite.connection);
+      else await expectation.delivery.http(suite.intake.receiverUrl);
       const namespace = namespaces[expectation.namespace];
       for (const expected of expectation.incidents) {
         const incident = await waitFor(
           async () => {
-            const found = await getIncident(kubeConfig, namespace, expected.name);
+            const found = await getIncident(suite.kubeConfig, namespace, expected.name);
             return found?.status?.occurrences === expected.occurrences && (expected.alertStatus === undefined || found.status.alertStatus === expected.alertStatus)
               ? found
               : undefined;
@@ -282,7 +254,7 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
   }
 
   it("stores hostile-fields.json as inert data, exact strings preserved", async () => {
-    const incident = await getIncident(kubeConfig, namespaces.default, "falco-run-shell-untrusted-ff138ffea0");
+    const incident = await getIncident(suite.kubeConfig, namespaces.default, "falco-run-shell-untrusted-ff138ffea0");
     const original = JSON.parse(fixtureBytes("falco/hostile-fields.json").toString("utf8")) as { output: string; output_fields: Record<string, unknown> };
     const stored = incident?.spec.event?.data as { output: string; output_fields: Record<string, unknown> } | undefined;
     expect(stored?.output).toBe(original.output);
@@ -295,7 +267,7 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
   });
 
   it("keeps the first event's data on an Incident after folds", async () => {
-    const incident = await getIncident(kubeConfig, namespaces.default, vulnerability.name);
+    const incident = await getIncident(suite.kubeConfig, namespaces.default, vulnerability.name);
     expect(incident?.status?.occurrences).toBe(2);
     expect(incident?.spec.event?.data).toEqual({
       cve: "CVE-2026-12345",
@@ -309,7 +281,7 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
   });
 
   it("records observables and the first event on the Incident", async () => {
-    const incident = await getIncident(kubeConfig, namespaces.default, "falco-detect-outbound-connections-to-common-miner-po-6293a09e36");
+    const incident = await getIncident(suite.kubeConfig, namespaces.default, "falco-detect-outbound-connections-to-common-miner-po-6293a09e36");
     expect(incident?.status?.observables).toContainEqual({ type: "ip", value: "203.0.113.45" });
     expect(incident?.spec.event).toMatchObject({
       id: "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d",
@@ -322,7 +294,7 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
   });
 
   it("opens exactly the expected Incidents, in the namespaces that matched", async () => {
-    const names = (await listIncidents(kubeConfig, namespaces.default)).map((incident) => incident.metadata.name).sort();
+    const names = (await listIncidents(suite.kubeConfig, namespaces.default)).map((incident) => incident.metadata.name).sort();
     expect(names).toEqual(
       [
         "com-example-vulnerability-detected-20dcda7438",
@@ -334,6 +306,6 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
         "kubepodcrashlooping-0e26b05104",
       ].sort(),
     );
-    expect((await listIncidents(kubeConfig, namespaces.playbooks)).map((incident) => incident.metadata.name)).toEqual([shellIncident.name]);
+    expect((await listIncidents(suite.kubeConfig, namespaces.playbooks)).map((incident) => incident.metadata.name)).toEqual([shellIncident.name]);
   });
 });

@@ -1,9 +1,13 @@
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
-import { connect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
 import { pino, type Logger } from "pino";
 import { Registry } from "prom-client";
+import { afterAll, beforeAll, beforeEach, inject, onTestFailed } from "vitest";
+import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
+import { ensureCrds } from "../support/crds.ts";
+import { loadKubeConfig, waitFor } from "../support/kube.ts";
 import { GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
 import type { Incident, Playbook } from "../../src/api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../src/config/options.ts";
@@ -232,4 +236,75 @@ export async function post(
     // Keep the text.
   }
   return { status: response.status, json };
+}
+
+/** What {@link useIntakeSuite} runs for a describe block; read it in hooks and tests, not at collection. */
+export interface IntakeSuite {
+  readonly kubeConfig: KubeConfig;
+  readonly nats: RunningNats;
+  /** A plain client for publishing. */
+  readonly connection: NatsConnection;
+  readonly intake: TestIntake;
+  /** Messages published on `soar.deadletter.>` since the suite started, when asked for. */
+  readonly deadLetters: readonly Msg[];
+}
+
+/**
+ * Registers the hooks of a describe block that runs intake against its own nats-server and the
+ * shared API server: before all, CRDs, then `prepare` (namespaces, Playbooks; it returns the
+ * intake options for the server's URL), NATS, a client (subscribed to `soar.deadletter.>` when
+ * `captureDeadLetters`) and intake, ready; after all, all of it stopped; for a failed test,
+ * intake's log tail printed.
+ */
+export function useIntakeSuite(
+  prepare: (kubeConfig: KubeConfig, natsUrl: string) => Promise<ReturnType<typeof testOptions>> | ReturnType<typeof testOptions>,
+  settings: { captureDeadLetters?: boolean } = {},
+): IntakeSuite {
+  const state: { kubeConfig?: KubeConfig; nats?: RunningNats; connection?: NatsConnection; intake?: TestIntake; subscription?: Subscription } = {};
+  const deadLetters: Msg[] = [];
+  const required = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`intake suite: ${what} is not started (read it in a hook or a test)`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    const kubeConfig = loadKubeConfig();
+    state.kubeConfig = kubeConfig;
+    await ensureCrds(kubeConfig);
+    const nats = await startNats({ binDir: inject("binDir") });
+    state.nats = nats;
+    const options = await prepare(kubeConfig, nats.url);
+    const connection = await natsClient(nats.url);
+    state.connection = connection;
+    if (settings.captureDeadLetters === true) {
+      state.subscription = connection.subscribe("soar.deadletter.>", {
+        callback: (error, message) => {
+          if (error === null) deadLetters.push(message);
+        },
+      });
+      await connection.flush();
+    }
+    state.intake = await startTestIntake(kubeConfig, options, (condition, description) => waitFor(condition, { timeoutMs: 30_000, description }));
+  });
+
+  afterAll(async () => {
+    state.subscription?.unsubscribe();
+    await state.intake?.handle.stop();
+    await state.connection?.close();
+    await state.nats?.stop();
+  });
+
+  beforeEach(() => {
+    onTestFailed(() => {
+      console.error(state.intake?.logs.tail() ?? "intake did not start");
+    });
+  });
+
+  return {
+    get kubeConfig() { return required(state.kubeConfig, "the kubeconfig"); },
+    get nats() { return required(state.nats, "nats-server"); },
+    get connection() { return required(state.connection, "the NATS client"); },
+    get intake() { return required(state.intake, "intake"); },
+    deadLetters,
+  };
 }

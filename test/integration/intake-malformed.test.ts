@@ -3,13 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { jetstreamManager } from "@nats-io/jetstream";
-import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
 import { DeadLetterHeader } from "../../src/ingest/nats-dead-letter.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
-import { fixtureBytes, listIncidents, metricValue, natsClient, post, publish, startTestIntake, testOptions, type TestIntake } from "./intake-helpers.ts";
+import { fixtureBytes, listIncidents, metricValue, post, publish, startTestIntake, testOptions, useIntakeSuite, type TestIntake } from "./intake-helpers.ts";
 
 interface MalformedCase {
   case: string;
@@ -91,45 +90,14 @@ function matches(value: string, expected: string | RegExp): boolean {
 }
 
 describe("malformed input over NATS is dead-lettered while valid events flow on", () => {
-  let kubeConfig: KubeConfig;
-  let nats: RunningNats;
-  let connection: NatsConnection;
-  let intake: TestIntake;
-  let namespace: string;
-  let deadLetters: Subscription;
-  const received: Msg[] = [];
-
-  beforeAll(async () => {
-    kubeConfig = loadKubeConfig();
-    await ensureCrds(kubeConfig);
-    namespace = await createTestNamespace(kubeConfig, "intake-malformed-nats");
-    nats = await startNats({ binDir: inject("binDir") });
-    connection = await natsClient(nats.url);
-    deadLetters = connection.subscribe("soar.deadletter.>", {
-      callback: (error, message) => {
-        if (error === null) received.push(message);
-      },
-    });
-    await connection.flush();
-    intake = await startTestIntake(
-      kubeConfig,
-      testOptions({ natsUrl: nats.url, defaultNamespace: namespace, receiver: { maxBodyBytes: RECEIVER_MAX_BODY } }),
-      (condition, description) => waitFor(condition, { timeoutMs: 30_000, description }),
-    );
-  });
-
-  afterAll(async () => {
-    deadLetters.unsubscribe();
-    await intake.handle.stop();
-    await connection.close();
-    await nats.stop();
-  });
-
-  beforeEach(() => {
-    onTestFailed(() => {
-      console.error(intake.logs.tail());
-    });
-  });
+  let namespace = "";
+  const suite = useIntakeSuite(
+    async (kubeConfig, natsUrl) => {
+      namespace = await createTestNamespace(kubeConfig, "intake-malformed-nats");
+      return testOptions({ natsUrl, defaultNamespace: namespace, receiver: { maxBodyBytes: RECEIVER_MAX_BODY } });
+    },
+    { captureDeadLetters: true },
+  );
 
   cases.forEach((testCase, index) => {
     it(`${testCase.name}: dead-lettered as ${testCase.nats.reason}`, async () => {
@@ -137,12 +105,12 @@ describe("malformed input over NATS is dead-lettered while valid events flow on"
       const headers = testCase.route === "cloudevents" ? structured : {};
       let body = testCase.body();
       if (testCase.name === "oversized") body = Buffer.from(withBlob(700 * 1024));
-      const before = await metricValue(intake.registry, "soar_intake_dead_lettered_total", { reason: testCase.nats.reason });
-      await publish(connection, "soar.events.valid", validEvent(`before-${String(index)}`), structured);
-      await publish(connection, subject, body, headers);
-      await publish(connection, "soar.events.valid", validEvent(`after-${String(index)}`), structured);
+      const before = await metricValue(suite.intake.registry, "soar_intake_dead_lettered_total", { reason: testCase.nats.reason });
+      await publish(suite.connection, "soar.events.valid", validEvent(`before-${String(index)}`), structured);
+      await publish(suite.connection, subject, body, headers);
+      await publish(suite.connection, "soar.events.valid", validEvent(`after-${String(index)}`), structured);
 
-      const entry = await waitFor(() => received.find((message) => message.headers?.get(DeadLetterHeader.OriginalSubject) === subject), {
+      const entry = await waitFor(() => suite.deadLetters.find((message) => message.headers?.get(DeadLetterHeader.OriginalSubject) === subject), {
         timeoutMs: 20_000,
         description: `dead-letter entry for ${subject}`,
       });
@@ -154,14 +122,14 @@ describe("malformed input over NATS is dead-lettered while valid events flow on"
       expect(message).toContain(field.slice(0, 40));
       expect(Buffer.from(entry.data).equals(body)).toBe(true);
       if (testCase.route === "cloudevents") expect(entry.headers?.get("content-type")).toBe(structured["content-type"]);
-      await waitFor(async () => (await metricValue(intake.registry, "soar_intake_dead_lettered_total", { reason: testCase.nats.reason })) === before + 1, {
+      await waitFor(async () => (await metricValue(suite.intake.registry, "soar_intake_dead_lettered_total", { reason: testCase.nats.reason })) === before + 1, {
         timeoutMs: 5_000,
         description: `soar_intake_dead_lettered_total{reason="${testCase.nats.reason}"} incremented`,
       });
 
       await waitFor(
         async () => {
-          const subjects = new Set((await listIncidents(kubeConfig, namespace)).map((incident) => incident.spec.event?.subject));
+          const subjects = new Set((await listIncidents(suite.kubeConfig, namespace)).map((incident) => incident.spec.event?.subject));
           return subjects.has(`before-${String(index)}`) && subjects.has(`after-${String(index)}`);
         },
         { timeoutMs: 20_000, description: "the valid events around the malformed one recorded" },
@@ -171,39 +139,15 @@ describe("malformed input over NATS is dead-lettered while valid events flow on"
 });
 
 describe("dead letters are durable when a stream captures them", () => {
-  let kubeConfig: KubeConfig;
-  let nats: RunningNats;
-  let connection: NatsConnection;
-  let intake: TestIntake;
-
-  beforeAll(async () => {
-    kubeConfig = loadKubeConfig();
-    await ensureCrds(kubeConfig);
-    const namespace = await createTestNamespace(kubeConfig, "intake-deadletter-stream");
-    nats = await startNats({ binDir: inject("binDir") });
-    connection = await natsClient(nats.url);
-    // No dead-letter stream is made here: intake creates it (stream mode create).
-    intake = await startTestIntake(kubeConfig, testOptions({ natsUrl: nats.url, defaultNamespace: namespace }), (condition, description) =>
-      waitFor(condition, { timeoutMs: 30_000, description }),
-    );
-  });
-
-  afterAll(async () => {
-    await intake.handle.stop();
-    await connection.close();
-    await nats.stop();
-  });
-
-  beforeEach(() => {
-    onTestFailed(() => {
-      console.error(intake.logs.tail());
-    });
-  });
+  // No dead-letter stream is made here: intake creates it (stream mode create).
+  const suite = useIntakeSuite(async (kubeConfig, natsUrl) =>
+    testOptions({ natsUrl, defaultNamespace: await createTestNamespace(kubeConfig, "intake-deadletter-stream") }),
+  );
 
   it("stores the original payload and the reason headers in the dead-letter stream it created", async () => {
     const body = Buffer.from(caseBody("bad time"));
-    await publish(connection, "soar.events.durable", body, structured);
-    const jsm = await jetstreamManager(connection);
+    await publish(suite.connection, "soar.events.durable", body, structured);
+    const jsm = await jetstreamManager(suite.connection);
     const stored = await waitFor(
       async () => {
         const info = await jsm.streams.info("SOAR_DEADLETTER");
@@ -221,49 +165,16 @@ describe("dead letters are durable when a stream captures them", () => {
 });
 
 describe("a delivery that keeps failing is dead-lettered as max-deliver, not lost", () => {
-  let kubeConfig: KubeConfig;
-  let nats: RunningNats;
-  let connection: NatsConnection;
-  let intake: TestIntake;
-  let deadLetters: Subscription;
-  const received: Msg[] = [];
-
-  beforeAll(async () => {
-    kubeConfig = loadKubeConfig();
-    await ensureCrds(kubeConfig);
-    nats = await startNats({ binDir: inject("binDir") });
-    connection = await natsClient(nats.url);
-    deadLetters = connection.subscribe("soar.deadletter.>", {
-      callback: (error, message) => {
-        if (error === null) received.push(message);
-      },
-    });
-    await connection.flush();
-    // Every write fails (the default namespace does not exist): a transient error, retried until max_deliver.
-    intake = await startTestIntake(
-      kubeConfig,
-      testOptions({ natsUrl: nats.url, defaultNamespace: "no-such-namespace-for-intake", nats: { maxDeliver: 3, backoffMs: [100] } }),
-      (condition, description) => waitFor(condition, { timeoutMs: 30_000, description }),
-    );
-  });
-
-  afterAll(async () => {
-    deadLetters.unsubscribe();
-    await intake.handle.stop();
-    await connection.close();
-    await nats.stop();
-  });
-
-  beforeEach(() => {
-    onTestFailed(() => {
-      console.error(intake.logs.tail());
-    });
-  });
+  // Every write fails (the default namespace does not exist): a transient error, retried until max_deliver.
+  const suite = useIntakeSuite(
+    (_kubeConfig, natsUrl) => testOptions({ natsUrl, defaultNamespace: "no-such-namespace-for-intake", nats: { maxDeliver: 3, backoffMs: [100] } }),
+    { captureDeadLetters: true },
+  );
 
   it("publishes the original message with reason max-deliver after the last delivery", async () => {
     const body = validEvent("never-writable");
-    await publish(connection, "soar.events.stuck", body, structured);
-    const entry = await waitFor(() => received.find((message) => message.headers?.get(DeadLetterHeader.OriginalSubject) === "soar.events.stuck"), {
+    await publish(suite.connection, "soar.events.stuck", body, structured);
+    const entry = await waitFor(() => suite.deadLetters.find((message) => message.headers?.get(DeadLetterHeader.OriginalSubject) === "soar.events.stuck"), {
       timeoutMs: 30_000,
       description: "the max-deliver dead-letter entry",
     });
