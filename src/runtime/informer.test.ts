@@ -326,4 +326,15 @@ describe("enqueueKeys", () => {
     mapped.onAdd?.(cm("c", "1"));
     expect(added).toEqual(["ns/a", "ns/a", "ns/b", "owners/c"]);
   });
+
+  it("enqueues only the updates the filter accepts; adds and deletes always", () => {
+    const added: string[] = [];
+    const queue = { add: (key: string) => added.push(key) };
+    const handler = enqueueKeys<ReturnType<typeof cm>>(queue, undefined, (old, object) => old.data.mode !== object.data.mode);
+    handler.onUpdate?.(cm("a", "1", { mode: "x", noise: "1" }), cm("a", "2", { mode: "x", noise: "2" }));
+    handler.onUpdate?.(cm("b", "1", { mode: "x" }), cm("b", "2", { mode: "y" }));
+    handler.onAdd?.(cm("c", "1", { mode: "x" }));
+    handler.onDelete?.(cm("d", "1", { mode: "x" }));
+    expect(added).toEqual(["ns/b", "ns/c", "ns/d"]);
+  });
 });

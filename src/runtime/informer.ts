@@ -37,17 +37,32 @@ export interface KeySink {
 }
 
 /**
+ * Which updates of a watched object can change the outcome of a reconcile; the others (e.g.
+ * a status field the reconciler never reads) enqueue nothing. Resyncs pass the same object
+ * twice, so a predicate that compares fields also filters them out.
+ */
+export type UpdateFilter<T> = (oldObject: T, newObject: T) => boolean;
+
+/**
  * A handler that adds the key of every added, updated or deleted object to `queue`, or the
- * keys `toKeys` maps it to (e.g. the owner of a child object).
+ * keys `toKeys` maps it to (e.g. the owner of a child object); with `updateMatters`, only the
+ * updates it accepts.
  */
 export function enqueueKeys<T extends KubeObject>(
   queue: KeySink,
   toKeys: (object: T) => readonly string[] = (object) => [objectKey(object)],
+  updateMatters?: UpdateFilter<T>,
 ): EventHandler<T> {
   const enqueue = (object: T): void => {
     for (const key of toKeys(object)) queue.add(key);
   };
-  return { onAdd: enqueue, onUpdate: (_old, object) => { enqueue(object); }, onDelete: enqueue };
+  return {
+    onAdd: enqueue,
+    onUpdate: (old, object) => {
+      if (updateMatters === undefined || updateMatters(old, object)) enqueue(object);
+    },
+    onDelete: enqueue,
+  };
 }
 
 function withoutManagedFields<T extends KubeObject>(object: T): T {

@@ -23,6 +23,7 @@ import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
+import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Name of the controller in metrics and logs. */
@@ -88,8 +89,9 @@ function ownerKey(job: V1Job): string[] {
 /**
  * The Incident controller: caches of Incidents, Playbooks, Connectors and step Jobs (label
  * `soar.kube-soar.io/incident`), a keyed work queue fed by Incident changes, by Job changes
- * (mapped to their controlling Incident by ownerReference) and by Playbook changes (mapped to
- * the open Incidents that run or wait for that Playbook), and the {@link IncidentReconciler}.
+ * that matter to a step (mapped to their controlling Incident by ownerReference) and by
+ * Playbook changes that matter to triage (mapped to the open Incidents that run or wait for
+ * that Playbook), and the {@link IncidentReconciler}.
  * Registers `soar_*` metrics (guard refusals included) and the active-incidents gauge on
  * `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};
  * connector calls share keep-alive connections, released when their Connector is deleted.
@@ -137,13 +139,17 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   });
 
   incidents.addEventHandler(enqueueKeys<Incident>(queue));
-  jobs.addEventHandler(enqueueKeys<V1Job>(queue, ownerKey));
+  jobs.addEventHandler(enqueueKeys<V1Job>(queue, ownerKey, jobUpdateMatters));
   playbooks.addEventHandler(
-    enqueueKeys<Playbook>(queue, (playbook) => {
-      const namespace = playbook.metadata.namespace ?? "";
-      const name = playbook.metadata.name ?? "";
-      return incidents.listByNamespace(namespace).filter((incident) => waitsOn(incident, name)).map((incident) => objectKey(incident));
-    }),
+    enqueueKeys<Playbook>(
+      queue,
+      (playbook) => {
+        const namespace = playbook.metadata.namespace ?? "";
+        const name = playbook.metadata.name ?? "";
+        return incidents.listByNamespace(namespace).filter((incident) => waitsOn(incident, name)).map((incident) => objectKey(incident));
+      },
+      playbookUpdateMatters,
+    ),
   );
 
   // A deleted Connector's pooled connections are closed; a new one of the same name starts afresh.
