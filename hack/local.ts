@@ -5,13 +5,15 @@
 // Starts the e2e control plane (kube-apiserver, etcd, controller-manager, scheduler, kwok with one
 // fake Node) and NATS JetStream in the state directory (default .local/), installs the CRDs,
 // creates the namespaces soar-system and batch, the samples of config/samples (Incidents
-// excepted) in soar-system and the Pod the sample alert names, applies config/rbac and starts the
-// operator as its ServiceAccount (`node src/main.ts`, log in <state-dir>/operator.log), publishes the sample Falco crypto-miner
-// alert the way Falcosidekick does, and prints the Incident's progress until Ctrl-C; then stops
-// everything. With --once it exits 0 as soon as the Incident reaches a final phase, or 1 with the
-// reason when --deadline passes first. Binaries: --bin-dir, else $KUBE_SOAR_BIN_DIR, else
+// excepted) in soar-system and the Pod the sample alert names, applies config/rbac and starts
+// the operator as its ServiceAccount (`node src/main.ts`, log in <state-dir>/operator.log),
+// publishes the sample Falco crypto-miner alert the way Falcosidekick does, and prints the
+// Incident's progress until Ctrl-C; then stops everything. The sample Slack Connector posts to a
+// local stand-in (HTTPS on 127.0.0.1, its messages printed), so the run needs no internet. With
+// --once it exits 0 as soon as the Incident reaches a final phase, or 1 with the reason when
+// --deadline passes first. Binaries: --bin-dir, else $KUBE_SOAR_BIN_DIR, else
 // hack/build-tools.sh (hack/local.sh does that and `npm ci` first).
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { KubeConfig } from "@kubernetes/client-node";
@@ -26,9 +28,11 @@ import { KILL_GRACE_SECONDS, openHarnessDir, type HarnessDir, type HarnessLog } 
 import { startNats, type RunningNats } from "./harness/nats.ts";
 import { sweepStaleProcesses } from "./harness/stale-sweep.ts";
 import { errorMessage } from "./harness/wait-for.ts";
+import { startChatStandIn, type ChatStandIn } from "./local/chat-stand-in.ts";
 import { applySamples, createTargetPod, ensureNamespace, installCrds, waitForPlaybookReadiness } from "./local/cluster-setup.ts";
 import { CRYPTO_MINER_ALERT, falcoSubject, publishFalcoAlert, readFalcoAlert } from "./local/falco-alert.ts";
 import { incidentChanges, isTerminal, printable } from "./local/incident-view.ts";
+import { SAMPLE_CHAT, samplesForLocalChat } from "./local/local-chat.ts";
 import { watchNamespace, type NamespaceWatch } from "./local/namespace-watch.ts";
 import { writeOperatorKubeconfig } from "./local/operator-identity.ts";
 import { startOperator, type OperatorProcess } from "./local/operator-process.ts";
@@ -79,6 +83,7 @@ class Interrupted extends Error {
 class Session {
   controlPlane: ControlPlane | undefined;
   nats: RunningNats | undefined;
+  chat: ChatStandIn | undefined;
   operatorDir: HarnessDir | undefined;
   operator: OperatorProcess | undefined;
   connection: NatsConnection | undefined;
@@ -92,6 +97,7 @@ class Session {
       log.info({ code: status.code, signal: status.signal }, "operator stopped");
     }
     await this.operatorDir?.close();
+    await this.chat?.close();
     await this.nats?.stop();
     await this.controlPlane?.stop();
   }
@@ -122,12 +128,30 @@ async function clearStateDir(stateDir: string, log: HarnessLog): Promise<void> {
   }
 }
 
-/** CRDs, namespaces, samples and the Pod the sample alert is about. */
-async function prepareCluster(kubeConfig: KubeConfig, nodeName: string, step: Step, log: HarnessLog): Promise<void> {
+/**
+ * A stand-in for the Slack webhook of the sample Connector, on 127.0.0.1 with the control
+ * plane's serving certificate, so that the sample's notify step has somewhere to go.
+ */
+async function startChat(session: Session, controlPlane: ControlPlane, step: Step, log: HarnessLog): Promise<{ url: string; caPem: string }> {
+  const { servingCert, servingKey, caCert } = controlPlane.certificates;
+  const chat = await step(
+    startChatStandIn({
+      certFile: servingCert,
+      keyFile: servingKey,
+      onMessage: (text) => { show([`${SAMPLE_CHAT.connector} (local stand-in for Slack) received: ${printable(text, 300)}`]); },
+    }),
+  );
+  session.chat = chat;
+  log.info({ connector: SAMPLE_CHAT.connector, url: chat.url }, "Slack stand-in listening");
+  return { url: chat.url, caPem: await readFile(caCert, "utf8") };
+}
+
+/** CRDs, namespaces, samples (the Slack Connector pointed at `chat`) and the Pod the sample alert is about. */
+async function prepareCluster(kubeConfig: KubeConfig, nodeName: string, chat: { url: string; caPem: string }, step: Step, log: HarnessLog): Promise<void> {
   const crds = await step(installCrds(kubeConfig));
   log.info({ crds: crds.join(",") }, "CRDs installed");
   for (const namespace of [SOAR_NAMESPACE, TARGET.namespace]) await step(ensureNamespace(kubeConfig, namespace));
-  const samples = await step(applySamples(kubeConfig, SOAR_NAMESPACE));
+  const samples = await step(applySamples(kubeConfig, SOAR_NAMESPACE, (loaded) => samplesForLocalChat(loaded, chat)));
   log.info({ namespace: SOAR_NAMESPACE, objects: samples.join(",") }, "samples created");
   await step(createTargetPod(kubeConfig, { ...TARGET, nodeName }));
   log.info({ pod: `${TARGET.namespace}/${TARGET.name}`, node: nodeName }, "target pod running");
@@ -191,7 +215,8 @@ async function startEverything(command: Command, env: NodeJS.ProcessEnv, session
   session.nats = nats;
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(controlPlane.kubeconfigPath);
-  await prepareCluster(kubeConfig, controlPlane.nodeName ?? "", step, log);
+  const chat = await startChat(session, controlPlane, step, log);
+  await prepareCluster(kubeConfig, controlPlane.nodeName ?? "", chat, step, log);
   await runOperator(command, session, controlPlane, nats.url, step, log);
   const uuid = await publishAndWatch(kubeConfig, session, nats.url, step, log);
   return { uuid, kubeconfig: controlPlane.kubeconfigPath, binDir };

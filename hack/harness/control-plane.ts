@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { binaryPath, locateBinDir, type BinaryName } from "./binaries.ts";
-import { generateCertificates } from "./certificates.ts";
+import { generateCertificates, type ControlPlaneCertificates } from "./certificates.ts";
 import { startEtcd } from "./etcd.ts";
 import { freePort } from "./free-port.ts";
 import { openHarnessDir, silentLog, type HarnessLog } from "./harness-dir.ts";
@@ -36,6 +36,8 @@ export interface ControlPlane {
   readonly binDir: string;
   /** A kubeconfig for the admin user (group system:masters), certificates embedded. */
   readonly kubeconfigPath: string;
+  /** The PEM files: CA, the apiserver's serving certificate (valid for 127.0.0.1), admin, service accounts. */
+  readonly certificates: ControlPlaneCertificates;
   /** The apiserver's https URL; it stays the same across apiserver restarts. */
   readonly server: string;
   /** The fake Node's name in the e2e profile, undefined in the integration profile. */
@@ -131,6 +133,7 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
       dir: harness.path,
       binDir,
       kubeconfigPath,
+      certificates: certs,
       server,
       nodeName: options.profile === "e2e" ? FAKE_NODE_NAME : undefined,
       stopApiServer: async () => {

@@ -16,7 +16,7 @@ import { REPO_ROOT } from "../harness/binaries.ts";
 import { waitFor } from "../harness/wait-for.ts";
 
 /** A manifest as plain data. */
-interface Manifest {
+export interface Manifest {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
@@ -121,11 +121,14 @@ export async function loadSamples(namespace: string): Promise<Manifest[]> {
   return samples.sort((a, b) => rank(a) - rank(b));
 }
 
-/** Creates the sample objects (see {@link loadSamples}) in `namespace`; resolves with `Kind/name` of each. */
-export async function applySamples(kubeConfig: KubeConfig, namespace: string): Promise<string[]> {
+/**
+ * Creates the sample objects (see {@link loadSamples}) in `namespace`, as `adjust` changes them
+ * when given; resolves with `Kind/name` of each.
+ */
+export async function applySamples(kubeConfig: KubeConfig, namespace: string, adjust: (samples: Manifest[]) => Manifest[] = (samples) => samples): Promise<string[]> {
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   const created: string[] = [];
-  for (const sample of await loadSamples(namespace)) {
+  for (const sample of adjust(await loadSamples(namespace))) {
     await objects.create(sample);
     created.push(`${sample.kind}/${sample.metadata.name}`);
   }

@@ -28,7 +28,7 @@ describe("npm run local (node hack/local.ts --once)", () => {
     if (stateDir !== "") await rm(stateDir, { recursive: true, force: true });
   });
 
-  it("brings up the whole stack, shows the sample alert's Incident to a final phase, and leaves no process", { timeout: 420_000 }, async () => {
+  it("brings up the whole stack, answers the sample alert (the notify step reaching the local Slack stand-in), and leaves no process", { timeout: 420_000 }, async () => {
     stateDir = await mkdtemp(join(tmpdir(), "kube-soar-local-"));
     let stdout = "";
     let stderr = "";
@@ -50,7 +50,10 @@ describe("npm run local (node hack/local.ts --once)", () => {
     expect(stderr).toContain("[local] sample Falco alert published subject=falco.critical.detect_outbound_connections_to_common_miner_pool_ports");
     expect(stderr).toMatch(/\[local\] operator stopped code=0 signal=null/);
     expect(stdout).toMatch(/incident falco-detect-outbound-connections-to-common-miner-po-[0-9a-f]{10}\n.*opened: critical Detect outbound connections to common miner pool ports/);
-    expect(stdout).toMatch(/incident falco-detect-outbound-connections-to-common-miner-po-[0-9a-f]{10} finished: (Succeeded|Failed)/);
+    expect(stderr).toMatch(/\[local\] Slack stand-in listening connector=slack-secops url=https:\/\/127\.0\.0\.1:\d+\/services\/local/);
+    expect(stdout).toMatch(/slack-secops \(local stand-in for Slack\) received: Crypto-miner traffic from batch\/report-gen-7f9c-kq2lz: the Pod is isolated/);
+    expect(stdout).toMatch(/step falco-crypto-miner\/notify Succeeded \(attempt 1\): attempt 1: Connector slack-secops answered HTTP 200/);
+    expect(stdout).toMatch(/incident falco-detect-outbound-connections-to-common-miner-po-[0-9a-f]{10} finished: Succeeded/);
     await waitFor(() => processesMentioning(stateDir).length === 0, {
       timeoutMs: 15_000,
       description: `no process left that mentions ${stateDir}`,
