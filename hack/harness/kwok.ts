@@ -1,6 +1,9 @@
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
 import { binaryPath, REPO_ROOT } from "./binaries.ts";
+import type { ControlPlaneCertificates } from "./certificates.ts";
+import { freePort } from "./free-port.ts";
 import type { HarnessDir } from "./harness-dir.ts";
 import { waitWhileRunning } from "./health.ts";
 import { spawnManaged, stopOnFailure, type ManagedProcess } from "./managed-process.ts";
@@ -16,7 +19,29 @@ export interface KwokContext {
   binDir: string;
   harness: HarnessDir;
   kubeconfigPath: string;
+  /** kwok serves the fake Node's kubelet API (container logs) with the apiserver's serving certificate, valid for 127.0.0.1. */
+  certs: Pick<ControlPlaneCertificates, "servingCert" | "servingKey">;
   timeoutMs: number;
+}
+
+/** What every container on the fake Node has written, as `kubectl logs` shows it. */
+export const FAKE_CONTAINER_LOG = ["kwok: container started", "kwok: container output for kube-soar tests"] as const;
+
+/**
+ * kwok configuration that serves {@link FAKE_CONTAINER_LOG} as the log of every container of
+ * every pod (a ClusterLogs without selector), from a CRI-format log file written next to it.
+ * Resolves with the configuration's path.
+ */
+async function writeLogsConfig(harness: HarnessDir): Promise<string> {
+  const logFile = join(harness.path, "kwok-container.log");
+  const at = "2026-01-01T00:00:00.000000000Z";
+  await writeFile(logFile, FAKE_CONTAINER_LOG.map((line) => `${at} stdout F ${line}\n`).join(""));
+  const config = join(harness.path, "kwok-logs.yaml");
+  await writeFile(
+    config,
+    ["apiVersion: kwok.x-k8s.io/v1alpha1", "kind: ClusterLogs", "metadata:", "  name: every-container", "spec:", "  logs:", `    - logsFile: ${JSON.stringify(logFile)}`, ""].join("\n"),
+  );
+  return config;
 }
 
 /** The manifest of the fake Node. */
@@ -65,20 +90,30 @@ export function nodeSchedulable(node: NodeSchedulingState): boolean {
 
 /**
  * Creates the fake Node and starts kwok managing only that node with the stages of
- * `hack/kwok/stages.yaml`. Resolves once the node is Ready and untainted, so pods can be
- * scheduled; rejects with kwok's log tail otherwise.
+ * `hack/kwok/stages.yaml`, serving the Node's kubelet API on 127.0.0.1 (every container's log
+ * is {@link FAKE_CONTAINER_LOG}). Resolves once the node is Ready and untainted, so pods can
+ * be scheduled; rejects with kwok's log tail otherwise.
  */
 export async function startKwok(context: KwokContext): Promise<ManagedProcess> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(context.kubeconfigPath);
   await KubernetesObjectApi.makeApiClient(kubeConfig).create(fakeNode(FAKE_NODE_NAME));
   const core = kubeConfig.makeApiClient(CoreV1Api);
+  // The Node's address and kubelet port (set by the node stages) point at kwok's own server,
+  // so the API server's pods/log requests reach it.
+  const kubeletPort = await freePort();
   const child = await spawnManaged({
     name: "kwok",
     command: await binaryPath(context.binDir, "kwok"),
     args: [
       `--kubeconfig=${context.kubeconfigPath}`,
       `--config=${KWOK_STAGES_PATH}`,
+      `--config=${await writeLogsConfig(context.harness)}`,
+      "--node-ip=127.0.0.1",
+      `--node-port=${String(kubeletPort)}`,
+      `--server-address=127.0.0.1:${String(kubeletPort)}`,
+      `--tls-cert-file=${context.certs.servingCert}`,
+      `--tls-private-key-file=${context.certs.servingKey}`,
       "--manage-all-nodes=false",
       `--manage-single-node=${FAKE_NODE_NAME}`,
       "--cidr=10.128.0.1/16",

@@ -52,6 +52,7 @@ describe("npm run local (node hack/local.ts --once)", () => {
     expect(stdout).toMatch(/incident falco-detect-outbound-connections-to-common-miner-po-[0-9a-f]{10}\n.*opened: critical Detect outbound connections to common miner pool ports/);
     expect(stderr).toMatch(/\[local\] Slack stand-in listening connector=slack-secops url=https:\/\/127\.0\.0\.1:\d+\/services\/local/);
     expect(stdout).toMatch(/slack-secops \(local stand-in for Slack\) received: Crypto-miner traffic from batch\/report-gen-7f9c-kq2lz: the Pod is isolated/);
+    expect(stdout).toMatch(/step falco-crypto-miner\/logs Succeeded \(attempt 1\): attempt 1: captured 2 log lines of pod batch\/report-gen-7f9c-kq2lz/);
     expect(stdout).toMatch(/step falco-crypto-miner\/notify Succeeded \(attempt 1\): attempt 1: Connector slack-secops answered HTTP 200/);
     expect(stdout).toMatch(/incident falco-detect-outbound-connections-to-common-miner-po-[0-9a-f]{10} finished: Succeeded/);
     await waitFor(() => processesMentioning(stateDir).length === 0, {
