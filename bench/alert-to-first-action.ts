@@ -304,7 +304,7 @@ async function measureUsage(pids: readonly number[], kubeConfig: KubeConfig): Pr
   };
 }
 
-function printLatencies(measured: readonly Trace[]): void {
+function printLatencies(measured: readonly Trace[], jobsRun: boolean): void {
   console.log(`${"stage (ms)".padEnd(28)}${"count".padStart(6)}${["p50", "p90", "p99", "max"].map((label) => label.padStart(7)).join("")}`);
   console.log(row("publish → Incident added", deltas(measured, "publishedAt", "incidentAt")));
   console.log(row("Incident → run started", deltas(measured, "incidentAt", "runStartedAt")));
@@ -317,7 +317,12 @@ function printLatencies(measured: readonly Trace[]): void {
   const missingJobs = measured.filter((entry) => entry.jobAt === undefined).length;
   console.log(`missing: ${missingIncidents} Incidents, ${missingJobs} first Jobs`);
   const p99 = percentile([...total].sort((a, b) => a - b), 0.99);
-  console.log(`target p99 < ${TARGET_P99_MS} ms: ${p99 < TARGET_P99_MS && missingJobs === 0 ? "met" : "MISSED"} (p99 ${p99} ms)`);
+  const verdict = p99 < TARGET_P99_MS && missingJobs === 0 ? "met" : "MISSED";
+  console.log(
+    jobsRun
+      ? `with the cluster also running every Job: p99 ${p99} ms, ${verdict === "met" ? "within" : "beyond"} the target of ${TARGET_P99_MS} ms (which is measured without --jobs-run)`
+      : `target p99 < ${TARGET_P99_MS} ms: ${verdict} (p99 ${p99} ms)`,
+  );
 }
 
 function printOperatorView(metrics: string): void {
@@ -452,7 +457,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     const load = loadavg().map((value) => value.toFixed(2)).join(" ");
     const flags = Object.entries(settings.operatorFlags).map(([name, value]) => `--${name}=${value}`).join(" ");
     console.log(`alert-to-first-action: ${count} alerts at ${settings.rate}/s over ${publishSeconds.toFixed(1)} s (after ${settings.warmup} warm-up alerts); ${settings.jobsRun ? "Jobs run (controller-manager, scheduler, kwok)" : "Jobs created, not run (etcd and kube-apiserver only)"}; load average ${load}${flags === "" ? "" : `; operator flags ${flags}`}`);
-    printLatencies(pods.map((pod) => tracer.of(pod)));
+    printLatencies(pods.map((pod) => tracer.of(pod)), settings.jobsRun);
     printOperatorView((await operator.probe("/metrics")).body);
     printUsage(components, before, after, busySeconds, count);
     console.log(`operator log: ${operator.logFile} (kept)`);
