@@ -42,7 +42,7 @@ describe("schema builders", () => {
       },
     ],
     ["object without required", object("O.", { name }, { required: [] }), { type: "object", description: "O.", properties: { name } }],
-    ["freeform", freeform("F."), { type: "object", description: "F.", "x-kubernetes-preserve-unknown-fields": true }],
+    ["freeform", freeform("F."), { type: "object", description: "F.", "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-map-type": "atomic" }],
     [
       "int-or-string",
       intOrString("Q.", { pattern: "^[0-9]+$" }),

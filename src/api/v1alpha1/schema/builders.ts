@@ -46,6 +46,7 @@ export interface Schema {
   readonly anyOf?: readonly { readonly type: SchemaType }[];
   readonly "x-kubernetes-int-or-string"?: true;
   readonly "x-kubernetes-preserve-unknown-fields"?: true;
+  readonly "x-kubernetes-map-type"?: "atomic" | "granular";
   readonly "x-kubernetes-list-type"?: "atomic" | "set" | "map";
   readonly "x-kubernetes-list-map-keys"?: readonly string[];
   readonly "x-kubernetes-validations"?: readonly ValidationRule[];
@@ -186,9 +187,13 @@ export function object(
   };
 }
 
-/** An object whose content the apiserver keeps as is (no pruning, no validation). */
+/**
+ * An object whose content the apiserver keeps as is (no pruning, no validation) and that is
+ * written as a whole: atomic, so field ownership records the object, not each of its
+ * producer-defined fields (which would make every write of the resource pay for them).
+ */
 export function freeform(description: string, options: { readonly maxProperties?: number } = {}): Schema {
-  return { type: "object", description, ...options, "x-kubernetes-preserve-unknown-fields": true };
+  return { type: "object", description, ...options, "x-kubernetes-preserve-unknown-fields": true, "x-kubernetes-map-type": "atomic" };
 }
 
 /** A value that is either an integer or a string matching `pattern`, like resource.Quantity. */
