@@ -2,7 +2,7 @@ import { CoreV1Api, type KubeConfig, type V1Job } from "@kubernetes/client-node"
 import { createActionClients, type ActionClients } from "../../actions/index.ts";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { Kind, Plural } from "../../api/v1alpha1/constants.ts";
+import { Plural } from "../../api/v1alpha1/constants.ts";
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
@@ -23,7 +23,7 @@ import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
-import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
+import { controllingIncident, jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Name of the controller in metrics and logs. */
@@ -81,7 +81,7 @@ function waitsOn(incident: Incident, name: string): boolean {
 
 /** The key of the Incident that controls a Job, if any. */
 function ownerKey(job: V1Job): string[] {
-  const owner = job.metadata?.ownerReferences?.find((reference) => reference.kind === Kind.Incident && reference.controller === true);
+  const owner = controllingIncident(job);
   const namespace = job.metadata?.namespace;
   return owner === undefined || namespace === undefined ? [] : [`${namespace}/${owner.name}`];
 }

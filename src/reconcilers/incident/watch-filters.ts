@@ -1,4 +1,4 @@
-import type { V1Job } from "@kubernetes/client-node";
+import type { V1Job, V1OwnerReference } from "@kubernetes/client-node";
 import { Kind } from "../../api/v1alpha1/constants.ts";
 import type { Playbook } from "../../api/v1alpha1/types.generated.ts";
 import { jobFinished } from "../../executors/job/job-observation.ts";
@@ -25,8 +25,9 @@ export function playbookUpdateMatters(old: Playbook, updated: Playbook): boolean
   return !jsonEqual(playbookAsTriageSeesIt(old), playbookAsTriageSeesIt(updated));
 }
 
-function controllingIncident(job: V1Job): string | undefined {
-  return job.metadata?.ownerReferences?.find((owner) => owner.kind === Kind.Incident && owner.controller === true)?.uid;
+/** The ownerReference of the Incident that controls a Job, if any. */
+export function controllingIncident(job: V1Job): V1OwnerReference | undefined {
+  return job.metadata?.ownerReferences?.find((owner) => owner.kind === Kind.Incident && owner.controller === true);
 }
 
 /**
@@ -36,5 +37,5 @@ function controllingIncident(job: V1Job): string | undefined {
  * timeout is a timed requeue, not a watch event.
  */
 export function jobUpdateMatters(old: V1Job, updated: V1Job): boolean {
-  return jobFinished(old) !== jobFinished(updated) || controllingIncident(old) !== controllingIncident(updated);
+  return jobFinished(old) !== jobFinished(updated) || controllingIncident(old)?.uid !== controllingIncident(updated)?.uid;
 }
