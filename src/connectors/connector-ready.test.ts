@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectorSpec } from "../api/v1alpha1/types.generated.ts";
-import { connectorReadiness, connectorReadyCondition, connectorSecretRequirements, type ObservedSecret } from "./connector-ready.ts";
+import { connectorReadiness, connectorSecretRequirements, type ObservedSecret } from "./connector-ready.ts";
 
 const full: ConnectorSpec = {
   type: "http",
@@ -38,25 +38,5 @@ describe("connectorReadiness", () => {
     ["an invalid spec before any Secret", { ...full, url: "http://x.example" }, allPresent, { ready: false, reason: "InvalidSpec", message: "spec.url: must use https unless allowInsecureHTTP is true (http://x.example)" }],
   ])("%s", (_, spec, observed, expected) => {
     expect(connectorReadiness(spec, observed)).toEqual(expected);
-  });
-});
-
-describe("connectorReadyCondition", () => {
-  const clock = { now: () => new Date("2026-11-23T12:00:00.123Z") };
-  const ready = { ready: true, reason: "Succeeded", message: "ok" };
-
-  it.each([
-    ["a first condition", [], "2026-11-23T12:00:00Z"],
-    ["an unchanged status keeps its transition time", [{ type: "Ready", status: "True" as const, lastTransitionTime: "2026-01-01T00:00:00Z", reason: "Succeeded", message: "" }], "2026-01-01T00:00:00Z"],
-    ["a changed status moves it", [{ type: "Ready", status: "False" as const, lastTransitionTime: "2026-01-01T00:00:00Z", reason: "SecretNotFound", message: "" }], "2026-11-23T12:00:00Z"],
-  ])("%s", (_, previous, transition) => {
-    expect(connectorReadyCondition(ready, 4, previous, clock)).toEqual({
-      type: "Ready",
-      status: "True",
-      observedGeneration: 4,
-      lastTransitionTime: transition,
-      reason: "Succeeded",
-      message: "ok",
-    });
   });
 });

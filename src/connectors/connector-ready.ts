@@ -1,7 +1,6 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
-import { ConditionType, Reason } from "../api/v1alpha1/constants.ts";
-import type { Condition, ConnectorSpec } from "../api/v1alpha1/types.generated.ts";
-import type { Clock } from "../observability/clock.ts";
+import { Reason } from "../api/v1alpha1/constants.ts";
+import type { ConnectorSpec } from "../api/v1alpha1/types.generated.ts";
 import { classifyApiError, TransientError } from "../runtime/errors.ts";
 import { specProblem } from "./spec-check.ts";
 import { TLS_SECRET_TYPE } from "./tls-material.ts";
@@ -58,7 +57,7 @@ export function connectorReadiness(spec: ConnectorSpec, observed: ReadonlyMap<st
       return { ready: false, reason: Reason.SecretNotFound, message: `${requirement.field}: Secret ${requirement.secret} does not exist` };
     }
     if (secret.state === "forbidden") {
-      return { ready: false, reason: "SecretForbidden", message: `${requirement.field}: reading Secret ${requirement.secret} is forbidden; bind the ClusterRole kube-soar-manager` };
+      return { ready: false, reason: Reason.SecretForbidden, message: `${requirement.field}: reading Secret ${requirement.secret} is forbidden; bind the ClusterRole kube-soar-manager` };
     }
     if (requirement.type !== undefined && secret.type !== requirement.type) {
       return { ready: false, reason: Reason.InvalidSpec, message: `${requirement.field}: Secret ${requirement.secret} has type ${secret.type}, not ${requirement.type}` };
@@ -86,39 +85,16 @@ export async function observeConnectorSecrets(core: CoreV1Api, namespace: string
       const kind = classifyApiError(error);
       if (kind === "not-found") observed.set(name, { state: "missing" });
       else if (kind === "forbidden") observed.set(name, { state: "forbidden" });
-      else throw new TransientError("SecretUnavailable", `reading Secret ${namespace}/${name} failed`, { cause: error });
+      else throw new TransientError(Reason.SecretUnavailable, `reading Secret ${namespace}/${name} failed`, { cause: error });
     }
   }
   return observed;
 }
 
 /**
- * The Ready condition for a readiness verdict: `lastTransitionTime` is kept from the previous
- * Ready condition when the status did not change, and set to now otherwise.
+ * What the Connector controller calls per reconcile: reads the referenced Secrets and judges
+ * the Connector. Throws TransientError only when the API server is unavailable.
  */
-export function connectorReadyCondition(readiness: ConnectorReadiness, generation: number, previous: readonly Condition[], clock: Clock): Condition {
-  const status = readiness.ready ? "True" : "False";
-  const before = previous.find((condition) => condition.type === ConditionType.Ready);
-  return {
-    type: ConditionType.Ready,
-    status,
-    observedGeneration: generation,
-    lastTransitionTime: before?.status === status ? before.lastTransitionTime : clock.now().toISOString().replace(/\.\d{3}Z$/, "Z"),
-    reason: readiness.reason,
-    message: readiness.message,
-  };
-}
-
-/**
- * What the Connector controller calls per reconcile: observes the referenced Secrets and
- * returns the Connector's Ready condition. Throws TransientError only when the API server is
- * unavailable.
- */
-export async function evaluateConnectorReady(args: {
-  core: CoreV1Api;
-  connector: { namespace: string; generation: number; spec: ConnectorSpec; conditions: readonly Condition[] };
-  clock: Clock;
-}): Promise<Condition> {
-  const observed = await observeConnectorSecrets(args.core, args.connector.namespace, args.connector.spec);
-  return connectorReadyCondition(connectorReadiness(args.connector.spec, observed), args.connector.generation, args.connector.conditions, args.clock);
+export async function evaluateConnectorReady(core: CoreV1Api, namespace: string, spec: ConnectorSpec): Promise<ConnectorReadiness> {
+  return connectorReadiness(spec, await observeConnectorSecrets(core, namespace, spec));
 }

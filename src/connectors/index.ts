@@ -15,7 +15,6 @@ export type {
 export type { ConnectorFailure, ConnectorFailureReason } from "./connector-failure.ts";
 export {
   connectorReadiness,
-  connectorReadyCondition,
   connectorSecretRequirements,
   evaluateConnectorReady,
   observeConnectorSecrets,

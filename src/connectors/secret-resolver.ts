@@ -1,9 +1,14 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
+import { Reason } from "../api/v1alpha1/constants.ts";
 import { classifyApiError } from "../runtime/errors.ts";
 import { SecretValue } from "./secret-value.ts";
 
 /** Why a Secret reference did not resolve. */
-export type SecretProblem = "SecretNotFound" | "SecretKeyNotFound" | "SecretForbidden" | "SecretUnavailable";
+export type SecretProblem =
+  | typeof Reason.SecretNotFound
+  | "SecretKeyNotFound"
+  | typeof Reason.SecretForbidden
+  | typeof Reason.SecretUnavailable;
 
 /** A Secret reference that did not resolve; the message names the Secret and key, never a value. */
 export interface SecretLookupFailure {
@@ -51,11 +56,11 @@ export function createSecretResolver(core: CoreV1Api, namespace: string): Secret
     } catch (error: unknown) {
       switch (classifyApiError(error)) {
         case "not-found":
-          return failure("SecretNotFound", `Secret ${namespace}/${name} does not exist`);
+          return failure(Reason.SecretNotFound, `Secret ${namespace}/${name} does not exist`);
         case "forbidden":
-          return failure("SecretForbidden", `reading Secret ${namespace}/${name} is forbidden; bind the ClusterRole kube-soar-manager to the operator's ServiceAccount`);
+          return failure(Reason.SecretForbidden, `reading Secret ${namespace}/${name} is forbidden; bind the ClusterRole kube-soar-manager to the operator's ServiceAccount`);
         default:
-          return failure("SecretUnavailable", `Secret ${namespace}/${name} could not be read (API server unavailable)`);
+          return failure(Reason.SecretUnavailable, `Secret ${namespace}/${name} could not be read (API server unavailable)`);
       }
     }
   };

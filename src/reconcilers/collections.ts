@@ -2,6 +2,7 @@ import type { V1Job, V1ServiceAccount } from "@kubernetes/client-node";
 import { GROUP, Label, Plural, VERSION } from "../api/v1alpha1/constants.ts";
 import type { Connector, Incident, Playbook } from "../api/v1alpha1/types.generated.ts";
 import type { InformerFactory } from "../runtime/informer-factory.ts";
+import type { PartialObjectMetadata } from "../runtime/kube-object.ts";
 import { watchCollection, type WatchedCollection } from "./watched-collection.ts";
 
 /** Incidents in the watched namespaces. */
@@ -31,4 +32,16 @@ export function watchStepJobs(factory: InformerFactory, namespaces: readonly str
 /** ServiceAccounts in the watched namespaces. */
 export function watchServiceAccounts(factory: InformerFactory, namespaces: readonly string[]): WatchedCollection<V1ServiceAccount> {
   return watchCollection<V1ServiceAccount>(factory, { resource: "serviceaccounts", group: "", version: "v1", plural: "serviceaccounts" }, namespaces);
+}
+
+/**
+ * The metadata of Secrets in the watched namespaces: enough to notice that a Secret appeared,
+ * changed or went away, never its values (read a Secret by name when it is needed).
+ */
+export function watchSecretMetadata(factory: InformerFactory, namespaces: readonly string[]): WatchedCollection<PartialObjectMetadata> {
+  return watchCollection<PartialObjectMetadata>(
+    factory,
+    { resource: "secrets", group: "", version: "v1", plural: "secrets", metadataOnly: true },
+    namespaces,
+  );
 }

@@ -11,6 +11,8 @@ export interface CollectionSpec {
   readonly version: string;
   readonly plural: string;
   readonly labelSelector?: string;
+  /** Cache metadata only: objects are `PartialObjectMetadata`, without spec, status or data. */
+  readonly metadataOnly?: boolean;
 }
 
 /**
@@ -88,6 +90,7 @@ export function watchCollection<T extends KubeObject>(
     path: collectionPath(spec, namespace),
     resource: spec.resource,
     ...(spec.labelSelector === undefined ? {} : { labelSelector: spec.labelSelector }),
+    ...(spec.metadataOnly === true ? { metadataOnly: true } : {}),
   });
   if (namespaces.length === 0) return new WatchedCollection<T>({ cluster: factory.informerFor<T>(request(undefined)) });
   return new WatchedCollection<T>({

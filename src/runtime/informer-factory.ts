@@ -15,6 +15,11 @@ export interface InformerRequest<T> {
   resource: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Cache objects as `PartialObjectMetadata` (metadata only, no spec, status or data); such an
+   * informer is separate from the full one of the same path.
+   */
+  metadataOnly?: boolean;
   /** Indexes to add; honoured only by the call that creates the informer. */
   indexers?: Readonly<Record<string, IndexFunction<T>>>;
 }
@@ -28,8 +33,9 @@ export interface InformerFactoryOptions extends ReflectorTuning {
 }
 
 /**
- * Hands out one shared informer per collection (path and selectors), so controllers watching
- * the same resource share one watch and one cache, and starts them together.
+ * Hands out one shared informer per collection (path, selectors, and whether only metadata is
+ * cached), so controllers watching the same resource share one watch and one cache, and starts
+ * them together.
  */
 export class InformerFactory {
   readonly #options: InformerFactoryOptions;
@@ -42,7 +48,7 @@ export class InformerFactory {
 
   /** The informer of `request`'s collection, created on first request. */
   informerFor<T extends KubeObject>(request: InformerRequest<T>): SharedInformer<T> {
-    const key = JSON.stringify([request.path, request.labelSelector ?? "", request.fieldSelector ?? ""]);
+    const key = JSON.stringify([request.path, request.labelSelector ?? "", request.fieldSelector ?? "", request.metadataOnly === true]);
     const existing = this.#informers.get(key);
     // One path always holds one kind of object, so the informer made for it is of type T.
     if (existing !== undefined) return existing as unknown as SharedInformer<T>;
@@ -55,6 +61,7 @@ export class InformerFactory {
         path: request.path,
         ...(request.labelSelector === undefined ? {} : { labelSelector: request.labelSelector }),
         ...(request.fieldSelector === undefined ? {} : { fieldSelector: request.fieldSelector }),
+        ...(request.metadataOnly === true ? { metadataOnly: true } : {}),
       }),
     });
     this.#informers.set(key, informer as unknown as SharedInformer<KubeObject>);

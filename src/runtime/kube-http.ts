@@ -49,15 +49,18 @@ export class KubeHttpClient {
     this.#kubeConfig = kubeConfig;
   }
 
-  /** Opens `path` and resolves with the response stream once a 2xx status arrived. */
-  async open(path: string, query: QueryParams, signal: AbortSignal): Promise<IncomingMessage> {
+  /**
+   * Opens `path` and resolves with the response stream once a 2xx status arrived. `accept` is
+   * the media type asked for; the default is plain JSON of the resource's own kind.
+   */
+  async open(path: string, query: QueryParams, signal: AbortSignal, accept = "application/json"): Promise<IncomingMessage> {
     const cluster = this.#kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error("kubeconfig: no current cluster");
     const url = new URL(cluster.server.replace(/\/+$/, "") + path);
     for (const [name, value] of Object.entries(query)) {
       if (value !== undefined) url.searchParams.set(name, value);
     }
-    const options: https.RequestOptions = { method: "GET", headers: { Accept: "application/json" }, signal };
+    const options: https.RequestOptions = { method: "GET", headers: { Accept: accept }, signal };
     await this.#kubeConfig.applyToHTTPSOptions(options);
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const request = (url.protocol === "http:" ? http : https).request(url, options, resolve);
@@ -70,9 +73,9 @@ export class KubeHttpClient {
     throw new ApiException(status, `GET ${url.pathname} answered HTTP ${status}`, body, headersOf(response));
   }
 
-  /** GETs `path` and decodes the JSON answer. */
-  async getJson(path: string, query: QueryParams, signal: AbortSignal): Promise<unknown> {
-    const response = await this.open(path, query, signal);
+  /** GETs `path` (asking for `accept`, a JSON media type) and decodes the JSON answer. */
+  async getJson(path: string, query: QueryParams, signal: AbortSignal, accept?: string): Promise<unknown> {
+    const response = await this.open(path, query, signal, accept);
     const text = await readBody(response, Number.POSITIVE_INFINITY);
     return JSON.parse(text) as unknown;
   }

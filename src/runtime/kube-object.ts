@@ -16,3 +16,11 @@ export interface KubeObjectMeta {
   labels?: Record<string, string>;
   managedFields?: readonly unknown[];
 }
+
+/**
+ * An object as a metadata-only list or watch delivers it (meta.k8s.io/v1
+ * `PartialObjectMetadata`): its metadata, and no spec, status or data.
+ */
+export interface PartialObjectMetadata extends KubeObject {
+  metadata: KubeObjectMeta;
+}

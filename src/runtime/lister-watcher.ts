@@ -132,7 +132,22 @@ export interface ResourceListerWatcherOptions {
   pageSize?: number;
   /** Server-side watch timeout for each watch; default random in [300, 600) s, like client-go. */
   watchTimeoutSeconds?: () => number;
+  /**
+   * Ask for metadata only: objects arrive as meta.k8s.io/v1 `PartialObjectMetadata`, without
+   * spec, status or data (a Secret's values never reach the process).
+   */
+  metadataOnly?: boolean;
 }
+
+/**
+ * The media types of a metadata-only list and watch, as client-go's metadata client asks for
+ * them. No plain-JSON fallback is offered: a server that cannot convert answers 406 instead of
+ * sending whole objects.
+ */
+const metadataMediaType = {
+  list: "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1",
+  watch: "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1",
+} as const;
 
 interface ListPage<T> {
   items: T[];
@@ -179,6 +194,7 @@ export function resourceListerWatcher<T extends KubeObject>(
   }
   const selectors = { labelSelector: options.labelSelector, fieldSelector: options.fieldSelector };
   const watchTimeoutSeconds = options.watchTimeoutSeconds ?? (() => 300 + Math.floor(Math.random() * 300));
+  const accept = options.metadataOnly === true ? metadataMediaType : { list: undefined, watch: undefined };
 
   async function listPaged(signal: AbortSignal, limit: number | undefined): Promise<ListResult<T>> {
     const items: T[] = [];
@@ -190,6 +206,7 @@ export function resourceListerWatcher<T extends KubeObject>(
           options.path,
           { ...selectors, limit: limit === undefined ? undefined : String(limit), continue: continueToken },
           signal,
+          accept.list,
         ),
       );
       items.push(...page.items);
@@ -219,6 +236,7 @@ export function resourceListerWatcher<T extends KubeObject>(
           timeoutSeconds: String(watchTimeoutSeconds()),
         },
         signal,
+        accept.watch,
       );
       for await (const line of splitLines(response as AsyncIterable<Buffer>)) {
         if (line.trim() === "") continue;

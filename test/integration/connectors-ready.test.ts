@@ -4,6 +4,7 @@ import { mergePatchOptions } from "../../src/actions/kube-calls.ts";
 import { GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
 import type { Condition, Connector, ConnectorSpec } from "../../src/api/v1alpha1/types.generated.ts";
 import { evaluateConnectorReady } from "../../src/connectors/connector-ready.ts";
+import { connectorStatus } from "../../src/reconcilers/connector/connector-status.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
 
@@ -27,13 +28,9 @@ async function connector(): Promise<Connector> {
 /** What the Connector controller does each reconcile: evaluate, then write the condition to status. */
 async function reconcile(clock: { now: () => Date }): Promise<Condition> {
   const current = await connector();
-  const condition = await evaluateConnectorReady({
-    core,
-    connector: { namespace, generation: current.metadata.generation ?? 0, spec: current.spec, conditions: current.status?.conditions ?? [] },
-    clock,
-  });
+  const status = connectorStatus(current, await evaluateConnectorReady(core, namespace, current.spec), clock.now());
   await custom.patchNamespacedCustomObjectStatus(
-    { group: GROUP, version: VERSION, namespace, plural: Plural.Connector, name: "hook", body: { status: { conditions: [condition], observedGeneration: current.metadata.generation } } },
+    { group: GROUP, version: VERSION, namespace, plural: Plural.Connector, name: "hook", body: { status } },
     mergePatchOptions,
   );
   const stored = (await connector()).status?.conditions?.find((entry) => entry.type === "Ready");
@@ -58,10 +55,10 @@ afterAll(async () => {
 describe("the Connector's Ready condition", () => {
   it("follows its Secrets: missing, missing key, wrong type, then ready, and never shows a value", async () => {
     const at = (iso: string) => ({ now: () => new Date(iso) });
-    expect(await reconcile(at("2026-11-23T12:00:00Z"))).toMatchObject({ status: "False", reason: "SecretNotFound", message: "spec.auth.secretRef: Secret creds does not exist", lastTransitionTime: "2026-11-23T12:00:00Z" });
+    expect(await reconcile(at("2026-11-23T12:00:00Z"))).toMatchObject({ status: "False", reason: "SecretNotFound", message: "spec.auth.secretRef: Secret creds does not exist", lastTransitionTime: "2026-11-23T12:00:00.000Z" });
 
     await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "creds", namespace }, stringData: { other: tokenValue } });
-    expect(await reconcile(at("2026-11-23T12:01:00Z"))).toMatchObject({ status: "False", reason: "SecretNotFound", message: "spec.auth.secretRef: Secret creds has no key token", lastTransitionTime: "2026-11-23T12:00:00Z" });
+    expect(await reconcile(at("2026-11-23T12:01:00Z"))).toMatchObject({ status: "False", reason: "SecretNotFound", message: "spec.auth.secretRef: Secret creds has no key token", lastTransitionTime: "2026-11-23T12:00:00.000Z" });
 
     await core.patchNamespacedSecret({ name: "creds", namespace, body: { stringData: { token: tokenValue } } }, mergePatchOptions);
     await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "client", namespace }, stringData: { "tls.crt": "c", "tls.key": "k" } });
@@ -73,11 +70,11 @@ describe("the Connector's Ready condition", () => {
       type: "Ready",
       status: "True",
       observedGeneration: 1,
-      lastTransitionTime: "2026-11-23T12:03:00Z",
+      lastTransitionTime: "2026-11-23T12:03:00.000Z",
       reason: "Succeeded",
       message: "the Connector's spec is valid and its Secrets resolve",
     });
-    expect(await reconcile(at("2026-11-23T12:04:00Z"))).toMatchObject({ status: "True", lastTransitionTime: "2026-11-23T12:03:00Z" });
+    expect(await reconcile(at("2026-11-23T12:04:00Z"))).toMatchObject({ status: "True", lastTransitionTime: "2026-11-23T12:03:00.000Z" });
     expect(JSON.stringify(await connector())).not.toContain(tokenValue);
   });
 });

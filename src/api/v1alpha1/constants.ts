@@ -58,6 +58,10 @@ export const Reason = {
   ConnectorNotFound: "ConnectorNotFound",
   /** A referenced Secret or Secret key does not exist. */
   SecretNotFound: "SecretNotFound",
+  /** The operator may not read a referenced Secret (its RBAC lacks `get` on Secrets there). */
+  SecretForbidden: "SecretForbidden",
+  /** A referenced Secret could not be read because the API server did not answer; retried. */
+  SecretUnavailable: "SecretUnavailable",
   /** The Playbook is suspended. */
   Suspended: "Suspended",
   /** A run was skipped because the Playbook's rate limit was reached. */

@@ -1,22 +1,22 @@
-import { CoreV1Api, type KubeConfig, type V1Secret } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { GROUP, Plural, VERSION } from "../../api/v1alpha1/constants.ts";
+import { Plural } from "../../api/v1alpha1/constants.ts";
 import type { Connector } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import type { AgentPool } from "../../connectors/index.ts";
 import type { RuntimeClock } from "../../runtime/clock.ts";
 import { Controller } from "../../runtime/controller.ts";
+import { makeApiClient } from "../../runtime/kube-api-client.ts";
 import { enqueueKeys } from "../../runtime/informer.ts";
 import type { InformerFactory } from "../../runtime/informer-factory.ts";
 import { WorkQueue } from "../../runtime/work-queue.ts";
 import { createEventRecorder, type EventRecorder } from "../event-recorder.ts";
 import { managedController, type ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
-import { watchCollection } from "../watched-collection.ts";
+import { watchConnectors, watchSecretMetadata } from "../collections.ts";
 import { ConnectorReconciler } from "./connector-reconciler.ts";
 import { connectorsReferencingSecret } from "./secret-references.ts";
-import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Name of the controller in metrics and logs. */
 export const CONNECTOR_CONTROLLER = "connector";
@@ -39,23 +39,16 @@ export interface ConnectorControllerOptions {
 }
 
 /**
- * The Connector controller: caches of Connectors and Secrets, a keyed work queue fed by
- * Connector changes and by Secret changes (mapped to the Connectors of their namespace that
- * reference them, so creating a missing Secret or key flips Ready), and the
- * {@link ConnectorReconciler}. Deleting a Connector releases its pooled connections.
+ * The Connector controller: a cache of Connectors and one of Secrets' metadata only (no Secret
+ * value is cached), a keyed work queue fed by Connector changes and by Secret changes (mapped
+ * to the Connectors of their namespace that reference them, so creating a missing Secret or key
+ * flips Ready), and the {@link ConnectorReconciler}, which reads a referenced Secret by name
+ * when it reconciles. Deleting a Connector releases its pooled connections.
  */
 export function createConnectorController(options: ConnectorControllerOptions): ManagedController {
   const namespaces = options.options.watchNamespaces;
-  const connectors = watchCollection<Connector>(
-    options.informers,
-    { resource: Plural.Connector, group: GROUP, version: VERSION, plural: Plural.Connector },
-    namespaces,
-  );
-  const secrets = watchCollection<V1Secret>(
-    options.informers,
-    { resource: "secrets", group: "", version: "v1", plural: "secrets" },
-    namespaces,
-  );
+  const connectors = watchConnectors(options.informers, namespaces);
+  const secrets = watchSecretMetadata(options.informers, namespaces);
   const logger = options.logger.child({ controller: CONNECTOR_CONTROLLER });
   const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
   const queue = new WorkQueue({ name: CONNECTOR_CONTROLLER, registry: options.registry, clock: options.clock });
@@ -71,9 +64,10 @@ export function createConnectorController(options: ConnectorControllerOptions): 
 
   connectors.addEventHandler(enqueueKeys<Connector>(queue));
   secrets.addEventHandler(
-    enqueueKeys(queue, (secret) =>
-      connectorsReferencingSecret(connectors.list(), secret.metadata?.namespace ?? "", secret.metadata?.name ?? ""),
-    ),
+    enqueueKeys(queue, (secret) => {
+      const namespace = secret.metadata.namespace ?? "";
+      return connectorsReferencingSecret(connectors.listByNamespace(namespace), namespace, secret.metadata.name ?? "");
+    }),
   );
 
   const controller = new Controller({

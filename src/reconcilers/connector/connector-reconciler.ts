@@ -7,13 +7,14 @@ import type { ReconcileContext, ReconcileResult } from "../../runtime/controller
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import { findCondition } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
+import { connectorStatus } from "./connector-status.ts";
 import type { EventRecorder } from "../event-recorder.ts";
 import type { StatusWriter } from "../status-writer.ts";
 
 /** Everything the Connector reconcile reads from and writes to, injected. */
 export interface ConnectorReconcilerDeps {
   readonly connector: (namespace: string, name: string) => Connector | undefined;
-  /** Reads the referenced Secrets (key names only; values are never kept). */
+  /** Reads each referenced Secret by name when the Connector is reconciled (key names are kept, values never). */
   readonly core: CoreV1Api;
   readonly writeStatus: StatusWriter;
   readonly events: EventRecorder;
@@ -51,25 +52,19 @@ export class ConnectorReconciler {
     this.#writtenOver.delete(key);
 
     const current: ConnectorStatus = connector.status ?? {};
-    const generation = connector.metadata.generation ?? 0;
-    const ready = await evaluateConnectorReady({
-      core: this.#deps.core,
-      connector: { namespace, generation, spec: connector.spec, conditions: current.conditions ?? [] },
-      clock: this.#deps.clock,
-    });
-    const others = (current.conditions ?? []).filter((condition) => condition.type !== ConditionType.Ready);
-    const status: ConnectorStatus = { ...current, conditions: [ready, ...others], observedGeneration: generation };
+    const readiness = await evaluateConnectorReady(this.#deps.core, namespace, connector.spec);
+    const status = connectorStatus(connector, readiness, this.#deps.clock.now());
     if (jsonEqual(status, current)) return {};
     const stored = await this.#deps.writeStatus<ConnectorStatus, Connector>({ ...connector, status });
     if (stored === undefined) return {};
     // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
     if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
     const before = findCondition(current.conditions, ConditionType.Ready);
-    context.logger.debug({ ready: ready.status, reason: ready.reason }, "connector status written");
-    if (before?.status !== ready.status || before.reason !== ready.reason) {
+    context.logger.debug({ ready: readiness.ready, reason: readiness.reason }, "connector status written");
+    if (before?.status !== (readiness.ready ? "True" : "False") || before.reason !== readiness.reason) {
       this.#deps.events.record(
         { apiVersion: API_VERSION, kind: Kind.Connector, namespace, name, uid: connector.metadata.uid },
-        { type: ready.status === "True" ? "Normal" : "Warning", reason: ready.reason, message: ready.message },
+        { type: readiness.ready ? "Normal" : "Warning", reason: readiness.reason, message: readiness.message },
       );
     }
     return {};
