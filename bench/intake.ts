@@ -80,7 +80,6 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nat
       deadLetterPrefix: "soar.deadletter",
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,
-      incidentEventsPrefix: "soar.incidents",
     },
     receiver: { enabled: false, host: "127.0.0.1", port: 0, maxBodyBytes: 1_048_576, maxJsonDepth: 32 },
     intake: {

@@ -1,4 +1,5 @@
 import type { LevelWithSilent } from "pino";
+import type { Severity } from "../api/v1alpha1/types.generated.ts";
 
 /** Connection settings for NATS; every credential is a file path so secrets stay out of argv. */
 export interface NatsOptions {
@@ -27,8 +28,6 @@ export interface NatsOptions {
   deadLetterStream: string;
   /** How long the dead-letter stream keeps an entry. */
   deadLetterMaxAgeMs: number;
-  /** Lifecycle CloudEvents about incidents are published under this prefix. */
-  incidentEventsPrefix: string;
 }
 
 /** The HTTP receiver for Alertmanager, Falcosidekick and CloudEvents producers. */
@@ -46,7 +45,7 @@ export interface ReceiverOptions {
 /** What intake does with an alert once it is decoded. */
 export interface IntakeOptions {
   /** Unmatched alerts at or above this severity open an Incident in `defaultNamespace`. */
-  unmatchedMinSeverity: "info" | "low" | "medium" | "high" | "critical" | "none";
+  unmatchedMinSeverity: Severity | "none";
   defaultNamespace: string;
   maxEventBytes: number;
   /** Extra JSON field paths and key patterns to redact, on top of the built-in ones. */
@@ -73,6 +72,10 @@ export interface OperatorOptions {
   kubeconfig?: string;
   /** The operator's own namespace: its Playbooks may act across namespaces. */
   namespace: string;
+  /**
+   * Namespaces no action may touch, on top of the ones always protected (the cluster's own and
+   * `namespace`; `protectedNamespaces()` of the policy module gives the whole set).
+   */
   protectedNamespaces: string[];
   logLevel: LevelWithSilent;
   probeHost: string;
@@ -85,7 +88,8 @@ export interface OperatorOptions {
   dryRun: boolean;
   /** Stop starting new steps everywhere; running ones finish. */
   paused: boolean;
+  /** Reconciles each controller runs at the same time. */
   maxConcurrentReconciles: number;
-  /** Incident and Playbook informers are restricted to these namespaces; empty means all. */
+  /** Playbooks, Incidents and Connectors (and what is watched for them) are watched in these namespaces only; empty means all. */
   watchNamespaces: string[];
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { protectedNamespaces } from "../policy/protected-namespace-guard.ts";
 import { ConfigError, envNameOf, parseOperatorOptions, usage } from "./parse.ts";
 
 describe("parseOperatorOptions", () => {
   it("applies documented defaults", () => {
     const options = parseOperatorOptions([], {});
     expect(options.namespace).toBe("soar-system");
-    expect(options.protectedNamespaces).toEqual(["kube-system", "kube-public", "kube-node-lease", "soar-system"]);
+    expect(options.protectedNamespaces).toEqual([]);
+    expect(protectedNamespaces(options.namespace, options.protectedNamespaces)).toEqual(["kube-system", "kube-public", "kube-node-lease", "soar-system"]);
     expect(options.nats.subjects).toEqual(["soar.events.>", "falco.>"]);
     expect(options.nats.backoffMs).toEqual([1_000, 5_000, 15_000, 30_000, 60_000]);
     expect(options.nats.ackWaitMs).toBe(30_000);
@@ -24,7 +26,7 @@ describe("parseOperatorOptions", () => {
     expect(options.namespace).toBe("sec");
     expect(options.nats.servers).toEqual(["nats://a:4222", "nats://b:4222"]);
     expect(options.dryRun).toBe(true);
-    expect(options.protectedNamespaces).toContain("sec");
+    expect(protectedNamespaces(options.namespace, options.protectedNamespaces)).toContain("sec");
   });
 
   it("parses bind addresses including IPv6", () => {

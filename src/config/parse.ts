@@ -1,6 +1,8 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { parseDuration } from "../api/duration.ts";
+import { SEVERITIES } from "../api/v1alpha1/constants.ts";
+import { BUILTIN_PROTECTED_NAMESPACES } from "../policy/protected-namespace-guard.ts";
 import type { OperatorOptions } from "./options.ts";
 
 /** A configuration value that cannot be used; the message names the flag and its variable. */
@@ -17,7 +19,6 @@ interface Setting {
   choices?: readonly string[];
 }
 
-const severities = ["info", "low", "medium", "high", "critical"] as const;
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /**
@@ -27,8 +28,12 @@ const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"]
 export const settings = {
   kubeconfig: { kind: "string", description: "kubeconfig file; in-cluster configuration when empty" },
   namespace: { kind: "string", default: "soar-system", description: "the operator's own namespace; its Playbooks may act cluster-wide" },
-  "protected-namespaces": { kind: "list", default: "kube-system,kube-public,kube-node-lease", description: "namespaces no action may touch (the operator's own is always added)" },
-  "watch-namespaces": { kind: "list", default: "", description: "restrict Playbooks and Incidents to these namespaces; empty watches all" },
+  "protected-namespaces": {
+    kind: "list",
+    default: "",
+    description: `extra namespaces no action may touch; ${BUILTIN_PROTECTED_NAMESPACES.join(", ")} and --namespace are always protected`,
+  },
+  "watch-namespaces": { kind: "list", default: "", description: "restrict Playbooks, Incidents and Connectors to these namespaces; empty watches all" },
   "log-level": { kind: "string", default: "info", choices: logLevels, description: "log level" },
   "probe-bind": { kind: "string", default: "0.0.0.0:8081", description: "host:port serving /metrics, /healthz and /readyz" },
   "nats-servers": { kind: "list", default: "nats://127.0.0.1:4222", description: "NATS server URLs" },
@@ -52,7 +57,6 @@ export const settings = {
   "nats-dead-letter-prefix": { kind: "string", default: "soar.deadletter", description: "subject prefix of dead-lettered alerts; the reason follows" },
   "nats-dead-letter-stream": { kind: "string", default: "SOAR_DEADLETTER", description: "JetStream stream keeping dead-lettered alerts, created or verified as nats-stream-mode says" },
   "nats-dead-letter-max-age": { kind: "duration", default: "336h", description: "how long the dead-letter stream keeps an alert" },
-  "nats-incident-events-prefix": { kind: "string", default: "soar.incidents", description: "subject prefix of published incident lifecycle events" },
   "receiver-enabled": { kind: "bool", default: "true", description: "serve the HTTP alert receiver" },
   "receiver-bind": { kind: "string", default: "0.0.0.0:8080", description: "host:port of the HTTP alert receiver" },
   "receiver-token-file": { kind: "string", description: "file with accepted bearer tokens, one per line" },
@@ -60,7 +64,7 @@ export const settings = {
   "receiver-tls-key-file": { kind: "string", description: "TLS key of the receiver" },
   "receiver-max-body-bytes": { kind: "int", default: "1048576", description: "largest accepted request body" },
   "receiver-max-json-depth": { kind: "int", default: "32", description: "deepest accepted JSON nesting" },
-  "unmatched-min-severity": { kind: "string", default: "high", choices: [...severities, "none"], description: "alerts no Playbook matches open an Incident in the default namespace from this severity; none drops them" },
+  "unmatched-min-severity": { kind: "string", default: "high", choices: [...SEVERITIES, "none"], description: "alerts no Playbook matches open an Incident in the default namespace from this severity; none drops them" },
   "default-namespace": { kind: "string", default: "soar-system", description: "namespace of Incidents that no Playbook matched" },
   "max-event-bytes": { kind: "int", default: "65536", description: "largest alert payload stored in an Incident; larger ones are truncated with a marker" },
   "redact-paths": { kind: "list", default: "", description: "extra JSON field paths to redact (dot separated)" },
@@ -76,7 +80,7 @@ export const settings = {
   "retry-period": { kind: "duration", default: "2s", description: "leader election retry period" },
   "dry-run": { kind: "bool", default: "false", description: "plan and render every step, create and call nothing" },
   paused: { kind: "bool", default: "false", description: "start no new steps anywhere" },
-  "max-concurrent-reconciles": { kind: "int", default: "8", description: "Incident reconciles in parallel" },
+  "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
 } as const satisfies Record<string, Setting>;
 
 type Flag = keyof typeof settings;
@@ -222,7 +226,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
   return {
     ...optionalField("kubeconfig", read.optional("kubeconfig")),
     namespace,
-    protectedNamespaces: [...new Set([...read.list("protected-namespaces"), namespace])],
+    protectedNamespaces: read.list("protected-namespaces"),
     watchNamespaces: read.list("watch-namespaces"),
     logLevel: read.string("log-level") as OperatorOptions["logLevel"],
     probeHost: probe.host,
@@ -249,7 +253,6 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       deadLetterPrefix: read.string("nats-dead-letter-prefix"),
       deadLetterStream: read.string("nats-dead-letter-stream"),
       deadLetterMaxAgeMs: read.duration("nats-dead-letter-max-age"),
-      incidentEventsPrefix: read.string("nats-incident-events-prefix"),
     },
     receiver: {
       enabled: read.bool("receiver-enabled"),

@@ -94,7 +94,6 @@ export function testOptions(input: {
       deadLetterPrefix: "soar.deadletter",
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,
-      incidentEventsPrefix: "soar.incidents",
       ...input.nats,
     },
     receiver: {
