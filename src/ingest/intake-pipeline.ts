@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { IntakeOptions } from "../config/options.ts";
-import type { Clock } from "../observability/clock.ts";
+import type { Clock } from "../runtime/clock.ts";
 import { apiErrorStatus, classifyApiError } from "../runtime/errors.ts";
 import { alertFromNatsMessage, type IntakeOptions as AlertOptions } from "./alert-intake.ts";
 import type { Alert } from "./alert.ts";

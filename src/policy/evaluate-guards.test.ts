@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../observability/clock.ts";
+import type { Clock } from "../runtime/clock.ts";
 import { ancestorsOf } from "./approval-guard.ts";
 import { resolveApprovalPolicy } from "./approval-policy.ts";
 import { evaluateGuards } from "./evaluate-guards.ts";

@@ -1,4 +1,4 @@
-import type { Clock } from "../observability/clock.ts";
+import type { Clock } from "../runtime/clock.ts";
 import { activeIncidentsGuard } from "./active-incidents-guard.ts";
 import { approvalGuard } from "./approval-guard.ts";
 import { dryRunGuard } from "./dry-run-guard.ts";

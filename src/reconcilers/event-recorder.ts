@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { CoreV1Event, KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import type { Clock } from "../observability/clock.ts";
+import type { Clock } from "../runtime/clock.ts";
 import { bounded } from "../executors/bounded-text.ts";
 import type { Plain } from "../executors/plain-object.ts";
 import { jsonClientFor } from "../runtime/kube-api-client.ts";

@@ -1,6 +1,7 @@
-import type { Clock } from "../observability/clock.ts";
-
-export type { Clock } from "../observability/clock.ts";
+/** A source of the current time, injected so that decisions can be tested at fixed instants. */
+export interface Clock {
+  now(): Date;
+}
 
 /** A scheduled callback that can be called off before it fires. */
 export interface TimerHandle {

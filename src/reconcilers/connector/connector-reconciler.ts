@@ -2,7 +2,7 @@ import type { CoreV1Api } from "@kubernetes/client-node";
 import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Connector, ConnectorStatus } from "../../api/v1alpha1/types.generated.ts";
 import { evaluateConnectorReady } from "../../connectors/index.ts";
-import type { Clock } from "../../observability/clock.ts";
+import type { Clock } from "../../runtime/clock.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import { findCondition } from "../conditions.ts";

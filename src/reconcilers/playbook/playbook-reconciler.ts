@@ -1,6 +1,6 @@
 import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident, Playbook, PlaybookStatus } from "../../api/v1alpha1/types.generated.ts";
-import type { Clock } from "../../observability/clock.ts";
+import type { Clock } from "../../runtime/clock.ts";
 import type { PlaybookCompiler, StepKind } from "../../playbook/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
