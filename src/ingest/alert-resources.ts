@@ -1,5 +1,5 @@
 import type { AlertResources } from "./alert.ts";
-import { isDnsLabel, isDnsSubdomain, isImageReference, parseWorkloadRef } from "./kube-names.ts";
+import { canonicalWorkloadRef, isDnsLabel, isDnsSubdomain, isImageReference } from "../api/v1alpha1/kube-names.ts";
 
 /** Candidate resource values pulled from an alert, not yet validated (any may be hostile or absent). */
 export interface ResourceCandidates {
@@ -17,12 +17,12 @@ const CHECKS: Readonly<Record<keyof AlertResources, (value: string) => string | 
   container: (value) => (isDnsLabel(value) ? value : undefined),
   node: (value) => (isDnsSubdomain(value) ? value : undefined),
   image: (value) => (isImageReference(value) ? value : undefined),
-  workload: parseWorkloadRef,
+  workload: canonicalWorkloadRef,
 };
 
 /**
  * Keeps each candidate that is a string valid for its kind (DNS-1123 label for namespace and
- * container, subdomain for pod and node, image reference, `<kind>/<name>` workload) and drops
+ * container, subdomain for pod and node, image reference, `<Kind>/<name>` workload) and drops
  * the rest, so a hostile value (`web-0; kubectl delete ns kube-system`) never becomes a name
  * an action could use.
  */

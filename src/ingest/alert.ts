@@ -30,7 +30,7 @@ export const MAX_OBSERVABLES = 32;
 
 /**
  * Kubernetes objects an alert is about. Every value present is syntactically valid for its
- * kind (DNS-1123 names, an image reference, `<kind>/<name>` for a workload), so actions may
+ * kind (DNS-1123 names, an image reference, `<Kind>/<name>` for a workload), so actions may
  * use them as object names; a value that was not valid in the alert is simply absent.
  */
 export interface AlertResources {
@@ -39,7 +39,7 @@ export interface AlertResources {
   readonly container?: string;
   readonly node?: string;
   readonly image?: string;
-  /** `<kind>/<name>`, kind one of deployment, statefulset, daemonset, replicaset, job, cronjob. */
+  /** `<Kind>/<name>` with the API Kind (`Deployment/web`), the kind one of `WORKLOAD_KINDS`: the form actions read. */
   readonly workload?: string;
 }
 

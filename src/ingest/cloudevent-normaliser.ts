@@ -3,7 +3,7 @@ import { meaningful, type AlertDraft, type NormaliseOptions, envelopeOf } from "
 import { validResources, type ResourceCandidates } from "./alert-resources.ts";
 import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { parseWorkloadRef, workloadRef } from "./kube-names.ts";
+import { canonicalWorkloadRef, workloadRef } from "../api/v1alpha1/kube-names.ts";
 import { collectObservables, isObservableType } from "./observables.ts";
 import { accept, type Result } from "./rejection.ts";
 import { isJsonObject } from "./safe-json.ts";
@@ -65,12 +65,12 @@ function resourceCandidates(member: (name: string) => string | undefined, subjec
     container: member("container"),
     node: member("node"),
     image: member("image"),
-    workload: parseWorkloadRefOrUndefined(member("workload")) ?? (fromSubject && !subjectIsPod ? workloadRef(subjectKind, subjectName) : undefined),
+    workload: canonicalWorkloadRefOrUndefined(member("workload")) ?? (fromSubject && !subjectIsPod ? workloadRef(subjectKind, subjectName) : undefined),
   };
 }
 
-function parseWorkloadRefOrUndefined(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : parseWorkloadRef(value);
+function canonicalWorkloadRefOrUndefined(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : canonicalWorkloadRef(value);
 }
 
 function* observableCandidates(data: Readonly<Record<string, unknown>>): Iterable<readonly [ObservableType, unknown]> {

@@ -4,7 +4,7 @@ import { validResources } from "./alert-resources.ts";
 import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
 import { parseFalcoPayload, type FalcoPayload } from "./falco-payload.ts";
 import { fingerprint } from "./fingerprint.ts";
-import { workloadRef } from "./kube-names.ts";
+import { workloadRef } from "../api/v1alpha1/kube-names.ts";
 import { collectObservables } from "./observables.ts";
 import { accept, type Result } from "./rejection.ts";
 import { severityOfFalcoPriority } from "./severity.ts";

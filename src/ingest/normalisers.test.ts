@@ -39,13 +39,13 @@ describe("normaliseEvent for generic CloudEvents", () => {
   });
 
   it("takes resources from data members first, then from a namespace/kind/name subject", () => {
-    expect(draft(normaliseEvent(event({ subject: "shop/deployment/web" }), options)).resources).toEqual({ namespace: "shop", workload: "deployment/web" });
+    expect(draft(normaliseEvent(event({ subject: "shop/deployment/web" }), options)).resources).toEqual({ namespace: "shop", workload: "Deployment/web" });
     expect(draft(normaliseEvent(event({ subject: "shop/pod/web-0" }), options)).resources).toEqual({ namespace: "shop", pod: "web-0" });
     expect(draft(normaliseEvent(event({ subject: "just-a-subject" }), options)).resources).toEqual({});
     expect(
       draft(normaliseEvent(event({ subject: "shop/deployment/web", data: { namespace: "other", pod: "p-1", container: "c", node: "n1", image: "img:1", workload: "statefulset/db" } }), options))
         .resources,
-    ).toEqual({ namespace: "other", pod: "p-1", container: "c", node: "n1", image: "img:1", workload: "statefulset/db" });
+    ).toEqual({ namespace: "other", pod: "p-1", container: "c", node: "n1", image: "img:1", workload: "StatefulSet/db" });
   });
 
   it("takes observables from a data.observables list and from well-known members", () => {
@@ -85,7 +85,7 @@ describe("normaliseEvent for Falco events", () => {
       output_fields: { "ka.target.resource": "deployments", "ka.target.name": "web", "ka.target.namespace": "shop", "k8s.pod.name": "<NA>", "ka.user.name": "bob" },
     };
     expect(draft(normaliseEvent(event({ type: FALCO_EVENT_TYPE, source: FALCO_EVENT_SOURCE, data }), options))).toMatchObject({
-      resources: { namespace: "shop", workload: "deployment/web" },
+      resources: { namespace: "shop", workload: "Deployment/web" },
       observables: [{ type: "user", value: "bob" }],
       time: "2026-11-20T10:42:17Z",
     });
@@ -132,11 +132,11 @@ describe("normaliseEvent for Alertmanager events", () => {
   });
 
   it.each([
-    [{ deployment: "web" }, "deployment/web"],
-    [{ statefulset: "db" }, "statefulset/db"],
-    [{ job_name: "backup" }, "job/backup"],
+    [{ deployment: "web" }, "Deployment/web"],
+    [{ statefulset: "db" }, "StatefulSet/db"],
+    [{ job_name: "backup" }, "Job/backup"],
     [{ job: "kube-state-metrics" }, undefined],
-    [{ workload: "api", workload_type: "deployment" }, "deployment/api"],
+    [{ workload: "api", workload_type: "deployment" }, "Deployment/api"],
   ])("reads the workload from labels %j", (labels, workload) => {
     const result = draft(normaliseEvent(event({ type: ALERTMANAGER_EVENT_TYPE, data: { ...alert, labels: { ...alert.labels, ...labels } } }), options));
     expect(result.resources.workload).toBe(workload);

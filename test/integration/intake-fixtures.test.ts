@@ -117,7 +117,7 @@ const vulnerability = {
   severity: "high" as const,
   kind: "cloudevent" as const,
   title: "com.example.vulnerability.detected: shop/deployment/web",
-  resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "deployment/web" },
+  resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "Deployment/web" },
 };
 
 const expectations: Expectation[] = [
