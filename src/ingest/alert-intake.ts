@@ -1,4 +1,5 @@
-import type { Alert, Severity } from "./alert.ts";
+import type { Severity } from "../api/v1alpha1/index.ts";
+import type { Alert } from "./alert.ts";
 import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
 import { DEFAULT_MAX_DATA_BYTES } from "./bound-event-data.ts";
 import { decodeAlertmanagerWebhook } from "./decode-alertmanager-webhook.ts";

@@ -1,4 +1,5 @@
-import { ALERT_KINDS, MAX_OBSERVABLES, OBSERVABLE_TYPES, SEVERITIES, type Alert, type AlertResources } from "./alert.ts";
+import { OBSERVABLE_TYPES, SEVERITIES, type AffectedResources } from "../api/v1alpha1/index.ts";
+import { ALERT_KINDS, MAX_ALERT_OBSERVABLES, type Alert } from "./alert.ts";
 import { validResources } from "./alert-resources.ts";
 import { hasForbiddenCharacter } from "./attribute-text.ts";
 import { DEFAULT_MAX_DATA_BYTES } from "./bound-event-data.ts";
@@ -14,7 +15,7 @@ const UNSAFE_IN_TITLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
  * Lists every way `alert` breaks the `Alert` contract (empty when it keeps it): attributes
  * non-empty and free of control characters, time RFC 3339, kind/status/severity from their
  * sets, a safe bounded title, a 64-hex fingerprint, resources that are valid names, at most
- * `MAX_OBSERVABLES` valid distinct observables, string labels and extensions, and data whose
+ * `MAX_ALERT_OBSERVABLES` valid distinct observables, string labels and extensions, and data whose
  * JSON fits `maxDataBytes`. A guard for writers and a property for tests.
  */
 export function alertProblems(alert: Alert, maxDataBytes: number = DEFAULT_MAX_DATA_BYTES): string[] {
@@ -45,7 +46,7 @@ export function alertProblems(alert: Alert, maxDataBytes: number = DEFAULT_MAX_D
 
 function observableProblems(alert: Alert): string[] {
   const problems: string[] = [];
-  if (alert.observables.length > MAX_OBSERVABLES) problems.push(`observables must number at most ${MAX_OBSERVABLES}`);
+  if (alert.observables.length > MAX_ALERT_OBSERVABLES) problems.push(`observables must number at most ${MAX_ALERT_OBSERVABLES}`);
   const seen = new Set<string>();
   for (const { type, value } of alert.observables) {
     if (!OBSERVABLE_TYPES.includes(type) || canonicalObservable(type, value) !== value) problems.push(`observable ${type} is not a valid canonical value`);
@@ -56,6 +57,6 @@ function observableProblems(alert: Alert): string[] {
   return problems;
 }
 
-function sameResources(a: AlertResources, b: AlertResources): boolean {
+function sameResources(a: AffectedResources, b: AffectedResources): boolean {
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }

@@ -1,4 +1,4 @@
-import type { AlertResources } from "./alert.ts";
+import type { AffectedResources } from "../api/v1alpha1/index.ts";
 import { canonicalWorkloadRef, isDnsLabel, isDnsSubdomain, isImageReference } from "../api/v1alpha1/kube-names.ts";
 
 /** Candidate resource values pulled from an alert, not yet validated (any may be hostile or absent). */
@@ -11,7 +11,7 @@ export interface ResourceCandidates {
   readonly workload?: unknown;
 }
 
-const CHECKS: Readonly<Record<keyof AlertResources, (value: string) => string | undefined>> = {
+const CHECKS: Readonly<Record<keyof AffectedResources, (value: string) => string | undefined>> = {
   namespace: (value) => (isDnsLabel(value) ? value : undefined),
   pod: (value) => (isDnsSubdomain(value) ? value : undefined),
   container: (value) => (isDnsLabel(value) ? value : undefined),
@@ -26,9 +26,9 @@ const CHECKS: Readonly<Record<keyof AlertResources, (value: string) => string | 
  * the rest, so a hostile value (`web-0; kubectl delete ns kube-system`) never becomes a name
  * an action could use.
  */
-export function validResources(candidates: ResourceCandidates): AlertResources {
+export function validResources(candidates: ResourceCandidates): AffectedResources {
   const entries: [string, string][] = [];
-  for (const key of Object.keys(CHECKS) as (keyof AlertResources)[]) {
+  for (const key of Object.keys(CHECKS) as (keyof AffectedResources)[]) {
     const value = candidates[key];
     const valid = typeof value === "string" ? CHECKS[key](value) : undefined;
     if (valid !== undefined) entries.push([key, valid]);

@@ -1,4 +1,4 @@
-import type { ObservableType } from "./alert.ts";
+import type { ObservableType } from "../api/v1alpha1/index.ts";
 import { boundLabels, meaningful, type AlertDraft, type NormaliseOptions, envelopeOf } from "./alert-draft.ts";
 import { parseAlertmanagerAlert } from "./alertmanager-alert.ts";
 import { validResources } from "./alert-resources.ts";

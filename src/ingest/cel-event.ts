@@ -1,4 +1,5 @@
-import type { Alert, AlertKind, AlertStatus, Observable, Severity } from "./alert.ts";
+import type { AlertStatus, Observable, Severity } from "../api/v1alpha1/index.ts";
+import type { Alert, AlertKind } from "./alert.ts";
 
 /** Resource names as CEL sees them: every key present, `""` when unknown. */
 export interface CelEventResources {

@@ -1,4 +1,4 @@
-import type { ObservableType } from "./alert.ts";
+import type { ObservableType } from "../api/v1alpha1/index.ts";
 import { meaningful, boundLabels, type AlertDraft, type NormaliseOptions, envelopeOf } from "./alert-draft.ts";
 import { validResources } from "./alert-resources.ts";
 import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";

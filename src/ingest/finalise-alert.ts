@@ -1,4 +1,5 @@
-import type { Alert, Observable } from "./alert.ts";
+import type { Observable } from "../api/v1alpha1/index.ts";
+import type { Alert } from "./alert.ts";
 import type { AlertDraft } from "./alert-draft.ts";
 import { boundEventData } from "./bound-event-data.ts";
 import { redact, redactText, type RedactionPolicy } from "./redaction.ts";

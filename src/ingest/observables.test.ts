@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_OBSERVABLES, type ObservableType } from "./alert.ts";
+import type { ObservableType } from "../api/v1alpha1/index.ts";
+import { MAX_ALERT_OBSERVABLES } from "./alert.ts";
 import { canonicalObservable, collectObservables } from "./observables.ts";
 
 describe("canonicalObservable", () => {
@@ -65,10 +66,10 @@ describe("collectObservables", () => {
     ]);
   });
 
-  it(`keeps at most ${MAX_OBSERVABLES}`, () => {
+  it(`keeps at most ${MAX_ALERT_OBSERVABLES}`, () => {
     const many = Array.from({ length: 100 }, (_, index) => ["ip", `10.0.0.${index}`] as const);
     const observables = collectObservables(many);
-    expect(observables).toHaveLength(MAX_OBSERVABLES);
-    expect(observables.at(-1)).toEqual({ type: "ip", value: `10.0.0.${MAX_OBSERVABLES - 1}` });
+    expect(observables).toHaveLength(MAX_ALERT_OBSERVABLES);
+    expect(observables.at(-1)).toEqual({ type: "ip", value: `10.0.0.${MAX_ALERT_OBSERVABLES - 1}` });
   });
 });

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
-import { MAX_OBSERVABLES, OBSERVABLE_TYPES, type Observable, type ObservableType } from "./alert.ts";
+import { OBSERVABLE_TYPES, type Observable, type ObservableType } from "../api/v1alpha1/index.ts";
+import { MAX_ALERT_OBSERVABLES } from "./alert.ts";
 
 const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const TOP_LEVEL_DOMAIN = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
@@ -42,13 +43,13 @@ export function isObservableType(type: unknown): type is ObservableType {
 /**
  * Builds an alert's observables from candidates in priority order: invalid values are
  * dropped, duplicates (same type and canonical value) kept once, and at most
- * `MAX_OBSERVABLES` retained.
+ * `MAX_ALERT_OBSERVABLES` retained.
  */
 export function collectObservables(candidates: Iterable<readonly [ObservableType, unknown]>): readonly Observable[] {
   const seen = new Set<string>();
   const observables: Observable[] = [];
   for (const [type, raw] of candidates) {
-    if (observables.length >= MAX_OBSERVABLES) break;
+    if (observables.length >= MAX_ALERT_OBSERVABLES) break;
     const value = canonicalObservable(type, raw);
     if (value === undefined) continue;
     const key = `${type}\u0000${value}`;

@@ -1,5 +1,5 @@
 import type { FalcoPriority } from "./falco-payload.ts";
-import type { Severity } from "./alert.ts";
+import type { Severity } from "../api/v1alpha1/index.ts";
 
 const FALCO_SEVERITY: Readonly<Record<FalcoPriority, Severity>> = {
   Emergency: "critical",
