@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AlertDraft } from "./alert-draft.ts";
-import { alertProblems } from "./alert-problems.ts";
+import { alertProblems } from "../testing/ingest.ts";
 import { toCelEvent } from "./cel-event.ts";
 import { finaliseAlert } from "./finalise-alert.ts";
 import { DEFAULT_REDACTION_POLICY, REDACTED } from "./redaction.ts";

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Alert } from "./alert.ts";
-import { alertFromNatsMessage, alertsFromFalcoHttp } from "./alert-intake.ts";
-import { alertProblems } from "./alert-problems.ts";
+import { alertFromNatsMessage } from "./alert-intake.ts";
+import { alertProblems, alertsFromFalcoHttp } from "../testing/ingest.ts";
 import { toCelEvent } from "./cel-event.ts";
 import { REDACTED } from "./redaction.ts";
 

@@ -1,7 +1,9 @@
 import { V1ObjectMeta } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentStatus } from "../api/v1alpha1/types.generated.ts";
-import { foldEvents, hasRecorded, isOpen, MAX_OBSERVABLES, MAX_RECENT_EVENTS, mergeObservables, type FoldEvent } from "./incident-writer-fold.ts";
+import { occurrenceStatus } from "../api/v1alpha1/incident-occurrences.ts";
+import { MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../api/v1alpha1/schema/incident.ts";
+import { foldEvents, isOpen, mergeObservables, type FoldEvent } from "./incident-writer-fold.ts";
 
 const t0 = "2026-11-28T10:00:00.000Z";
 const t1 = "2026-11-28T10:00:05.000Z";
@@ -171,11 +173,11 @@ describe("isOpen", () => {
   }
 });
 
-describe("hasRecorded", () => {
+describe("recorded events", () => {
   it("finds an event hash in recentEvents", () => {
     const recorded = incident({}, { recentEvents: ["a", "b"] });
-    expect(hasRecorded(recorded, "b")).toBe(true);
-    expect(hasRecorded(recorded, "c")).toBe(false);
-    expect(hasRecorded(incident({}), "a")).toBe(false);
+    expect(occurrenceStatus(recorded).recentEvents).toContain("b");
+    expect(occurrenceStatus(recorded).recentEvents).not.toContain("c");
+    expect(occurrenceStatus(incident({})).recentEvents ?? []).not.toContain("a");
   });
 });

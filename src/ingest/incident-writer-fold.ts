@@ -2,9 +2,6 @@ import { occurrenceStatus } from "../api/v1alpha1/incident-occurrences.ts";
 import { MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../api/v1alpha1/schema/incident.ts";
 import type { Incident, IncidentStatus, Observable } from "../api/v1alpha1/types.generated.ts";
 
-// The schema's bounds on `status.recentEvents` and `status.observables`.
-export { MAX_OBSERVABLES, MAX_RECENT_EVENTS };
-
 /** One event as it folds into an Incident's status. */
 export interface FoldEvent {
   /** `eventHash(source, id)`: how a redelivery is recognised. */
@@ -129,9 +126,4 @@ export function isOpen(incident: Incident, nowMs: number, windowMs: number): boo
   if (lastSeen === undefined) return true;
   const lastMs = Date.parse(lastSeen);
   return Number.isNaN(lastMs) || nowMs - lastMs <= windowMs;
-}
-
-/** True when the Incident already recorded the event (a redelivery). */
-export function hasRecorded(incident: Incident, hash: string): boolean {
-  return occurrenceStatus(incident).recentEvents?.includes(hash) ?? false;
 }

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { IntakeOptions } from "../config/options.ts";
 import type { Clock } from "../observability/clock.ts";
 import { apiErrorStatus, classifyApiError } from "../runtime/errors.ts";
-import { alertFromNatsMessage, type IntakeOptions as AlertOptions } from "./alert-intake.ts";
+import { alertFromNatsMessage, type AlertIntakeOptions } from "./alert-intake.ts";
 import type { Alert } from "./alert.ts";
 import { toCelEvent } from "./cel-event.ts";
 import { incidentNamePrefix } from "./incident-name.ts";
@@ -31,7 +31,7 @@ export interface AlertWriter {
 /** Options of {@link createDeliveryHandler}. */
 export interface IntakePipelineOptions {
   intake: Pick<IntakeOptions, "defaultNamespace" | "unmatchedMinSeverity" | "dedupWindowMs">;
-  alerts: AlertOptions;
+  alerts: AlertIntakeOptions;
   matcher: AlertMatcher;
   writer: AlertWriter;
   metrics: IntakeMetrics;

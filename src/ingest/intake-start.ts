@@ -7,7 +7,7 @@ import { createExpressionCompiler } from "../expr/index.ts";
 import { PlaybookCompiler } from "../playbook/index.ts";
 import { systemRuntimeClock, type RuntimeClock } from "../runtime/clock.ts";
 import { KubeHttpClient } from "../runtime/kube-http.ts";
-import type { IntakeOptions as AlertOptions } from "./alert-intake.ts";
+import type { AlertIntakeOptions } from "./alert-intake.ts";
 import { resolveDecodeLimits } from "./decode-limits.ts";
 import { startHttpReceiver, type HttpReceiver } from "./http-receiver.ts";
 import { receiverRoutes } from "./http-routes.ts";
@@ -54,7 +54,7 @@ export class IntakeSettingsError extends Error {
 }
 
 /** The decode options of alerts, from the operator's options. */
-export function alertOptionsFor(options: Pick<OperatorOptions, "receiver" | "intake">): AlertOptions {
+export function alertOptionsFor(options: Pick<OperatorOptions, "receiver" | "intake">): AlertIntakeOptions {
   return {
     // HTTP events are re-encoded as structured JSON on NATS, somewhat larger than the body was.
     limits: resolveDecodeLimits({

@@ -1,12 +1,53 @@
+// Test support for intake: entry points that take an HTTP body straight to alerts (production
+// publishes HTTP bodies to JetStream and decodes them again from NATS), and an oracle that
+// checks the Alert contract.
 import { OBSERVABLE_TYPES, SEVERITIES, type AffectedResources } from "../api/v1alpha1/index.ts";
-import { ALERT_KINDS, MAX_ALERT_OBSERVABLES, type Alert } from "./alert.ts";
-import { validResources } from "./alert-resources.ts";
-import { hasForbiddenCharacter } from "./attribute-text.ts";
-import { DEFAULT_MAX_DATA_BYTES } from "./bound-event-data.ts";
-import { canonicalObservable } from "./observables.ts";
-import { isRfc3339Timestamp } from "./rfc3339.ts";
-import { utf8Length } from "./text-encoding.ts";
-import { MAX_TITLE_LENGTH } from "./title.ts";
+import { ALERT_KINDS, MAX_ALERT_OBSERVABLES, type Alert } from "../ingest/alert.ts";
+import { alertFromEvent, DEFAULT_ALERT_INTAKE_OPTIONS, type AlertIntakeOptions } from "../ingest/alert-intake.ts";
+import { validResources } from "../ingest/alert-resources.ts";
+import { hasForbiddenCharacter } from "../ingest/attribute-text.ts";
+import { DEFAULT_MAX_DATA_BYTES } from "../ingest/bound-event-data.ts";
+import type { CloudEventEnvelope } from "../ingest/cloudevent-envelope.ts";
+import { decodeAlertmanagerWebhook } from "../ingest/decode-alertmanager-webhook.ts";
+import { decodeFalcoHttp } from "../ingest/decode-falco-http.ts";
+import { decodeHttpCloudEvents } from "../ingest/decode-http-cloudevents.ts";
+import type { HeaderSource } from "../ingest/header-map.ts";
+import { canonicalObservable } from "../ingest/observables.ts";
+import { accept, RejectReason, type Result } from "../ingest/rejection.ts";
+import { isRfc3339Timestamp } from "../ingest/rfc3339.ts";
+import { utf8Length } from "../ingest/text-encoding.ts";
+import { MAX_TITLE_LENGTH } from "../ingest/title.ts";
+
+/** `alertFromNatsMessage` for an HTTP request of CloudEvents (binary, structured or batch): all alerts, or one rejection. */
+export function alertsFromHttpCloudEvents(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
+  return alertsFromEvents(decodeHttpCloudEvents(headers, body, options.limits), receivedAt, options);
+}
+
+/** `alertFromNatsMessage` for an Alertmanager webhook body: one alert per webhook alert, or one rejection. */
+export function alertsFromAlertmanagerWebhook(body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
+  return alertsFromEvents(decodeAlertmanagerWebhook(body, options.limits), receivedAt, options);
+}
+
+/** `alertFromNatsMessage` for a Falco alert posted over HTTP (plain JSON or Falcosidekick CloudEvents). */
+export function alertsFromFalcoHttp(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
+  return alertsFromEvents(decodeFalcoHttp(headers, body, options.limits), receivedAt, options);
+}
+
+function alertsFromEvents(events: Result<readonly CloudEventEnvelope[]>, receivedAt: Date, options: AlertIntakeOptions): Result<readonly Alert[]> {
+  if (!events.ok) return events;
+  const alerts: Alert[] = [];
+  for (const event of events.value) {
+    const alert = alertFromEvent(event, receivedAt, options);
+    if (!alert.ok) return alert;
+    alerts.push(alert.value);
+  }
+  return accept(alerts);
+}
+
+/** True when `value` is one of the closed set of rejection reasons. */
+export function isRejectReason(value: unknown): value is RejectReason {
+  return typeof value === "string" && (Object.values(RejectReason) as readonly string[]).includes(value);
+}
 
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 const UNSAFE_IN_TITLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
@@ -16,7 +57,7 @@ const UNSAFE_IN_TITLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
  * non-empty and free of control characters, time RFC 3339, kind/status/severity from their
  * sets, a safe bounded title, a 64-hex fingerprint, resources that are valid names, at most
  * `MAX_ALERT_OBSERVABLES` valid distinct observables, string labels and extensions, and data whose
- * JSON fits `maxDataBytes`. A guard for writers and a property for tests.
+ * JSON fits `maxDataBytes`. A property every alert intake produces must have.
  */
 export function alertProblems(alert: Alert, maxDataBytes: number = DEFAULT_MAX_DATA_BYTES): string[] {
   const problems: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Alert } from "./alert.ts";
-import { alertProblems } from "./alert-problems.ts";
+import type { Alert } from "../ingest/alert.ts";
+import { alertProblems } from "./ingest.ts";
 
 const valid: Alert = {
   id: "1",
