@@ -1,12 +1,12 @@
 import type { Severity } from "../api/v1alpha1/index.ts";
 import type { Alert } from "./alert.ts";
-import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
-import { DEFAULT_MAX_DATA_BYTES } from "./bound-event-data.ts";
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode-limits.ts";
-import { decodeNatsMessage, type NatsMessageInput } from "./decode-nats-message.ts";
-import { finaliseAlert } from "./finalise-alert.ts";
-import { normaliseEvent } from "./normalise-event.ts";
-import { DEFAULT_REDACTION_POLICY, type RedactionPolicy } from "./redaction.ts";
+import type { CloudEventEnvelope } from "./decode/cloudevent-envelope.ts";
+import { DEFAULT_MAX_DATA_BYTES } from "./normalise/bound-event-data.ts";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode/decode-limits.ts";
+import { decodeNatsMessage, type NatsMessageInput } from "./decode/decode-nats-message.ts";
+import { finaliseAlert } from "./normalise/finalise-alert.ts";
+import { normaliseEvent } from "./normalise/normalise-event.ts";
+import { DEFAULT_REDACTION_POLICY, type RedactionPolicy } from "./normalise/redaction.ts";
 import { accept, type Result } from "./rejection.ts";
 
 /** Everything intake needs to turn messages into alerts, fixed at start-up. */

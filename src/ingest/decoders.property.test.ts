@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import type { Alert } from "./alert.ts";
 import { alertFromNatsMessage } from "./alert-intake.ts";
 import { alertProblems, alertsFromAlertmanagerWebhook, alertsFromFalcoHttp, alertsFromHttpCloudEvents, isRejectReason } from "../testing/ingest.ts";
-import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
-import { decodeHttpCloudEvents } from "./decode-http-cloudevents.ts";
-import { decodeNatsMessage } from "./decode-nats-message.ts";
-import type { HeaderSource } from "./header-map.ts";
+import type { CloudEventEnvelope } from "./decode/cloudevent-envelope.ts";
+import { decodeHttpCloudEvents } from "./decode/decode-http-cloudevents.ts";
+import { decodeNatsMessage } from "./decode/decode-nats-message.ts";
+import type { HeaderSource } from "./decode/header-map.ts";
 import type { Result } from "./rejection.ts";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { resolveActionTarget } from "../actions/target.ts";
 import { alertsFromAlertmanagerWebhook, alertsFromHttpCloudEvents } from "../testing/ingest.ts";
-import { incidentResources } from "./intake-incident-draft.ts";
+import { incidentResources } from "./write/incident-spec-from-alert.ts";
 
 const receivedAt = new Date("2026-11-28T00:00:00Z");
 

@@ -4,19 +4,19 @@
 import { OBSERVABLE_TYPES, SEVERITIES, type AffectedResources } from "../api/v1alpha1/index.ts";
 import { ALERT_KINDS, MAX_ALERT_OBSERVABLES, type Alert } from "../ingest/alert.ts";
 import { alertFromEvent, DEFAULT_ALERT_INTAKE_OPTIONS, type AlertIntakeOptions } from "../ingest/alert-intake.ts";
-import { validResources } from "../ingest/alert-resources.ts";
-import { hasForbiddenCharacter } from "../ingest/attribute-text.ts";
-import { DEFAULT_MAX_DATA_BYTES } from "../ingest/bound-event-data.ts";
-import type { CloudEventEnvelope } from "../ingest/cloudevent-envelope.ts";
-import { decodeAlertmanagerWebhook } from "../ingest/decode-alertmanager-webhook.ts";
-import { decodeFalcoHttp } from "../ingest/decode-falco-http.ts";
-import { decodeHttpCloudEvents } from "../ingest/decode-http-cloudevents.ts";
-import type { HeaderSource } from "../ingest/header-map.ts";
-import { canonicalObservable } from "../ingest/observables.ts";
+import { validResources } from "../ingest/normalise/alert-resources.ts";
+import { hasForbiddenCharacter } from "../ingest/decode/attribute-text.ts";
+import { DEFAULT_MAX_DATA_BYTES } from "../ingest/normalise/bound-event-data.ts";
+import type { CloudEventEnvelope } from "../ingest/decode/cloudevent-envelope.ts";
+import { decodeAlertmanagerWebhook } from "../ingest/decode/decode-alertmanager-webhook.ts";
+import { decodeFalcoHttp } from "../ingest/decode/decode-falco-http.ts";
+import { decodeHttpCloudEvents } from "../ingest/decode/decode-http-cloudevents.ts";
+import type { HeaderSource } from "../ingest/decode/header-map.ts";
+import { canonicalObservable } from "../ingest/normalise/observables.ts";
 import { accept, RejectReason, type Result } from "../ingest/rejection.ts";
-import { isRfc3339Timestamp } from "../ingest/rfc3339.ts";
-import { utf8Length } from "../ingest/text-encoding.ts";
-import { MAX_TITLE_LENGTH } from "../ingest/title.ts";
+import { isRfc3339Timestamp } from "../ingest/decode/rfc3339.ts";
+import { utf8Length } from "../ingest/decode/text-encoding.ts";
+import { MAX_TITLE_LENGTH } from "../ingest/normalise/title.ts";
 
 /** `alertFromNatsMessage` for an HTTP request of CloudEvents (binary, structured or batch): all alerts, or one rejection. */
 export function alertsFromHttpCloudEvents(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
