@@ -39,6 +39,6 @@ export function alertFromNatsMessage(message: NatsMessageInput, receivedAt: Date
 
 /** Normalises, redacts and bounds one decoded event. */
 export function alertFromEvent(event: CloudEventEnvelope, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<Alert> {
-  const draft = normaliseEvent(event, { defaultSeverity: options.defaultSeverity, receivedAt: receivedAt.toISOString(), limits: options.limits });
-  return draft.ok ? accept(finaliseAlert(draft.value, options)) : draft;
+  const normalised = normaliseEvent(event, { defaultSeverity: options.defaultSeverity, receivedAt: receivedAt.toISOString(), limits: options.limits });
+  return normalised.ok ? accept(finaliseAlert(normalised.value, options)) : normalised;
 }

@@ -32,7 +32,7 @@ export interface Alert {
   readonly severity: Severity;
   /** At most 256 UTF-16 units, no control, bidi or zero-width characters, never empty. */
   readonly title: string;
-  /** 64 lower-case hex digits identifying the alerted condition, not the delivery (see fingerprint.ts). */
+  /** 64 lower-case hex digits identifying the alerted condition, not the delivery (see identity/alert-fingerprint.ts). */
   readonly fingerprint: string;
   /**
    * Kubernetes objects the alert is about. Every value present is syntactically valid for its

@@ -13,19 +13,19 @@ export interface ProtectionOptions {
 }
 
 /**
- * Turns a draft into the stored form: data redacted then bounded (`dataTruncated` says
+ * Turns a normalised alert into the stored form: data redacted then bounded (`dataTruncated` says
  * whether it was cut; absent data becomes `null`); labels and extensions redacted by the key
  * and value patterns (the policy's paths point into the data); the title
  * redacted, then stripped of unsafe characters and cut to 256; observables that redaction
  * would alter dropped. Identity attributes (id, source, type, subject) and the fingerprint are
  * kept as they are: they identify the event and never carry its payload.
  */
-export function finaliseAlert(draft: NormalisedAlert, options: ProtectionOptions): Alert {
-  const { titleText, data, labels, extensions, observables, ...identity } = draft;
+export function finaliseAlert(alert: NormalisedAlert, options: ProtectionOptions): Alert {
+  const { titleText, data, labels, extensions, observables, ...identity } = alert;
   const bounded = boundEventData(redact(data, options.redaction), options.maxDataBytes);
   return {
     ...identity,
-    title: sanitiseTitle(redactText(titleText, options.redaction), draft.type),
+    title: sanitiseTitle(redactText(titleText, options.redaction), alert.type),
     labels: redactStrings(labels, options.redaction),
     extensions: redactStrings(extensions, options.redaction),
     observables: observables.filter((observable: Observable) => redactText(observable.value, options.redaction) === observable.value),

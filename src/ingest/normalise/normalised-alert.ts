@@ -45,7 +45,7 @@ export function meaningful(value: unknown): string | undefined {
 }
 
 /**
- * The CloudEvent attributes every normaliser copies unchanged into its draft; `time` falls back
+ * The CloudEvent attributes every normaliser copies unchanged into its alert; `time` falls back
  * to `fallbackTime` when the event carries none.
  */
 export function envelopeOf(
