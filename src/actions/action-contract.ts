@@ -1,6 +1,7 @@
 import type { AppsV1Api, CoreV1Api, NetworkingV1Api } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { ACTION_TARGET_KINDS, ACTION_TYPES } from "../api/v1alpha1/constants.ts";
+import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
 import type { ActionFailure } from "./action-failure.ts";
 import type { UndoRecord } from "./undo-record.ts";
 
@@ -17,22 +18,12 @@ export interface ActionClients {
   readonly networking: NetworkingV1Api;
 }
 
-/** The objects an Incident is about, as intake pinned them in `spec.resources`. */
-export interface IncidentResources {
-  readonly namespace?: string;
-  readonly pod?: string;
-  readonly container?: string;
-  readonly node?: string;
-  readonly image?: string;
-  /** Owning workload as `<Kind>/<name>`, such as `Deployment/web`. */
-  readonly workload?: string;
-}
-
 /** The Incident an action runs for. */
 export interface ActionIncident {
   readonly namespace: string;
   readonly name: string;
-  readonly resources?: IncidentResources;
+  /** The objects the Incident is about, as intake pinned them in `spec.resources`. */
+  readonly resources?: AffectedResources;
 }
 
 /**

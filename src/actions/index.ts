@@ -13,7 +13,6 @@ export type {
   ActionSuccess,
   ActionTargetKind,
   ActionType,
-  IncidentResources,
   ResolvedTarget,
   UndoContext,
   UndoOutcome,

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { Label } from "../api/v1alpha1/constants.ts";
-import { isDnsLabel, lengthSafeName } from "./kube-names.ts";
+import { isDnsLabel, lengthSafeName } from "../api/v1alpha1/kube-names.ts";
 import { MANAGED_BY } from "./markers.ts";
 
 /** Most allowed CIDRs plus namespaces an isolation may let through. */

@@ -1,7 +1,7 @@
 import type { ActionClients, ActionContext, ActionDefinition, ActionOutcome, ResolvedTarget, UndoContext, UndoOutcome } from "./action-contract.ts";
 import { actionFailure, failureFromApiError, type ActionFailure } from "./action-failure.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
-import { isLabelValue, isQualifiedName } from "./kube-names.ts";
+import { isLabelValue, isQualifiedName } from "../api/v1alpha1/kube-names.ts";
 import { Marker, RESERVED_KEY_PREFIX } from "./markers.ts";
 import { parseRecordedValues, planMetadataChange, planMetadataRevert, serializeRecordedValues } from "./metadata-change.ts";
 import { targetRef } from "./target.ts";

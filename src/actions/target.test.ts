@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { ActionType, IncidentResources } from "./action-contract.ts";
+import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
+import type { ActionType } from "./action-contract.ts";
 import { resolveActionTarget, type TargetInput } from "./target.ts";
 
-const resources: IncidentResources = { namespace: "shop", pod: "web-0", node: "worker-1", workload: "Deployment/web", container: "app" };
+const resources: AffectedResources = { namespace: "shop", pod: "web-0", node: "worker-1", workload: "Deployment/web", container: "app" };
 
 describe("resolveActionTarget", () => {
-  it.each<[string, ActionType, TargetInput | undefined, IncidentResources, unknown]>([
+  it.each<[string, ActionType, TargetInput | undefined, AffectedResources, unknown]>([
     ["pod defaults from the incident", "isolatePod", undefined, resources, { kind: "Pod", namespace: "shop", name: "web-0" }],
     ["node defaults from the incident", "cordonNode", undefined, resources, { kind: "Node", name: "worker-1" }],
     ["workload kind and name from resources.workload", "scaleWorkload", undefined, resources, { kind: "Deployment", namespace: "shop", name: "web" }],
@@ -17,7 +18,7 @@ describe("resolveActionTarget", () => {
     expect(resolveActionTarget(action, target, from)).toEqual({ ok: true, target: expected });
   });
 
-  it.each<[string, ActionType, TargetInput | undefined, IncidentResources, string]>([
+  it.each<[string, ActionType, TargetInput | undefined, AffectedResources, string]>([
     ["kind that does not fit", "cordonNode", { kind: "Pod" }, resources, "cordonNode: target.kind: must be one of Node, got \"Pod\""],
     ["unknown kind", "label", { kind: "Secret" }, resources, "label: target.kind: must be one of Pod, Node, got \"Secret\""],
     ["no name anywhere", "isolatePod", undefined, { namespace: "shop" }, "isolatePod: target.name: required, and the Incident names no affected Pod"],

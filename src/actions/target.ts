@@ -1,7 +1,8 @@
 import { ACTION_TARGET_KINDS } from "../api/v1alpha1/constants.ts";
-import type { ActionTargetKind, ActionType, IncidentResources, ResolvedTarget } from "./action-contract.ts";
+import { isDnsLabel, isDnsSubdomain, parseWorkloadRef, type WorkloadRef } from "../api/v1alpha1/kube-names.ts";
+import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
+import type { ActionTargetKind, ActionType, ResolvedTarget } from "./action-contract.ts";
 import { actionFailure, type ActionFailure } from "./action-failure.ts";
-import { isDnsLabel, isDnsSubdomain } from "./kube-names.ts";
 
 /** Target kinds each action accepts; the first is the default when the step names none. */
 export const targetKindsOfAction: Readonly<Record<ActionType, readonly ActionTargetKind[]>> = {
@@ -31,22 +32,19 @@ function isTargetKind(kind: string): kind is ActionTargetKind {
   return (ACTION_TARGET_KINDS as readonly string[]).includes(kind);
 }
 
-/** Splits `Kind/name` from `resources.workload`; undefined when it does not have that shape. */
-function parseWorkload(workload: string | undefined): { kind: string; name: string } | undefined {
-  if (workload === undefined) return undefined;
-  const slash = workload.indexOf("/");
-  if (slash <= 0 || slash === workload.length - 1) return undefined;
-  return { kind: workload.slice(0, slash), name: workload.slice(slash + 1) };
+/** `resources.workload` split into its API Kind and name; undefined when absent or not `<Kind>/<name>`. */
+function affectedWorkload(resources: AffectedResources): WorkloadRef | undefined {
+  return resources.workload === undefined ? undefined : parseWorkloadRef(resources.workload);
 }
 
-function defaultKind(action: ActionType, resources: IncidentResources): ActionTargetKind {
+function defaultKind(action: ActionType, resources: AffectedResources): ActionTargetKind {
   const kinds = targetKindsOfAction[action];
-  const workloadKind = parseWorkload(resources.workload)?.kind;
+  const workloadKind = affectedWorkload(resources)?.kind;
   if (workloadKind !== undefined && isTargetKind(workloadKind) && kinds.includes(workloadKind)) return workloadKind;
   return kinds[0] ?? "Pod";
 }
 
-function defaultName(kind: ActionTargetKind, resources: IncidentResources): string | undefined {
+function defaultName(kind: ActionTargetKind, resources: AffectedResources): string | undefined {
   switch (kind) {
     case "Pod":
       return resources.pod;
@@ -54,7 +52,7 @@ function defaultName(kind: ActionTargetKind, resources: IncidentResources): stri
       return resources.node;
     case "Deployment":
     case "StatefulSet": {
-      const workload = parseWorkload(resources.workload);
+      const workload = affectedWorkload(resources);
       return workload?.kind === kind ? workload.name : undefined;
     }
   }
@@ -74,7 +72,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 export function resolveActionTarget(
   action: ActionType,
   target: TargetInput | undefined,
-  resources: IncidentResources = {},
+  resources: AffectedResources = {},
 ): { ok: true; target: ResolvedTarget } | ActionFailure {
   const requestedKind = nonEmpty(target?.kind);
   const allowed = targetKindsOfAction[action];

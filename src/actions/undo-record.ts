@@ -1,4 +1,4 @@
-import { isDnsLabel, isDnsSubdomain, isQualifiedName } from "./kube-names.ts";
+import { isDnsLabel, isDnsSubdomain, isQualifiedName } from "../api/v1alpha1/kube-names.ts";
 
 /** Undo of isolatePod: delete the NetworkPolicy and remove the quarantine label. */
 export interface IsolatePodUndo {

@@ -1,19 +1,16 @@
-import type { Alert, Severity } from "./alert.ts";
-import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
-import { DEFAULT_MAX_DATA_BYTES } from "./bound-event-data.ts";
-import { decodeAlertmanagerWebhook } from "./decode-alertmanager-webhook.ts";
-import { decodeFalcoHttp } from "./decode-falco-http.ts";
-import { decodeHttpCloudEvents } from "./decode-http-cloudevents.ts";
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode-limits.ts";
-import { decodeNatsMessage, type NatsMessageInput } from "./decode-nats-message.ts";
-import { finaliseAlert } from "./finalise-alert.ts";
-import type { HeaderSource } from "./header-map.ts";
-import { normaliseEvent } from "./normalise-event.ts";
-import { DEFAULT_REDACTION_POLICY, type RedactionPolicy } from "./redaction.ts";
+import type { Severity } from "../api/v1alpha1/index.ts";
+import type { Alert } from "./alert.ts";
+import type { CloudEventEnvelope } from "./decode/cloudevent-envelope.ts";
+import { DEFAULT_MAX_DATA_BYTES } from "./normalise/bound-event-data.ts";
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from "./decode/decode-limits.ts";
+import { decodeNatsMessage, type NatsMessageInput } from "./decode/decode-nats-message.ts";
+import { finaliseAlert } from "./normalise/finalise-alert.ts";
+import { normaliseEvent } from "./normalise/normalise-event.ts";
+import { DEFAULT_REDACTION_POLICY, type RedactionPolicy } from "./normalise/redaction.ts";
 import { accept, type Result } from "./rejection.ts";
 
 /** Everything intake needs to turn messages into alerts, fixed at start-up. */
-export interface IntakeOptions {
+export interface AlertIntakeOptions {
   readonly limits: DecodeLimits;
   /** Severity for alerts whose producer gave none intake recognises. */
   readonly defaultSeverity: Severity;
@@ -23,7 +20,7 @@ export interface IntakeOptions {
 }
 
 /** Default limits, severity medium, the default redaction policy, 64 KiB of data. */
-export const DEFAULT_INTAKE_OPTIONS: IntakeOptions = Object.freeze({
+export const DEFAULT_ALERT_INTAKE_OPTIONS: AlertIntakeOptions = Object.freeze({
   limits: DEFAULT_DECODE_LIMITS,
   defaultSeverity: "medium",
   redaction: DEFAULT_REDACTION_POLICY,
@@ -35,39 +32,13 @@ export const DEFAULT_INTAKE_OPTIONS: IntakeOptions = Object.freeze({
  * rejects it. `receivedAt` becomes the alert time when the event has none: pass the JetStream
  * message's stored timestamp so that a redelivery yields an identical alert.
  */
-export function alertFromNatsMessage(message: NatsMessageInput, receivedAt: Date, options: IntakeOptions = DEFAULT_INTAKE_OPTIONS): Result<Alert> {
+export function alertFromNatsMessage(message: NatsMessageInput, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<Alert> {
   const event = decodeNatsMessage(message, options.limits);
   return event.ok ? alertFromEvent(event.value, receivedAt, options) : event;
 }
 
-/** `alertFromNatsMessage` for an HTTP request of CloudEvents (binary, structured or batch): all alerts, or one rejection. */
-export function alertsFromHttpCloudEvents(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: IntakeOptions = DEFAULT_INTAKE_OPTIONS): Result<readonly Alert[]> {
-  return alertsFromEvents(decodeHttpCloudEvents(headers, body, options.limits), receivedAt, options);
-}
-
-/** `alertFromNatsMessage` for an Alertmanager webhook body: one alert per webhook alert, or one rejection. */
-export function alertsFromAlertmanagerWebhook(body: Uint8Array, receivedAt: Date, options: IntakeOptions = DEFAULT_INTAKE_OPTIONS): Result<readonly Alert[]> {
-  return alertsFromEvents(decodeAlertmanagerWebhook(body, options.limits), receivedAt, options);
-}
-
-/** `alertFromNatsMessage` for a Falco alert posted over HTTP (plain JSON or Falcosidekick CloudEvents). */
-export function alertsFromFalcoHttp(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: IntakeOptions = DEFAULT_INTAKE_OPTIONS): Result<readonly Alert[]> {
-  return alertsFromEvents(decodeFalcoHttp(headers, body, options.limits), receivedAt, options);
-}
-
 /** Normalises, redacts and bounds one decoded event. */
-export function alertFromEvent(event: CloudEventEnvelope, receivedAt: Date, options: IntakeOptions = DEFAULT_INTAKE_OPTIONS): Result<Alert> {
-  const draft = normaliseEvent(event, { defaultSeverity: options.defaultSeverity, receivedAt: receivedAt.toISOString(), limits: options.limits });
-  return draft.ok ? accept(finaliseAlert(draft.value, options)) : draft;
-}
-
-function alertsFromEvents(events: Result<readonly CloudEventEnvelope[]>, receivedAt: Date, options: IntakeOptions): Result<readonly Alert[]> {
-  if (!events.ok) return events;
-  const alerts: Alert[] = [];
-  for (const event of events.value) {
-    const alert = alertFromEvent(event, receivedAt, options);
-    if (!alert.ok) return alert;
-    alerts.push(alert.value);
-  }
-  return accept(alerts);
+export function alertFromEvent(event: CloudEventEnvelope, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<Alert> {
+  const normalised = normaliseEvent(event, { defaultSeverity: options.defaultSeverity, receivedAt: receivedAt.toISOString(), limits: options.limits });
+  return normalised.ok ? accept(finaliseAlert(normalised.value, options)) : normalised;
 }

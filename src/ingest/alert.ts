@@ -1,47 +1,17 @@
-/** Severities, least severe first. */
-export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
+import type { AffectedResources, AlertSourceKind, AlertStatus, Observable, Severity } from "../api/v1alpha1/index.ts";
 
-/** How bad an alert is, on one scale for every producer. */
-export type Severity = (typeof SEVERITIES)[number];
-
-/** The producer family an alert was normalised from. */
-export const ALERT_KINDS = ["falco", "alertmanager", "cloudevent"] as const;
+/** The producer families intake normalises alerts from: every Incident source but a person. */
+export const ALERT_KINDS = ["falco", "alertmanager", "cloudevent"] as const satisfies readonly AlertSourceKind[];
 
 /** The producer family an alert was normalised from. */
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-/** Whether the condition an alert reports is ongoing or over. */
-export type AlertStatus = "firing" | "resolved";
-
-/** The kinds of indicator intake extracts from alerts. */
-export const OBSERVABLE_TYPES = ["ip", "domain", "hash", "user", "process", "url"] as const;
-
-/** The kind of an indicator. */
-export type ObservableType = (typeof OBSERVABLE_TYPES)[number];
-
-/** An indicator whose value passed the syntax check of its type (an `ip` parses as an IP address). */
-export interface Observable {
-  readonly type: ObservableType;
-  readonly value: string;
-}
-
-/** The most observables one alert carries. */
-export const MAX_OBSERVABLES = 32;
-
 /**
- * Kubernetes objects an alert is about. Every value present is syntactically valid for its
- * kind (DNS-1123 names, an image reference, `<kind>/<name>` for a workload), so actions may
- * use them as object names; a value that was not valid in the alert is simply absent.
+ * The most observables intake keeps from one alert. Smaller than the schema's `MAX_OBSERVABLES`
+ * (64), the most an Incident keeps over all its occurrences: one alert's observables always fit
+ * in the Incident opened for it, with room left for those of alerts folded into it later.
  */
-export interface AlertResources {
-  readonly namespace?: string;
-  readonly pod?: string;
-  readonly container?: string;
-  readonly node?: string;
-  readonly image?: string;
-  /** `<kind>/<name>`, kind one of deployment, statefulset, daemonset, replicaset, job, cronjob. */
-  readonly workload?: string;
-}
+export const MAX_ALERT_OBSERVABLES = 32;
 
 /**
  * The one internal form of an alert, whatever its producer and transport: the contract
@@ -62,11 +32,17 @@ export interface Alert {
   readonly severity: Severity;
   /** At most 256 UTF-16 units, no control, bidi or zero-width characters, never empty. */
   readonly title: string;
-  /** 64 lower-case hex digits identifying the alerted condition, not the delivery (see fingerprint.ts). */
+  /** 64 lower-case hex digits identifying the alerted condition, not the delivery (see identity/alert-fingerprint.ts). */
   readonly fingerprint: string;
-  readonly resources: AlertResources;
-  /** At most `MAX_OBSERVABLES`, no two alike. */
-  readonly observables: readonly Observable[];
+  /**
+   * Kubernetes objects the alert is about. Every value present is syntactically valid for its
+   * kind (DNS-1123 names, an image reference, a workload as `<Kind>/<name>` with the API Kind,
+   * such as `Deployment/web`), so actions may use them as object names; a value that was not
+   * valid in the alert is simply absent.
+   */
+  readonly resources: Readonly<AffectedResources>;
+  /** At most `MAX_ALERT_OBSERVABLES`, each valid for its type, no two alike. */
+  readonly observables: readonly Readonly<Observable>[];
   /** Producer labels (Falco rule, priority, source, tags, hostname; Alertmanager labels), bounded. */
   readonly labels: Readonly<Record<string, string>>;
   /** CloudEvents extension attributes, as strings. */

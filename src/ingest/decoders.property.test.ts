@@ -2,13 +2,13 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Alert } from "./alert.ts";
-import { alertFromNatsMessage, alertsFromAlertmanagerWebhook, alertsFromFalcoHttp, alertsFromHttpCloudEvents } from "./alert-intake.ts";
-import { alertProblems } from "./alert-problems.ts";
-import type { CloudEventEnvelope } from "./cloudevent-envelope.ts";
-import { decodeHttpCloudEvents } from "./decode-http-cloudevents.ts";
-import { decodeNatsMessage } from "./decode-nats-message.ts";
-import type { HeaderSource } from "./header-map.ts";
-import { REJECT_REASONS, type Result } from "./rejection.ts";
+import { alertFromNatsMessage } from "./alert-intake.ts";
+import { alertProblems, alertsFromAlertmanagerWebhook, alertsFromFalcoHttp, alertsFromHttpCloudEvents, isRejectReason } from "../testing/ingest.ts";
+import type { CloudEventEnvelope } from "./decode/cloudevent-envelope.ts";
+import { decodeHttpCloudEvents } from "./decode/decode-http-cloudevents.ts";
+import { decodeNatsMessage } from "./decode/decode-nats-message.ts";
+import type { HeaderSource } from "./decode/header-map.ts";
+import type { Result } from "./rejection.ts";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url));
 const receivedAt = new Date("2026-11-28T00:00:00Z");
@@ -22,7 +22,7 @@ interface Input {
 
 function checkRejection(result: Result<unknown>): void {
   if (result.ok) return;
-  expect(REJECT_REASONS).toContain(result.reason);
+  expect(isRejectReason(result.reason)).toBe(true);
   expect(result.field).not.toBe("");
   expect(result.message).toContain(result.field);
 }

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Alert } from "./alert.ts";
-import { alertFromNatsMessage, alertsFromAlertmanagerWebhook, alertsFromFalcoHttp, alertsFromHttpCloudEvents } from "./alert-intake.ts";
-import { alertProblems } from "./alert-problems.ts";
+import { alertFromNatsMessage } from "./alert-intake.ts";
+import { alertProblems, alertsFromAlertmanagerWebhook, alertsFromFalcoHttp, alertsFromHttpCloudEvents } from "../testing/ingest.ts";
 import type { Result } from "./rejection.ts";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url));
@@ -220,7 +220,7 @@ describe("CloudEvents fixtures", () => {
       status: "firing",
       severity: "high",
       title: "com.example.vulnerability.detected: shop/deployment/web",
-      resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "deployment/web" },
+      resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "Deployment/web" },
       observables: [],
       extensions: { severity: "high" },
       data: { cve: "CVE-2026-12345", package: "openssl" },
@@ -237,7 +237,7 @@ describe("CloudEvents fixtures", () => {
       id: "0d9e8f7a-6b5c-4d3e-8f2a-1b0c9d8e7f6a",
       severity: "critical",
       time: "2026-11-25T14:00:05Z",
-      resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "deployment/web" },
+      resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "Deployment/web" },
       data: { cve: "CVE-2026-99999", package: "glibc" },
     });
     const structured = only(accepted(alertsFromHttpCloudEvents({ "content-type": "application/cloudevents+json" }, fixture("cloudevents/structured.json"), receivedAt)));

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Alert } from "./alert.ts";
-import { alertFromNatsMessage, alertsFromFalcoHttp } from "./alert-intake.ts";
-import { alertProblems } from "./alert-problems.ts";
-import { toCelEvent } from "./cel-event.ts";
-import { REDACTED } from "./redaction.ts";
+import { alertFromNatsMessage } from "./alert-intake.ts";
+import { alertProblems, alertsFromFalcoHttp } from "../testing/ingest.ts";
+import { toCelEvent } from "./match/cel-event.ts";
+import { REDACTED } from "./normalise/redaction.ts";
 
 const bytes = readFileSync(new URL("../../../shared/fixtures/falco/hostile-fields.json", import.meta.url));
 const original = JSON.parse(bytes.toString("utf8")) as { output_fields: Record<string, string>; [key: string]: unknown };

@@ -2,18 +2,18 @@ import type { Logger } from "pino";
 import type { IntakeOptions } from "../config/options.ts";
 import type { Clock } from "../runtime/clock.ts";
 import { apiErrorStatus, classifyApiError } from "../runtime/errors.ts";
-import { alertFromNatsMessage, type IntakeOptions as AlertOptions } from "./alert-intake.ts";
+import { alertFromNatsMessage, type AlertIntakeOptions } from "./alert-intake.ts";
 import type { Alert } from "./alert.ts";
-import { toCelEvent } from "./cel-event.ts";
-import { incidentNamePrefix } from "./incident-name.ts";
-import type { WriteOutcome, WriteRequest } from "./incident-writer.ts";
-import { incidentDraft, incidentObservables } from "./intake-incident-draft.ts";
-import { eventHash } from "./intake-event-hash.ts";
+import { toCelEvent } from "./match/cel-event.ts";
+import { incidentNamePrefix } from "./identity/incident-name.ts";
+import type { WriteOutcome, WriteRequest } from "./write/incident-writer.ts";
+import { incidentSpecFromAlert, incidentObservables } from "./write/incident-spec-from-alert.ts";
+import { eventHash } from "./identity/event-hash.ts";
 import type { IntakeMetrics } from "./intake-metrics.ts";
-import { incidentTargets } from "./intake-targets.ts";
-import type { MatchInput, PlaybookMatch } from "./matcher-index.ts";
-import type { Delivery, DeliveryHandler, Disposition } from "./nats-consumer.ts";
-import { HTTP_SUBJECT_PREFIX } from "./nats-publisher.ts";
+import { incidentTargets } from "./match/intake-targets.ts";
+import type { MatchInput, PlaybookMatch } from "./match/matcher-index.ts";
+import type { Delivery, DeliveryHandler, Disposition } from "./transport/nats-consumer.ts";
+import { HTTP_SUBJECT_PREFIX } from "./transport/nats-publisher.ts";
 
 /** Dead-letter reason of an alert whose Incident the API server refuses as invalid. */
 export const INVALID_INCIDENT_REASON = "invalid-incident";
@@ -31,7 +31,7 @@ export interface AlertWriter {
 /** Options of {@link createDeliveryHandler}. */
 export interface IntakePipelineOptions {
   intake: Pick<IntakeOptions, "defaultNamespace" | "unmatchedMinSeverity" | "dedupWindowMs">;
-  alerts: AlertOptions;
+  alerts: AlertIntakeOptions;
   matcher: AlertMatcher;
   writer: AlertWriter;
   metrics: IntakeMetrics;
@@ -97,7 +97,7 @@ export function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions,
   const matches = options.matcher.match({ type: alert.type, source: alert.source, severity: alert.severity, event: toCelEvent(alert) });
   const targets = incidentTargets({ severity: alert.severity, fingerprint: alert.fingerprint, namePrefix: incidentNamePrefix(alert) }, matches, options.intake);
   if (targets.length === 0) return [];
-  const draft = incidentDraft(alert);
+  const spec = incidentSpecFromAlert(alert);
   const fold = {
     hash: eventHash(alert.source, alert.id),
     alertStatus: alert.status,
@@ -105,5 +105,5 @@ export function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions,
     time: options.clock.now().toISOString(),
     observables: incidentObservables(alert),
   };
-  return targets.map((target) => ({ target, draft, fold }));
+  return targets.map((target) => ({ target, spec, fold }));
 }

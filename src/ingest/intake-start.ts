@@ -7,21 +7,21 @@ import { createExpressionCompiler } from "../expr/index.ts";
 import { PlaybookCompiler } from "../playbook/index.ts";
 import { systemRuntimeClock, type RuntimeClock } from "../runtime/clock.ts";
 import { KubeHttpClient } from "../runtime/kube-http.ts";
-import type { IntakeOptions as AlertOptions } from "./alert-intake.ts";
-import { resolveDecodeLimits } from "./decode-limits.ts";
-import { startHttpReceiver, type HttpReceiver } from "./http-receiver.ts";
-import { receiverRoutes } from "./http-routes.ts";
-import { IncidentWriter } from "./incident-writer.ts";
+import type { AlertIntakeOptions } from "./alert-intake.ts";
+import { resolveDecodeLimits } from "./decode/decode-limits.ts";
+import { startHttpReceiver, type HttpReceiver } from "./transport/http-receiver.ts";
+import { receiverRoutes } from "./transport/http-routes.ts";
+import { IncidentWriter } from "./write/incident-writer.ts";
 import { KubeJsonClient } from "../runtime/kube-json-client.ts";
-import { KubeIncidentStore } from "./incident-writer-store.ts";
+import { KubeIncidentStore } from "./write/incident-writer-store.ts";
 import { createIntakeMetrics } from "./intake-metrics.ts";
 import { createDeliveryHandler } from "./intake-pipeline.ts";
-import { redactionPolicyFor } from "./intake-redaction-policy.ts";
-import { PlaybookMatcher } from "./matcher.ts";
-import { connectNats, type NatsLink } from "./nats-connection.ts";
-import { JetStreamSource } from "./nats-consumer.ts";
-import { HTTP_SUBJECT_PREFIX, JetStreamEventPublisher, NatsUnavailableError, type EventPublisher } from "./nats-publisher.ts";
-import { uncoveredSubjects } from "./nats-subjects.ts";
+import { redactionPolicyFor } from "./normalise/intake-redaction-policy.ts";
+import { PlaybookMatcher } from "./match/matcher.ts";
+import { connectNats, type NatsLink } from "./transport/nats-connection.ts";
+import { JetStreamSource } from "./transport/nats-consumer.ts";
+import { HTTP_SUBJECT_PREFIX, JetStreamEventPublisher, NatsUnavailableError, type EventPublisher } from "./transport/nats-publisher.ts";
+import { uncoveredSubjects } from "./transport/nats-subjects.ts";
 
 /** The running intake: NATS consumer, HTTP receiver and Playbook matcher. */
 export interface IntakeHandle {
@@ -54,7 +54,7 @@ export class IntakeSettingsError extends Error {
 }
 
 /** The decode options of alerts, from the operator's options. */
-export function alertOptionsFor(options: Pick<OperatorOptions, "receiver" | "intake">): AlertOptions {
+export function alertOptionsFor(options: Pick<OperatorOptions, "receiver" | "intake">): AlertIntakeOptions {
   return {
     // HTTP events are re-encoded as structured JSON on NATS, somewhat larger than the body was.
     limits: resolveDecodeLimits({

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { Alert } from "./alert.ts";
-import { alertFromNatsMessage, alertsFromAlertmanagerWebhook, alertsFromFalcoHttp, alertsFromHttpCloudEvents } from "./alert-intake.ts";
-import { isRejectReason, RejectReason, type Result } from "./rejection.ts";
+import { alertFromNatsMessage } from "./alert-intake.ts";
+import { RejectReason, type Result } from "./rejection.ts";
+import { alertsFromAlertmanagerWebhook, alertsFromFalcoHttp, alertsFromHttpCloudEvents, isRejectReason } from "../testing/ingest.ts";
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url));
 const receivedAt = new Date("2026-11-28T00:00:00Z");

@@ -32,9 +32,6 @@ export const RejectReason = {
 /** One of the closed set of rejection reasons. */
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
 
-/** Every rejection reason, for metric pre-registration and exhaustive tests. */
-export const REJECT_REASONS: readonly RejectReason[] = Object.freeze(Object.values(RejectReason));
-
 /** A refused input: never thrown, always returned. */
 export interface Rejection {
   readonly ok: false;
@@ -64,7 +61,3 @@ export function accept<T>(value: T): Accepted<T> {
   return { ok: true, value };
 }
 
-/** True when `value` is one of the closed set of rejection reasons. */
-export function isRejectReason(value: unknown): value is RejectReason {
-  return typeof value === "string" && (REJECT_REASONS as readonly string[]).includes(value);
-}

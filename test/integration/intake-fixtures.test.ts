@@ -1,8 +1,8 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../src/api/v1alpha1/types.generated.ts";
-import { decodeAlertmanagerWebhook } from "../../src/ingest/decode-alertmanager-webhook.ts";
-import { structuredEventJson } from "../../src/ingest/nats-publisher.ts";
+import { decodeAlertmanagerWebhook } from "../../src/ingest/decode/decode-alertmanager-webhook.ts";
+import { structuredEventJson } from "../../src/ingest/transport/nats-publisher.ts";
 import { createTestNamespace, waitFor } from "../support/kube.ts";
 import {
   createPlaybook,
@@ -117,7 +117,7 @@ const vulnerability = {
   severity: "high" as const,
   kind: "cloudevent" as const,
   title: "com.example.vulnerability.detected: shop/deployment/web",
-  resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "deployment/web" },
+  resources: { namespace: "shop", image: "registry.example.com/shop/web:1.14.2", workload: "Deployment/web" },
 };
 
 const expectations: Expectation[] = [

@@ -5,7 +5,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFailed } from "vitest";
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
-import { DeadLetterHeader } from "../../src/ingest/nats-dead-letter.ts";
+import { DeadLetterHeader } from "../../src/ingest/transport/nats-dead-letter.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
 import { fixtureBytes, listIncidents, metricValue, post, publish, startTestIntake, testOptions, useIntakeSuite, type TestIntake } from "./intake-helpers.ts";

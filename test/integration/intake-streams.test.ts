@@ -2,7 +2,7 @@ import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
-import { ensureDeadLetterStream, ensureStream, JetStreamSetupError, type DeadLetterStreamSettings } from "../../src/ingest/nats-stream.ts";
+import { ensureDeadLetterStream, ensureStream, JetStreamSetupError, type DeadLetterStreamSettings } from "../../src/ingest/transport/nats-stream.ts";
 import { natsClient } from "./intake-helpers.ts";
 
 const deadLetters = (overrides: Partial<DeadLetterStreamSettings> = {}): DeadLetterStreamSettings => ({

@@ -173,6 +173,12 @@ export const ACTION_TYPES = [
 /** Kinds of object an action may target. */
 export const ACTION_TARGET_KINDS = ["Pod", "Node", "Deployment", "StatefulSet"] as const;
 
+/**
+ * Kinds of workload an Incident's `spec.resources.workload` may name, as API Kinds: the
+ * reference is written `<Kind>/<name>`, such as `Deployment/web`.
+ */
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"] as const;
+
 /** Decisions on an approval step. */
 export const APPROVAL_DECISIONS = ["approve", "reject"] as const;
 

@@ -1,4 +1,5 @@
-import { isActionType, resolveActionTarget, type ActionType, type IncidentResources, type ResolvedTarget } from "../../actions/index.ts";
+import { isActionType, resolveActionTarget, type ActionType, type ResolvedTarget } from "../../actions/index.ts";
+import type { AffectedResources } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import type { RenderedTemplates } from "../render-templates.ts";
 
@@ -26,7 +27,7 @@ const paramPath = /^action\.params\[(.+)\]$/;
  * validated as an object name and checked by the guards, but can never add a parameter or
  * change the action. Pure.
  */
-export function prepareActionStep(step: CompiledStep, rendered: RenderedTemplates, resources: IncidentResources | undefined): PreparedAction | ActionStepProblem {
+export function prepareActionStep(step: CompiledStep, rendered: RenderedTemplates, resources: AffectedResources | undefined): PreparedAction | ActionStepProblem {
   const spec = step.spec.action;
   if (spec === undefined || !isActionType(spec.type)) {
     return { ok: false, reason: "InvalidParams", message: `spec.steps[${step.index}].action.type: not a built-in action` };

@@ -5,8 +5,11 @@ import { enumeration, integer, list, object, string, timestamp } from "./builder
 /** Pattern of a Go/Kubernetes style duration such as `90s`, `1h30m` or `250ms`. */
 export const DURATION_PATTERN = String.raw`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`;
 
+/** Pattern of a DNS-1123 label, the shape of Namespace and container names. */
+export const DNS_LABEL_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
 /** Pattern of a step name: a DNS label, so it can appear in object names and label values. */
-export const STEP_NAME_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+export const STEP_NAME_PATTERN = DNS_LABEL_PATTERN;
 
 /** Longest step name; short enough to fit derived Job names. */
 export const STEP_NAME_MAX_LENGTH = 40;

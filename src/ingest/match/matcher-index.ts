@@ -1,0 +1,168 @@
+import type { Playbook, Severity } from "../../api/v1alpha1/types.generated.ts";
+import { evaluateString, prepareVariables, type PreparedVariables } from "../../expr/index.ts";
+import { triggerMatches, type CompiledPlaybook, type PlaybookCompiler } from "../../playbook/index.ts";
+
+/** What a Playbook trigger is matched against. */
+export interface MatchInput {
+  type: string;
+  source: string;
+  severity: Severity;
+  /** The object CEL expressions see as `event`. */
+  event: unknown;
+}
+
+/** A Playbook whose trigger matched, with its dedup settings evaluated for the event. */
+export interface PlaybookMatch {
+  namespace: string;
+  name: string;
+  /** The Playbook's dedup key for this event; undefined when it has none or it failed to evaluate. */
+  dedupKey: string | undefined;
+  /** The Playbook's dedup window; undefined when it does not set one. */
+  windowMs: number | undefined;
+}
+
+interface Entry {
+  key: string;
+  compiled: CompiledPlaybook;
+  /** Types the trigger restricts to; undefined when it accepts every type. */
+  types: readonly string[] | undefined;
+}
+
+function playbookKey(playbook: Playbook): string {
+  return `${playbook.metadata.namespace ?? ""}/${playbook.metadata.name ?? ""}`;
+}
+
+/**
+ * Why a Playbook takes no part in matching, or undefined when it does: suspended, failing to
+ * compile, or reported not Ready by its reconciler for its current generation (a Playbook not
+ * yet reconciled matches as soon as it compiles).
+ */
+export function ineligibility(playbook: Playbook, compiled: CompiledPlaybook): string | undefined {
+  if (compiled.suspend) return "suspended";
+  if (compiled.problems.length > 0) return "invalid";
+  const generation = playbook.metadata.generation;
+  const ready = playbook.status?.conditions?.find((condition) => condition.type === "Ready");
+  if (ready?.status === "False" && ready.observedGeneration === generation) return "not-ready";
+  return undefined;
+}
+
+/**
+ * The eligible Playbooks of all watched namespaces, compiled once per generation (through the
+ * shared {@link PlaybookCompiler}) and indexed by the CloudEvent types their triggers name, so
+ * matching an event looks only at the Playbooks for its type plus those accepting any type.
+ */
+export class PlaybookIndex {
+  readonly #compiler: PlaybookCompiler;
+  readonly #entries = new Map<string, Entry>();
+  readonly #byType = new Map<string, Set<string>>();
+  readonly #anyType = new Set<string>();
+
+  constructor(compiler: PlaybookCompiler) {
+    this.#compiler = compiler;
+  }
+
+  /** Playbooks currently taking part in matching. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Adds or replaces a Playbook; an ineligible one is removed from the index. */
+  upsert(playbook: Playbook): void {
+    const key = playbookKey(playbook);
+    this.remove(key);
+    const compiled = this.#compiler.compile(playbook);
+    if (ineligibility(playbook, compiled) !== undefined) return;
+    const types = compiled.trigger.types === undefined ? undefined : [...compiled.trigger.types];
+    this.#entries.set(key, { key, compiled, types });
+    if (types === undefined) {
+      this.#anyType.add(key);
+      return;
+    }
+    for (const type of types) {
+      let keys = this.#byType.get(type);
+      if (keys === undefined) {
+        keys = new Set();
+        this.#byType.set(type, keys);
+      }
+      keys.add(key);
+    }
+  }
+
+  /** Removes the Playbook `namespace/name`; a no-op when absent. */
+  remove(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#entries.delete(key);
+    if (entry.types === undefined) {
+      this.#anyType.delete(key);
+      return;
+    }
+    for (const type of entry.types) {
+      const keys = this.#byType.get(type);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#byType.delete(type);
+    }
+  }
+
+  /** Removes every Playbook; used when the cache is replaced. */
+  clear(): void {
+    this.#entries.clear();
+    this.#byType.clear();
+    this.#anyType.clear();
+  }
+
+  /**
+   * The Playbooks whose trigger matches, ordered by namespace and name, each with its dedup key
+   * evaluated. An event CEL cannot represent matches only triggers without `when`; a dedup key
+   * that fails to evaluate falls back to the fingerprint (undefined).
+   */
+  match(input: MatchInput): PlaybookMatch[] {
+    const candidates: Entry[] = [];
+    for (const key of this.#byType.get(input.type) ?? []) {
+      const entry = this.#entries.get(key);
+      if (entry !== undefined) candidates.push(entry);
+    }
+    for (const key of this.#anyType) {
+      const entry = this.#entries.get(key);
+      if (entry !== undefined) candidates.push(entry);
+    }
+    if (candidates.length === 0) return [];
+    let variables: PreparedVariables | undefined | null;
+    const prepared = (): PreparedVariables | undefined => {
+      if (variables === undefined) {
+        const result = prepareVariables({ event: input.event });
+        variables = result.ok ? result.value : null;
+      }
+      return variables ?? undefined;
+    };
+    const matches: PlaybookMatch[] = [];
+    for (const { compiled } of candidates) {
+      const needsCel = compiled.trigger.when !== undefined || compiled.dedup.key !== undefined;
+      const celInput = needsCel ? prepared() : undefined;
+      if (compiled.trigger.when !== undefined && celInput === undefined) continue;
+      const matched = triggerMatches(compiled.trigger, {
+        type: input.type,
+        source: input.source,
+        severity: input.severity,
+        variables: celInput ?? { event: input.event },
+      });
+      if (!matched) continue;
+      let dedupKey: string | undefined;
+      if (compiled.dedup.key !== undefined && celInput !== undefined) {
+        const key = evaluateString(compiled.dedup.key, celInput);
+        if (key.ok && key.value !== "") dedupKey = key.value;
+      }
+      matches.push({
+        namespace: compiled.namespace,
+        name: compiled.name,
+        dedupKey,
+        windowMs: compiled.source.spec.dedup?.window === undefined ? undefined : compiled.dedup.windowMs,
+      });
+    }
+    return matches.sort((a, b) => (a.namespace === b.namespace ? compare(a.name, b.name) : compare(a.namespace, b.namespace)));
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import type { ReceiverOptions } from "../../config/options.ts";
+import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
+import { TokenFileAuthenticator } from "./http-auth.ts";
+import { readBody } from "./http-body.ts";
+import { sendError, sendJson, statusForReason } from "./http-response.ts";
+import type { IntakeMetrics } from "../intake-metrics.ts";
+import type { EventPublisher } from "./nats-publisher.ts";
+import type { Result } from "../rejection.ts";
+
+/** Decodes one request body into the events it carries, or says why it is refused. */
+export type RouteDecoder = (headers: IncomingHttpHeaders, body: Uint8Array) => Result<readonly CloudEventEnvelope[]>;
+
+/** The receiver's POST endpoints, each with its decoder and the subject kind its events are stored under. */
+export interface ReceiverRoutes {
+  /** `POST /events`: CloudEvents in binary, structured or batch mode. */
+  events: RouteDecoder;
+  /** `POST /alertmanager`: Alertmanager webhook version 4. */
+  alertmanager: RouteDecoder;
+  /** `POST /falco`: plain Falco JSON or Falcosidekick's CloudEvents output. */
+  falco: RouteDecoder;
+}
+
+const routeKinds: Record<string, { route: keyof ReceiverRoutes; kind: string }> = {
+  "/events": { route: "events", kind: "cloudevent" },
+  "/alertmanager": { route: "alertmanager", kind: "alertmanager" },
+  "/falco": { route: "falco", kind: "falco" },
+};
+
+/** Options of {@link startHttpReceiver}. */
+export interface HttpReceiverOptions {
+  receiver: ReceiverOptions;
+  routes: ReceiverRoutes;
+  publisher: EventPublisher;
+  logger: Logger;
+  metrics: IntakeMetrics;
+  /** How often the token file is checked for changes. */
+  tokenRefreshMs?: number;
+}
+
+/** A running receiver. */
+export interface HttpReceiver {
+  /** The bound address (useful with port 0). */
+  address(): AddressInfo;
+  /** Stops accepting connections and closes idle and open ones; idempotent. */
+  close(): Promise<void>;
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? "/";
+  const query = raw.indexOf("?");
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+/**
+ * Serves the alert receiver: `POST /events`, `POST /alertmanager`, `POST /falco` and
+ * `GET /healthz`. A POST is answered 202 only after every event it carries is stored in
+ * JetStream; 401 without an accepted bearer token (when a token file is configured), 413 above the
+ * body limit, 415 for an unsupported content type, 400 for any other invalid input, each with
+ * `{ "error": { reason, field, message } }`; 503 when NATS cannot store events. Resolves once
+ * listening.
+ */
+export async function startHttpReceiver(options: HttpReceiverOptions): Promise<HttpReceiver> {
+  const { receiver, logger } = options;
+  const authenticator = receiver.tokenFile === undefined ? undefined : new TokenFileAuthenticator(receiver.tokenFile, logger);
+  const handler = (request: IncomingMessage, response: ServerResponse): void => {
+    handle(options, authenticator, request, response).catch((error: unknown) => {
+      logger.error({ err: error }, "receiver request failed");
+      if (!response.headersSent) {
+        sendError(response, 500, { reason: "internal", field: "", message: "the request could not be processed" }, { close: true });
+      } else {
+        response.destroy();
+      }
+    });
+  };
+  const server: Server =
+    receiver.tls === undefined
+      ? createHttpServer(handler)
+      : createHttpsServer({ cert: readFileSync(receiver.tls.certFile), key: readFileSync(receiver.tls.keyFile) }, handler);
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(receiver.port, receiver.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  server.on("error", (error: Error) => {
+    logger.error({ err: error }, "receiver server error");
+  });
+  const refresh = authenticator === undefined ? undefined : setInterval(() => {
+    authenticator.refresh();
+  }, options.tokenRefreshMs ?? 2_000);
+  refresh?.unref();
+  const address = server.address() as AddressInfo;
+  logger.info({ host: address.address, port: address.port, tls: receiver.tls !== undefined }, "receiver listening");
+  let closing: Promise<void> | undefined;
+  return {
+    address: () => address,
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        clearInterval(refresh);
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+async function handle(
+  options: HttpReceiverOptions,
+  authenticator: TokenFileAuthenticator | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const path = pathOf(request.url);
+  if (path === "/healthz") {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      sendError(response, 405, { reason: "method-not-allowed", field: "method", message: "method: /healthz accepts GET" }, { headers: { Allow: "GET, HEAD" } });
+      return;
+    }
+    const nats = options.publisher.available();
+    sendJson(response, 200, { status: "ok", nats: nats ? "connected" : "disconnected" });
+    return;
+  }
+  const target = routeKinds[path];
+  if (target === undefined) {
+    request.resume();
+    sendError(response, 404, { reason: "not-found", field: "path", message: `path: ${JSON.stringify(path.slice(0, 128))} is not an endpoint of this receiver` });
+    return;
+  }
+  if (request.method !== "POST") {
+    request.resume();
+    sendError(response, 405, { reason: "method-not-allowed", field: "method", message: `method: ${path} accepts POST` }, { headers: { Allow: "POST" } });
+    return;
+  }
+  if (authenticator !== undefined) {
+    const auth = authenticator.check(request.headers.authorization);
+    if (!auth.ok) {
+      request.resume();
+      options.metrics.rejected.inc({ reason: "unauthorized" });
+      sendError(response, 401, { reason: "unauthorized", field: "Authorization", message: auth.message }, { headers: { "WWW-Authenticate": 'Bearer realm="kube-soar"' } });
+      return;
+    }
+  }
+  if (!options.publisher.available()) {
+    request.resume();
+    sendUnavailable(response);
+    return;
+  }
+  const body = await readBody(request, options.receiver.maxBodyBytes);
+  if (!body.ok) {
+    options.metrics.rejected.inc({ reason: body.status === 413 ? "too-large" : "invalid-request" });
+    sendError(response, body.status, { reason: body.status === 413 ? "too-large" : "invalid-request", field: "body", message: body.message }, { close: true });
+    return;
+  }
+  const decoded = options.routes[target.route](request.headers, body.body);
+  if (!decoded.ok) {
+    options.metrics.rejected.inc({ reason: decoded.reason });
+    sendError(response, statusForReason(decoded.reason), { reason: decoded.reason, field: decoded.field, message: decoded.message });
+    return;
+  }
+  try {
+    const outcome = await options.publisher.publish(target.kind, decoded.value);
+    sendJson(response, 202, { accepted: decoded.value.length, stored: outcome.stored, duplicates: outcome.duplicates });
+  } catch (error: unknown) {
+    options.logger.warn({ err: error, path }, "receiver could not store events");
+    sendUnavailable(response);
+  }
+}
+
+function sendUnavailable(response: ServerResponse): void {
+  sendError(
+    response,
+    503,
+    { reason: "nats-unavailable", field: "nats", message: "nats: the event store is unavailable; retry later" },
+    { headers: { "Retry-After": "5" } },
+  );
+}

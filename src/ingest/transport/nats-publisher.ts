@@ -1,0 +1,92 @@
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import { headers as natsHeaders } from "@nats-io/transport-node";
+import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
+import { eventHash } from "../identity/event-hash.ts";
+import type { NatsLink } from "./nats-connection.ts";
+
+/** Subject prefix under which the HTTP receiver stores the events it accepts. */
+export const HTTP_SUBJECT_PREFIX = "soar.events.http";
+
+/** The media type of a CloudEvent in structured content mode. */
+export const STRUCTURED_CONTENT_TYPE = "application/cloudevents+json; charset=utf-8";
+
+/** NATS cannot take a publish now (disconnected, no stream, timeout); the caller answers 503. */
+export class NatsUnavailableError extends Error {
+  override readonly name = "NatsUnavailableError";
+}
+
+/** What a batch of publishes stored. */
+export interface PublishOutcome {
+  /** Events stored by this call. */
+  stored: number;
+  /** Events the stream already held within its duplicate window (same source and id). */
+  duplicates: number;
+}
+
+/** Publishes accepted events to JetStream, resolving only once every publish is acknowledged. */
+export interface EventPublisher {
+  /** False while NATS is disconnected: callers refuse work instead of waiting. */
+  available(): boolean;
+  publish(kind: string, events: readonly CloudEventEnvelope[]): Promise<PublishOutcome>;
+}
+
+/** The CloudEvent as structured-mode JSON: context attributes, extensions, then `data`. */
+export function structuredEventJson(event: CloudEventEnvelope): string {
+  const document: Record<string, unknown> = {};
+  // Extensions first so that a context attribute of the same name can never be overridden.
+  for (const [name, value] of Object.entries(event.extensions)) document[name] = value;
+  document.specversion = event.specversion;
+  document.id = event.id;
+  document.source = event.source;
+  document.type = event.type;
+  if (event.subject !== undefined) document.subject = event.subject;
+  if (event.time !== undefined) document.time = event.time;
+  if (event.datacontenttype !== undefined) document.datacontenttype = event.datacontenttype;
+  if (event.dataschema !== undefined) document.dataschema = event.dataschema;
+  if (event.data !== undefined) document.data = event.data;
+  return JSON.stringify(document);
+}
+
+/**
+ * Publishes to `soar.events.http.<kind>` as structured CloudEvents with `Nats-Msg-Id` =
+ * {@link eventHash}(source, id), so a retried POST within the stream's duplicate window is stored
+ * once. Every failure to store is a {@link NatsUnavailableError}.
+ */
+export class JetStreamEventPublisher implements EventPublisher {
+  readonly #link: NatsLink;
+  readonly #jetstream: JetStreamClient;
+  readonly #timeoutMs: number;
+
+  constructor(link: NatsLink, options: { timeoutMs?: number } = {}) {
+    this.#link = link;
+    this.#jetstream = jetstream(link.connection);
+    this.#timeoutMs = options.timeoutMs ?? 5_000;
+  }
+
+  available(): boolean {
+    return this.#link.connected();
+  }
+
+  async publish(kind: string, events: readonly CloudEventEnvelope[]): Promise<PublishOutcome> {
+    if (!this.available()) throw new NatsUnavailableError("NATS is not connected");
+    const subject = `${HTTP_SUBJECT_PREFIX}.${kind}`;
+    const encoder = new TextEncoder();
+    try {
+      const acks = await Promise.all(
+        events.map((event) => {
+          const headers = natsHeaders();
+          headers.set("Content-Type", STRUCTURED_CONTENT_TYPE);
+          return this.#jetstream.publish(subject, encoder.encode(structuredEventJson(event)), {
+            msgID: eventHash(event.source, event.id),
+            headers,
+            timeout: this.#timeoutMs,
+          });
+        }),
+      );
+      const duplicates = acks.filter((ack) => ack.duplicate).length;
+      return { stored: acks.length - duplicates, duplicates };
+    } catch (error: unknown) {
+      throw new NatsUnavailableError("JetStream did not store the events", { cause: error });
+    }
+  }
+}
