@@ -3,10 +3,10 @@ import type { Logger } from "pino";
 import type { ActionClients } from "../../actions/index.ts";
 import type { Connector, Incident, PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { ConnectorCaller } from "../../connectors/index.ts";
-import { runActionEffect } from "../../executors/action/run-action.ts";
-import { callConnectorEffect } from "../../executors/connector/call-connector.ts";
-import type { CallConnectorEffect, RunActionEffect } from "../../executors/step-effects.ts";
-import { applyEffectOutcome } from "./effect-outcome.ts";
+import { runActionEffect } from "../../steps/action/run-action.ts";
+import { callConnectorEffect } from "../../steps/connector/call-connector.ts";
+import type { CallConnectorEffect, RunActionEffect } from "../../steps/step-effects.ts";
+import { applyEffectOutcome } from "../../steps/effect-outcome.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
 /** What action and connector effects need from the operator. */

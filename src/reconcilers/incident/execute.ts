@@ -1,8 +1,8 @@
 import { Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident, PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
-import type { JobClient } from "../../executors/job/job-client.ts";
+import type { JobClient } from "../../steps/job/job-client.ts";
 import { classifyApiError, TransientError } from "../../runtime/errors.ts";
-import { bounded } from "../../executors/bounded-text.ts";
+import { bounded } from "../../api/v1alpha1/bounds.ts";
 import { MAX_STEP_MESSAGE_LENGTH, type StepEffect } from "./plan.ts";
 import { runCallEffect, type CallDeps } from "./execute-calls.ts";
 import { IncidentReason } from "./reasons.ts";

@@ -1,7 +1,7 @@
 import type { V1Job } from "@kubernetes/client-node";
 import { API_VERSION, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident, IncidentStatus, Playbook, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
-import type { JobClient } from "../../executors/job/job-client.ts";
+import type { JobClient } from "../../steps/job/job-client.ts";
 import type { Clock } from "../../observability/clock.ts";
 import type { UndoContext } from "../../actions/index.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";

@@ -1,8 +1,8 @@
 import type { V1Job } from "@kubernetes/client-node";
 import { Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
-import type { JobClient } from "../../executors/job/job-client.ts";
-import { jobFinished, observeJob } from "../../executors/job/job-observation.ts";
+import type { JobClient } from "../../steps/job/job-client.ts";
+import { jobFinished, observeJob } from "../../steps/job/job-observation.ts";
 import type { StepObservation } from "./plan.ts";
 import type { ActiveRun } from "./triage.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentApproval, Playbook, PlaybookRun, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
-import { jobNameFor } from "../../executors/job/job-name.ts";
+import { jobNameFor } from "../../steps/job/job-name.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type CompiledPlaybook } from "../../playbook/index.ts";
 import { guardPolicyOf } from "./incident-controller.ts";

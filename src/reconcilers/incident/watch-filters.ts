@@ -1,7 +1,7 @@
 import type { V1Job, V1OwnerReference } from "@kubernetes/client-node";
 import { Kind } from "../../api/v1alpha1/constants.ts";
 import type { Playbook } from "../../api/v1alpha1/types.generated.ts";
-import { jobFinished } from "../../executors/job/job-observation.ts";
+import { jobFinished } from "../../steps/job/job-observation.ts";
 import { jsonEqual } from "../deep-equal.ts";
 
 /**

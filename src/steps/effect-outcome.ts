@@ -1,11 +1,11 @@
-import { formatDuration } from "../../api/duration.ts";
-import type { StepState } from "../../api/v1alpha1/types.generated.ts";
-import { bounded } from "../../executors/bounded-text.ts";
-import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../../executors/job/termination-outputs.ts";
-import type { EffectOutcome } from "../../executors/step-effects.ts";
-import { IncidentReason } from "./reasons.ts";
+import { formatDuration } from "../api/duration.ts";
+import type { StepState } from "../api/v1alpha1/types.generated.ts";
+import { bounded } from "../api/v1alpha1/bounds.ts";
+import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "./job/termination-outputs.ts";
+import type { EffectOutcome } from "./step-effects.ts";
+import { IncidentReason } from "../reconcilers/incident/reasons.ts";
 import { mayRetry, retryDelayMs } from "./retry-policy.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import type { TimelineEvent } from "../reconcilers/incident/timeline.ts";
 
 /** Longest step message written (the schema's bound). */
 const MAX_MESSAGE = 1024;
