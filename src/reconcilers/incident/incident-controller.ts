@@ -23,7 +23,8 @@ import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
-import { controllingIncident, jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
+import { controllingIncident } from "../../steps/job/job-owner.ts";
+import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Name of the controller in metrics and logs. */
