@@ -1,5 +1,5 @@
 import type { Condition, ConditionStatus } from "../api/v1alpha1/types.generated.ts";
-import { bounded } from "../executors/bounded-text.ts";
+import { bounded } from "../api/v1alpha1/bounds.ts";
 
 /** Longest condition message written; longer ones are cut with an ellipsis. */
 export const MAX_CONDITION_MESSAGE_LENGTH = 1024;

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import type { CoreV1Event, KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Clock } from "../runtime/clock.ts";
-import { bounded } from "../executors/bounded-text.ts";
-import type { Plain } from "../executors/plain-object.ts";
+import { bounded } from "../api/v1alpha1/bounds.ts";
+import type { Plain } from "../runtime/plain-object.ts";
 import { jsonClientFor } from "../runtime/kube-api-client.ts";
 
 /** The object an Event is about. */

@@ -3,7 +3,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "./clock.ts";
 import { Controller, type ReconcileContext, type ReconcileFunction, type ReconcileOutcome } from "./controller.ts";
-import { StalledError, TransientError, WaitingError } from "./errors.ts";
+import { TransientError } from "./errors.ts";
 import { ItemExponentialRateLimiter } from "./rate-limiter.ts";
 import { metricValue } from "./test-metrics.ts";
 import { WorkQueue } from "./work-queue.ts";
@@ -37,32 +37,28 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-type FirstResult = () => Promise<{ requeueAfter?: number; requeue?: boolean } | undefined>;
+type FirstResult = () => Promise<{ requeueAfter?: number } | undefined>;
 
 const cases: {
   name: string;
   first: FirstResult;
   result: ReconcileOutcome;
   errors: number;
-  terminal: number;
   /** Milliseconds after which the key comes back, or undefined when it must not. */
   requeuedAfter: number | undefined;
   retries: number;
 }[] = [
-  { name: "success with no result", first: () => Promise.resolve(undefined), result: "success", errors: 0, terminal: 0, requeuedAfter: undefined, retries: 0 },
-  { name: "success with an empty result", first: () => Promise.resolve({}), result: "success", errors: 0, terminal: 0, requeuedAfter: undefined, retries: 0 },
-  { name: "requeueAfter", first: () => Promise.resolve({ requeueAfter: 30_000 }), result: "requeue_after", errors: 0, terminal: 0, requeuedAfter: 30_000, retries: 0 },
-  { name: "requeue", first: () => Promise.resolve({ requeue: true }), result: "requeue", errors: 0, terminal: 0, requeuedAfter: 5, retries: 1 },
-  { name: "WaitingError", first: () => Promise.reject(new WaitingError("JobRunning", "job running", 7_000)), result: "requeue_after", errors: 0, terminal: 0, requeuedAfter: 7_000, retries: 0 },
-  { name: "TransientError", first: () => Promise.reject(new TransientError("ApiUnavailable", "api down")), result: "error", errors: 1, terminal: 0, requeuedAfter: 5, retries: 1 },
-  { name: "an unknown error", first: () => Promise.reject(new Error("bug")), result: "error", errors: 1, terminal: 0, requeuedAfter: 5, retries: 1 },
-  { name: "a synchronous throw", first: () => { throw new Error("sync bug"); }, result: "error", errors: 1, terminal: 0, requeuedAfter: 5, retries: 1 },
-  { name: "StalledError", first: () => Promise.reject(new StalledError("InvalidSpec", "bad spec")), result: "error", errors: 1, terminal: 1, requeuedAfter: undefined, retries: 0 },
-  { name: "an invalid requeueAfter", first: () => Promise.resolve({ requeueAfter: -1 }), result: "error", errors: 1, terminal: 0, requeuedAfter: 5, retries: 1 },
+  { name: "success with no result", first: () => Promise.resolve(undefined), result: "success", errors: 0, requeuedAfter: undefined, retries: 0 },
+  { name: "success with an empty result", first: () => Promise.resolve({}), result: "success", errors: 0, requeuedAfter: undefined, retries: 0 },
+  { name: "requeueAfter", first: () => Promise.resolve({ requeueAfter: 30_000 }), result: "requeue_after", errors: 0, requeuedAfter: 30_000, retries: 0 },
+  { name: "TransientError", first: () => Promise.reject(new TransientError("ApiUnavailable", "api down")), result: "error", errors: 1, requeuedAfter: 5, retries: 1 },
+  { name: "an unknown error", first: () => Promise.reject(new Error("bug")), result: "error", errors: 1, requeuedAfter: 5, retries: 1 },
+  { name: "a synchronous throw", first: () => { throw new Error("sync bug"); }, result: "error", errors: 1, requeuedAfter: 5, retries: 1 },
+  { name: "an invalid requeueAfter", first: () => Promise.resolve({ requeueAfter: -1 }), result: "error", errors: 1, requeuedAfter: 5, retries: 1 },
 ];
 
 describe("Controller requeue behaviour", () => {
-  it.each(cases)("$name → result $result", async ({ first, result, errors, terminal, requeuedAfter, retries }) => {
+  it.each(cases)("$name → result $result", async ({ first, result, errors, requeuedAfter, retries }) => {
     let calls = 0;
     const { clock, registry, queue, stop, running } = setup(() => {
       calls++;
@@ -75,7 +71,6 @@ describe("Controller requeue behaviour", () => {
     expect(queue.processingCount()).toBe(0);
     expect(queue.numRequeues("ns/a")).toBe(retries);
     expect(await metricValue(registry, "controller_runtime_reconcile_errors_total", { controller: "things" })).toBe(errors);
-    expect(await metricValue(registry, "controller_runtime_terminal_reconcile_errors_total", { controller: "things" })).toBe(terminal);
     expect(await metricValue(registry, "controller_runtime_reconcile_time_seconds", { controller: "things" })).toBe(1);
 
     if (requeuedAfter === undefined) {

@@ -2,16 +2,18 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { sleep, systemRuntimeClock, type RuntimeClock } from "./clock.ts";
-import { StalledError, TransientError, WaitingError } from "./errors.ts";
+import { TransientError } from "./errors.ts";
 import { counterOn, gaugeOn, histogramOn } from "./metric-registration.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
 /** What a reconcile asks for when it succeeds. */
 export interface ReconcileResult {
-  /** Look again after this many milliseconds (> 0), without backoff. */
+  /**
+   * Look again after this many milliseconds (> 0), without backoff: how a reconcile waits (a
+   * Job running, an approval pending, a retry backing off). There is no bare "requeue": a
+   * reconcile that must look again soon says when; one that failed throws.
+   */
   requeueAfter?: number;
-  /** Look again soon, through the rate limiter, without counting an error. */
-  requeue?: boolean;
 }
 
 /** Per-reconcile context. */
@@ -43,12 +45,11 @@ export interface ControllerOptions {
 }
 
 /** The `result` label of `controller_runtime_reconcile_total`. */
-export type ReconcileOutcome = "success" | "error" | "requeue" | "requeue_after";
+export type ReconcileOutcome = "success" | "error" | "requeue_after";
 
 interface ControllerMetrics {
   total: Counter<"controller" | "result">;
   errors: Counter<"controller">;
-  terminalErrors: Counter<"controller">;
   time: Histogram<"controller">;
   maxConcurrent: Gauge<"controller">;
   activeWorkers: Gauge<"controller">;
@@ -72,11 +73,6 @@ function controllerMetrics(registry: Registry): ControllerMetrics {
       help: "Total number of reconciliation errors per controller.",
       labelNames,
     }),
-    terminalErrors: counterOn(registry, {
-      name: "controller_runtime_terminal_reconcile_errors_total",
-      help: "Total number of reconciliation errors that need a spec change (Stalled) per controller.",
-      labelNames,
-    }),
     time: histogramOn(registry, {
       name: "controller_runtime_reconcile_time_seconds",
       help: "Length of time per reconciliation per controller.",
@@ -97,20 +93,17 @@ function controllerMetrics(registry: Registry): ControllerMetrics {
 }
 
 function reasonOf(error: unknown): string | undefined {
-  return error instanceof TransientError || error instanceof StalledError || error instanceof WaitingError
-    ? error.reason
-    : undefined;
+  return error instanceof TransientError ? error.reason : undefined;
 }
 
 /**
  * Runs reconciles for the keys of a work queue, controller-runtime style:
  * - at most `maxConcurrentReconciles` at once and never two for the same key (the queue's
  *   guarantee);
- * - success: the key's backoff is forgotten; `requeueAfter` adds it back after that delay,
- *   `requeue` through the rate limiter;
- * - `WaitingError`: forgotten and added back after its delay;
- * - `TransientError` or any other error: added back through the rate limiter;
- * - `StalledError`: forgotten and not added back (the reconciler reports Stalled itself);
+ * - success: the key's backoff is forgotten; `requeueAfter` adds it back after that delay;
+ * - `TransientError` or any other error: added back through the rate limiter (an object that
+ *   only a spec change can fix is not an error: its reconciler reports Stalled as a condition
+ *   and returns);
  * - `start(signal)` resolves after the signal aborted, the queue shut down and in-flight
  *   reconciles finished, or after the graceful-shutdown timeout, when their signals abort.
  */
@@ -143,8 +136,7 @@ export class Controller {
     this.#metrics.maxConcurrent.set(labels, options.maxConcurrentReconciles);
     this.#metrics.activeWorkers.set(labels, 0);
     this.#metrics.errors.inc(labels, 0);
-    this.#metrics.terminalErrors.inc(labels, 0);
-    for (const result of ["success", "error", "requeue", "requeue_after"] as const) {
+    for (const result of ["success", "error", "requeue_after"] as const) {
       this.#metrics.total.inc({ controller: this.name, result }, 0);
     }
   }
@@ -226,11 +218,6 @@ export class Controller {
       logger.debug({ requeueAfterMs: requeueAfter }, "reconcile requeued after delay");
       return "requeue_after";
     }
-    if (result.requeue === true) {
-      queue.addRateLimited(key);
-      logger.debug("reconcile requeued");
-      return "requeue";
-    }
     queue.forget(key);
     return "success";
   }
@@ -238,19 +225,7 @@ export class Controller {
   #afterError(key: string, error: unknown, logger: Logger): ReconcileOutcome {
     const queue = this.#options.queue;
     const labels = { controller: this.name };
-    if (error instanceof WaitingError) {
-      queue.forget(key);
-      queue.addAfter(key, error.delayMs);
-      logger.debug({ reason: error.reason, requeueAfterMs: error.delayMs }, "reconcile waiting");
-      return "requeue_after";
-    }
     this.#metrics.errors.inc(labels);
-    if (error instanceof StalledError) {
-      this.#metrics.terminalErrors.inc(labels);
-      queue.forget(key);
-      logger.warn({ reason: error.reason, err: error }, "reconcile stalled; not retrying until the object changes");
-      return "error";
-    }
     queue.addRateLimited(key);
     logger.error({ reason: reasonOf(error), retries: queue.numRequeues(key), err: error }, "reconcile failed; retrying with backoff");
     return "error";

@@ -6,9 +6,7 @@ import {
   isForbidden,
   isGone,
   isNotFound,
-  StalledError,
   TransientError,
-  WaitingError,
   type ApiErrorKind,
 } from "./errors.ts";
 
@@ -20,26 +18,17 @@ function systemError(code: string): Error {
   return Object.assign(new Error("socket trouble"), { code });
 }
 
-describe("reconcile error kinds", () => {
-  it("carry their reason, message and cause", () => {
+describe("TransientError", () => {
+  it("carries its reason, message and cause", () => {
     const cause = new Error("underlying");
     const transient = new TransientError("ApiUnavailable", "the API server did not answer", { cause });
-    const stalled = new StalledError("InvalidSpec", "steps[0].job: missing image");
-    const waiting = new WaitingError("JobRunning", "job still running", 5_000);
     expect([transient.reason, transient.message, transient.cause]).toEqual(["ApiUnavailable", "the API server did not answer", cause]);
-    expect([stalled.name, stalled.reason]).toEqual(["StalledError", "InvalidSpec"]);
-    expect([waiting.name, waiting.reason, waiting.delayMs]).toEqual(["WaitingError", "JobRunning", 5_000]);
+    expect(transient.name).toBe("TransientError");
     expect(transient).toBeInstanceOf(Error);
   });
 
   it.each(["", "lowerCase", "With Space", "Dash-ed", "Under_score", "1Digit"])("reject the reason %j", (reason) => {
     expect(() => new TransientError(reason, "m")).toThrow(/TransientError: reason must be PascalCase/);
-    expect(() => new StalledError(reason, "m")).toThrow(/StalledError: reason must be PascalCase/);
-    expect(() => new WaitingError(reason, "m", 1)).toThrow(/WaitingError: reason must be PascalCase/);
-  });
-
-  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])("WaitingError rejects the delay %d", (delay) => {
-    expect(() => new WaitingError("Pending", "m", delay)).toThrow(/delayMs must be a finite number >= 0/);
   });
 });
 

@@ -9,7 +9,7 @@ function checkedReason(kind: string, reason: string): string {
   return reason;
 }
 
-/** Options shared by the reconcile error kinds. */
+/** Options of a {@link TransientError}. */
 export interface ReconcileErrorOptions {
   /** The underlying error, kept for logs. */
   cause?: unknown;
@@ -26,40 +26,6 @@ export class TransientError extends Error {
   constructor(reason: string, message: string, options: ReconcileErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.reason = checkedReason("TransientError", reason);
-  }
-}
-
-/**
- * A failure only a change of the spec can fix: the reconciler records `Stalled=True` with this
- * `reason`, and the controller does not requeue. `reason` is PascalCase.
- */
-export class StalledError extends Error {
-  override readonly name = "StalledError";
-  readonly reason: string;
-
-  constructor(reason: string, message: string, options: ReconcileErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.reason = checkedReason("StalledError", reason);
-  }
-}
-
-/**
- * Not a failure: the reconcile must look again after `delayMs` (a Job still running, an
- * approval pending). The controller requeues after exactly that delay, without backoff.
- * `reason` is PascalCase and `delayMs` a finite number of milliseconds, at least 0.
- */
-export class WaitingError extends Error {
-  override readonly name = "WaitingError";
-  readonly reason: string;
-  readonly delayMs: number;
-
-  constructor(reason: string, message: string, delayMs: number, options: ReconcileErrorOptions = {}) {
-    super(message, { cause: options.cause });
-    this.reason = checkedReason("WaitingError", reason);
-    if (!Number.isFinite(delayMs) || delayMs < 0) {
-      throw new TypeError(`WaitingError: delayMs must be a finite number >= 0, got ${String(delayMs)}`);
-    }
-    this.delayMs = delayMs;
   }
 }
 

@@ -1,11 +1,7 @@
-import { Kind } from "../../api/v1alpha1/constants.ts";
-import type { Incident, PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
-import type { JobClient } from "../../executors/job/job-client.ts";
-import { classifyApiError, TransientError } from "../../runtime/errors.ts";
-import { bounded } from "../../executors/bounded-text.ts";
-import { MAX_STEP_MESSAGE_LENGTH, type StepEffect } from "./plan.ts";
-import { runCallEffect, type CallDeps } from "./execute-calls.ts";
-import { IncidentReason } from "./reasons.ts";
+import type { PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
+import type { StepEffect } from "../../steps/step-effects.ts";
+import type { ExecuteContext } from "../../steps/step-kind.ts";
+import { executorOf } from "../../steps/step-kinds.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
 /** Identifies one side effect, for hooks and logs. */
@@ -15,7 +11,7 @@ export interface SideEffectRef {
   readonly playbook: string;
   readonly step: string;
   readonly attempt: number;
-  /** The deterministic name of the object the effect creates. */
+  /** The deterministic name of the object the effect creates (or of the call's intent). */
   readonly name: string;
 }
 
@@ -30,17 +26,12 @@ export interface StepHooks {
   afterSideEffect?(effect: SideEffectRef): void | Promise<void>;
 }
 
-/** What execute needs. */
-export interface ExecuteInput {
-  readonly incident: Incident;
+/** What execute needs: what the step kinds' executors need, the planned runs and effects. */
+export interface ExecuteInput extends ExecuteContext {
   /** The runs as planned. */
   readonly runs: readonly PlaybookRun[];
   readonly effects: readonly StepEffect[];
-  readonly jobs: JobClient;
-  /** What action and connector effects need. */
-  readonly calls: CallDeps;
   readonly hooks: StepHooks | undefined;
-  readonly now: Date;
 }
 
 /** The runs with the effects' outcomes recorded, and what happened. */
@@ -49,28 +40,22 @@ export interface ExecuteResult {
   readonly events: readonly TimelineEvent[];
 }
 
-function updateStep(runs: readonly PlaybookRun[], playbook: string, step: string, update: (state: StepState) => StepState): PlaybookRun[] {
+function stateOf(runs: readonly PlaybookRun[], playbook: string, step: string): StepState {
+  return runs.find((run) => run.name === playbook)?.steps?.find((state) => state.name === step) ?? { name: step, phase: "Running" };
+}
+
+function replaceStep(runs: readonly PlaybookRun[], playbook: string, next: StepState): PlaybookRun[] {
   return runs.map((run) =>
-    run.name !== playbook ? run : { ...run, steps: (run.steps ?? []).map((state) => (state.name === step ? update(state) : state)) },
+    run.name !== playbook ? run : { ...run, steps: (run.steps ?? []).map((state) => (state.name === next.name ? next : state)) },
   );
-}
-
-function failed(state: StepState, message: string, now: Date): StepState {
-  return { ...state, phase: "Failed", finishedAt: now.toISOString(), message: bounded(message, MAX_STEP_MESSAGE_LENGTH) };
-}
-
-function controlledBy(owners: readonly { kind: string; uid: string; controller?: boolean }[] | undefined, uid: string | undefined): boolean {
-  return (owners ?? []).some((owner) => owner.kind === Kind.Incident && owner.uid === uid && owner.controller === true);
 }
 
 /**
  * Execute: carries out the effects plan asked for, which only ever concern intents already
- * durable in status. Action, connector and notify effects run through `runCallEffect`, and their
- * outcome (success, retry wait, or failure with its reason) is recorded in the step. Each Job is
- * created under its deterministic name; when the name exists (an earlier reconcile created it and crashed before recording it), the Job is adopted if this
- * Incident controls it and the step fails otherwise. The step then records the Job. A request
- * the API rejects as invalid fails the step with the API's message; any other API error is
- * thrown as a TransientError, so the reconcile retries with backoff and nothing is recorded.
+ * durable in status, each through the executor of the step kind that planned it (see
+ * `steps/step-kinds.ts`), and records each outcome in its step. The `beforeSideEffect` hook
+ * runs before each effect, `afterSideEffect` after each one that happened. An executor error
+ * (an API failure worth retrying) propagates, and nothing of this pass is recorded.
  */
 export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   let runs = [...input.runs];
@@ -78,41 +63,14 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   const namespace = input.incident.metadata.namespace ?? "";
   const incident = input.incident.metadata.name ?? "";
   for (const effect of input.effects) {
-    if (effect.kind !== "ensureJob") {
-      const ref: SideEffectRef = { namespace, incident, playbook: effect.playbook, step: effect.step, attempt: effect.attempt, name: effect.intentId };
-      await input.hooks?.beforeSideEffect?.(ref);
-      const result = await runCallEffect(input, effect, runs);
-      await input.hooks?.afterSideEffect?.(ref);
-      runs = updateStep(runs, effect.playbook, effect.step, () => result.state);
-      events.push(result.event);
-      continue;
-    }
-    const name = effect.job.metadata?.name ?? "";
-    const ref: SideEffectRef = { namespace, incident, playbook: effect.playbook, step: effect.step, attempt: effect.attempt, name };
+    const executor = executorOf(effect);
+    const ref: SideEffectRef = { namespace, incident, playbook: effect.playbook, step: effect.step, attempt: effect.attempt, name: executor.name(effect) };
     await input.hooks?.beforeSideEffect?.(ref);
-    let outcome: Awaited<ReturnType<JobClient["ensure"]>>;
-    try {
-      outcome = await input.jobs.ensure(effect.job);
-    } catch (error: unknown) {
-      if (classifyApiError(error) !== "invalid") {
-        throw new TransientError("JobCreateFailed", `creating Job ${name} failed`, { cause: error });
-      }
-      const message = `attempt ${effect.attempt}: the API rejected Job ${name}: ${error instanceof Error ? error.message : String(error)}`;
-      events.push({ type: "Warning", reason: IncidentReason.StepFailed, message, playbook: effect.playbook, step: effect.step });
-      runs = updateStep(runs, effect.playbook, effect.step, (state) => failed(state, message, input.now));
-      continue;
-    }
-    await input.hooks?.afterSideEffect?.(ref);
-    if (outcome.kind === "exists" && !controlledBy(outcome.job.metadata?.ownerReferences, input.incident.metadata.uid)) {
-      const message = `attempt ${effect.attempt}: a Job named ${name} exists but is not owned by this Incident`;
-      events.push({ type: "Warning", reason: IncidentReason.StepFailed, message, playbook: effect.playbook, step: effect.step });
-      runs = updateStep(runs, effect.playbook, effect.step, (state) => failed(state, message, input.now));
-      continue;
-    }
-    const verb = outcome.kind === "created" ? "created" : "adopted";
-    const message = `attempt ${effect.attempt}: Job ${name} ${verb}`;
-    events.push({ type: "Normal", reason: IncidentReason.StepStarted, message, playbook: effect.playbook, step: effect.step });
-    runs = updateStep(runs, effect.playbook, effect.step, (state) => ({ ...state, job: name, message }));
+    const executed = await executor.execute(effect, stateOf(runs, effect.playbook, effect.step), input);
+    if (executed.carriedOut) await input.hooks?.afterSideEffect?.(ref);
+    runs = replaceStep(runs, effect.playbook, executed.state);
+    events.push({ ...executed.event, playbook: effect.playbook, step: effect.step });
   }
   return { runs, events };
 }
+

@@ -7,7 +7,7 @@ import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.gen
 import type { OperatorOptions } from "../../config/options.ts";
 import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
 import { createGuardMetrics, protectedNamespaces, resolveApprovalPolicy, type GuardPolicy } from "../../policy/index.ts";
-import { createJobClient, type JobClient } from "../../executors/job/job-client.ts";
+import { createJobClient, type JobClient } from "../../steps/job/job-client.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
 import type { RuntimeClock } from "../../runtime/clock.ts";
 import { Controller } from "../../runtime/controller.ts";
@@ -23,7 +23,8 @@ import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
-import { controllingIncident, jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
+import { controllingIncident } from "../../steps/job/job-owner.ts";
+import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
 /** Name of the controller in metrics and logs. */

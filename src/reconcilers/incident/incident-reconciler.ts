@@ -1,23 +1,28 @@
 import type { V1Job } from "@kubernetes/client-node";
 import { API_VERSION, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident, IncidentStatus, Playbook, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
-import type { JobClient } from "../../executors/job/job-client.ts";
+import type { EffectDeps } from "../../steps/effect-execution.ts";
+import { IntentLedger, newIntents, type NewIntent } from "../../steps/intent-ledger.ts";
+import type { JobClient } from "../../steps/job/job-client.ts";
+import type { StepEffect } from "../../steps/step-effects.ts";
+import { EFFECT_STEP_KINDS } from "../../steps/step-kinds.ts";
+import type { StepKind } from "../../playbook/index.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { UndoContext } from "../../actions/index.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
-import type { GuardedHistory, GuardMetrics, GuardPolicy } from "../../policy/index.ts";
+import type { GuardDecision, GuardedHistory, GuardMetrics, GuardPolicy } from "../../policy/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import type { EventRecorder } from "../event-recorder.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { close } from "./close.ts";
 import { execute, type StepHooks } from "./execute.ts";
-import type { CallDeps } from "./execute-calls.ts";
 import { decideGuards } from "./guards.ts";
 import { recordTransitions, type IncidentMetrics } from "./incident-metrics.ts";
-import { observe } from "./observe.ts";
-import { planRun, type StepEffect } from "./plan.ts";
+import { observe, type RunObservations } from "./observe.ts";
+import { planRun } from "./plan.ts";
 import { revert } from "./revert.ts";
+import type { PlaybookWait } from "./condition-summary.ts";
 import { triage, type ActiveRun } from "./triage.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
@@ -41,7 +46,7 @@ export interface IncidentReconcilerDeps {
   readonly paused: boolean;
   readonly hooks?: StepHooks | undefined;
   /** What action, connector and notify steps need (the reconcile adds its abort signal). */
-  readonly calls: Omit<CallDeps, "signal">;
+  readonly calls: Omit<EffectDeps, "signal">;
   /** Operator-wide guard settings: protected namespaces, privileged namespace, approvals. */
   readonly guardPolicy: GuardPolicy;
   readonly guardMetrics: GuardMetrics;
@@ -51,27 +56,29 @@ export interface IncidentReconcilerDeps {
   readonly undo: UndoContext;
 }
 
-interface Planned {
+/** The next state of every run of an Incident and what must happen for it. */
+interface PlannedRuns {
   readonly runs: PlaybookRun[];
   readonly effects: StepEffect[];
   readonly events: TimelineEvent[];
-  readonly refusals: Awaited<ReturnType<typeof planRun>>["refusals"][number][];
+  readonly refusals: GuardDecision[];
   readonly recheckAfterMs: number | undefined;
 }
 
-interface PlanContext {
+interface PlanRunsInput {
   readonly incident: Incident;
-  readonly observations: Awaited<ReturnType<typeof observe>>;
+  readonly observations: RunObservations;
   readonly mayStart: boolean;
   readonly now: Date;
   readonly deps: IncidentReconcilerDeps;
   readonly freshIntents: ReadonlySet<string>;
 }
 
-function plan(context: PlanContext, runs: readonly PlaybookRun[], active: readonly ActiveRun[]): Planned {
+/** Plans every active run (see `planRun`); finished runs are kept as they are. */
+function planRuns(context: PlanRunsInput, runs: readonly PlaybookRun[], active: readonly ActiveRun[]): PlannedRuns {
   const { incident, observations, mayStart, now, deps, freshIntents } = context;
   const byName = new Map(active.map((entry) => [entry.run.name, entry]));
-  const planned: Planned = { runs: [], effects: [], events: [], refusals: [], recheckAfterMs: undefined };
+  const planned: PlannedRuns = { runs: [], effects: [], events: [], refusals: [], recheckAfterMs: undefined };
   const namespace = incident.metadata.namespace ?? "";
   const name = incident.metadata.name ?? "";
   let recheck: number | undefined;
@@ -94,18 +101,6 @@ function plan(context: PlanContext, runs: readonly PlaybookRun[], active: readon
   return { ...planned, recheckAfterMs: recheck };
 }
 
-const effectKinds: ReadonlySet<string> = new Set(["action", "connector", "notify"]);
-
-/** Intent ids of running steps that `after` records and `before` did not, with the step's kind. */
-function recordedIntents(before: readonly PlaybookRun[], after: readonly PlaybookRun[], kindOf: (playbook: string, step: string) => string): { id: string; kind: string }[] {
-  const known = new Set(before.flatMap((run) => (run.steps ?? []).flatMap((step) => (step.intent === undefined ? [] : [step.intent.id]))));
-  return after.flatMap((run) =>
-    (run.steps ?? []).flatMap((step) =>
-      step.phase === "Running" && step.intent !== undefined && !known.has(step.intent.id) ? [{ id: step.intent.id, kind: kindOf(run.name, step.name) }] : [],
-    ),
-  );
-}
-
 /** Passes of one reconcile: a pass that records intents is followed by one that carries them out. */
 const MAX_PASSES = 4;
 
@@ -123,11 +118,12 @@ interface PassOutcome {
 }
 
 /**
- * The Incident reconcile, a thin orchestrator. It reads the cached Incident, runs the guards
+ * The Incident reconcile. It reads the cached Incident, runs the guards
  * (deletion, resolved/closed, pause), then the sub-steps in order, each in its own file:
  * triage (runs pinned to Playbook generations), observe (the Jobs of running steps), plan (the
  * next state of each run, pure, with the guard chain before every action, connector and notify
- * step), execute (the Jobs, actions and connector calls whose intents are durable), close (the
+ * step), execute (the Jobs, actions and connector calls whose intents are durable; see
+ * `steps/intent-ledger.ts` for the intent protocol), close (the
  * whole status, pure). A resolved or closed Incident with `spec.revert` runs revert instead
  * (the recorded undos, latest first, each once). The status is written once per pass, at the
  * end, only when it changed, through the status subresource guarded by resourceVersion; Events
@@ -141,11 +137,8 @@ export class IncidentReconciler {
   readonly #deps: IncidentReconcilerDeps;
   /** key → resourceVersions that this process's own status writes replaced. */
   readonly #superseded = new Map<string, Set<string>>();
-  /**
-   * key → intent ids of action, connector and notify steps this process recorded and has not
-   * carried out. Lost on restart on purpose: an intent not listed here may have been carried out.
-   */
-  readonly #fresh = new Map<string, Set<string>>();
+  /** Intents of guarded steps this process recorded and has not carried out. */
+  readonly #intents = new IntentLedger();
 
   constructor(deps: IncidentReconcilerDeps) {
     this.#deps = deps;
@@ -156,7 +149,7 @@ export class IncidentReconciler {
     let incident = this.#deps.incident(key);
     if (incident === undefined) {
       this.#superseded.delete(key);
-      this.#fresh.delete(key);
+      this.#intents.forget(key);
       return {};
     }
     const resourceVersion = incident.metadata.resourceVersion ?? "";
@@ -184,23 +177,21 @@ export class IncidentReconciler {
 
     let runs: readonly PlaybookRun[] = incident.status?.playbooks ?? [];
     let events: TimelineEvent[] = [];
-    let waits: Awaited<ReturnType<typeof triage>>["waits"] = [];
+    let waits: readonly PlaybookWait[] = [];
     let recheckAfterMs: number | undefined;
-    let refusals: Planned["refusals"] = [];
-    const kinds = new Map<string, string>();
+    let refusals: readonly GuardDecision[] = [];
+    const kinds = new Map<string, StepKind | undefined>();
     if (guard.kind === "run") {
       const triaged = triage({ incident, now, playbooks: deps.playbook, compiler: deps.compiler, operatorDryRun: deps.dryRun });
       for (const { run, playbook } of triaged.active) {
-        for (const step of playbook.steps) kinds.set(`${run.name}/${step.name}`, step.kind ?? "unknown");
+        for (const step of playbook.steps) kinds.set(`${run.name}/${step.name}`, step.kind);
       }
       const observations = await observe({ incident, active: triaged.active, cachedJob: deps.cachedJob, jobs: deps.jobs });
-      const fresh = this.#fresh.get(key) ?? new Set<string>();
-      const planned = plan({ incident, observations, mayStart, now, deps, freshIntents: fresh }, triaged.runs, triaged.active);
+      const planned = planRuns({ incident, observations, mayStart, now, deps, freshIntents: this.#intents.fresh(key) }, triaged.runs, triaged.active);
       refusals = planned.refusals;
-      // From here on an intent counts as carried out, whatever happens to this reconcile.
-      for (const effect of planned.effects) if (effect.kind !== "ensureJob") fresh.delete(effect.intentId);
+      const effects = this.#intents.takeForExecution(key, planned.effects);
       const calls = { ...deps.calls, signal: context.signal };
-      const executed = await execute({ incident, runs: planned.runs, effects: planned.effects, jobs: deps.jobs, calls, hooks: deps.hooks, now });
+      const executed = await execute({ incident, runs: planned.runs, effects, jobs: deps.jobs, calls, hooks: deps.hooks, now });
       runs = executed.runs;
       events = [...triaged.events, ...planned.events, ...executed.events];
       waits = triaged.waits;
@@ -214,7 +205,7 @@ export class IncidentReconciler {
 
     const closed = close({ incident, runs, events, finalState, mayStart, waits, now });
     let stored: Incident | undefined;
-    let intents: { id: string; kind: string }[] = [];
+    let intents: NewIntent[] = [];
     if (closed.changed) {
       stored = await deps.writeStatus<IncidentStatus, Incident>({ ...incident, status: closed.status });
       if (stored === undefined) return nothing;
@@ -225,16 +216,12 @@ export class IncidentReconciler {
         this.#superseded.set(key, superseded);
       }
       context.logger.debug({ phase: closed.status.phase, events: events.length }, "incident status written");
-      const kindOf = (playbook: string, step: string): string => kinds.get(`${playbook}/${step}`) ?? "unknown";
-      intents = recordedIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
-      const callIntents = intents.filter((intent) => effectKinds.has(intent.kind));
-      if (callIntents.length > 0) {
-        const fresh = this.#fresh.get(key) ?? new Set<string>();
-        for (const intent of callIntents) fresh.add(intent.id);
-        this.#fresh.set(key, fresh);
-      }
+      const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
+      intents = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
+      const guarded = intents.filter((intent) => intent.kind !== undefined && EFFECT_STEP_KINDS.has(intent.kind));
+      this.#intents.recordDurable(key, guarded.map((intent) => intent.id));
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
-      recordTransitions(deps.metrics, incident, closed.status, kindOf);
+      recordTransitions(deps.metrics, incident, closed.status, (playbook, step) => kindOf(playbook, step) ?? "unknown");
       this.#recordEvents(key, incident, events);
     }
     const result: ReconcileResult =

@@ -1,9 +1,9 @@
 import type { V1Job } from "@kubernetes/client-node";
-import { Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
-import type { JobClient } from "../../executors/job/job-client.ts";
-import { jobFinished, observeJob } from "../../executors/job/job-observation.ts";
-import type { StepObservation } from "./plan.ts";
+import type { JobClient } from "../../steps/job/job-client.ts";
+import { jobFinished, observeJob } from "../../steps/job/job-observation.ts";
+import { controlledBy } from "../../steps/job/job-owner.ts";
+import type { StepObservation } from "../../steps/plan-context.ts";
 import type { ActiveRun } from "./triage.ts";
 
 /** Finds a Job in the informer cache by namespace and name. */
@@ -20,18 +20,12 @@ export interface ObserveInput {
 /** Observations per run name, then per step name. */
 export type RunObservations = ReadonlyMap<string, ReadonlyMap<string, StepObservation>>;
 
-function ownedBy(job: V1Job, incident: Incident): boolean {
-  return (job.metadata?.ownerReferences ?? []).some(
-    (owner) => owner.kind === Kind.Incident && owner.uid === incident.metadata.uid && owner.controller === true,
-  );
-}
-
 async function observeStep(input: ObserveInput, jobName: string, recorded: boolean): Promise<StepObservation> {
   const namespace = input.incident.metadata.namespace ?? "";
   // The cache can lag right after a create: before declaring a recorded Job gone, ask the API.
   const job = input.cachedJob(namespace, jobName) ?? (recorded ? await input.jobs.get(namespace, jobName) : undefined);
   if (job === undefined) return { kind: "absent" };
-  if (!ownedBy(job, input.incident)) {
+  if (!controlledBy(job, input.incident)) {
     return {
       kind: "failed",
       deadlineExceeded: false,

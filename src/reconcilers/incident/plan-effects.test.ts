@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, PlaybookRun, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
-import { sideEffectIntentId } from "../../executors/intent-id.ts";
-import type { CallConnectorEffect, RunActionEffect } from "../../executors/step-effects.ts";
+import { sideEffectIntentId } from "../../steps/intent-id.ts";
+import type { CallConnectorEffect, RunActionEffect } from "../../steps/step-effects.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type CompiledPlaybook } from "../../playbook/index.ts";
 import type { GuardedHistory } from "../../policy/index.ts";

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentApproval, Playbook, PlaybookRun, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
-import { jobNameFor } from "../../executors/job/job-name.ts";
+import { jobNameFor } from "../../steps/job/job-name.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type CompiledPlaybook } from "../../playbook/index.ts";
 import { guardPolicyOf } from "./incident-controller.ts";
-import { JOB_TIMEOUT_GRACE_MS, planRun, type EnsureJobEffect, type RunPlan, type StepObservation } from "./plan.ts";
+import { JOB_TIMEOUT_GRACE_MS } from "../../steps/job/job-step.ts";
+import type { StepObservation } from "../../steps/plan-context.ts";
+import type { EnsureJobEffect } from "../../steps/step-effects.ts";
+import { planRun, type RunPlan } from "./plan.ts";
 
 const expressions = createExpressionCompiler();
 const now = new Date("2026-03-01T12:00:00.000Z");

@@ -1,5 +1,5 @@
 import type { TimelineEntry } from "../../api/v1alpha1/types.generated.ts";
-import { bounded } from "../../executors/bounded-text.ts";
+import { bounded } from "../../api/v1alpha1/bounds.ts";
 
 /** Most entries kept in `status.timeline` (the schema's bound); the oldest go first. */
 export const MAX_TIMELINE_ENTRIES = 100;

@@ -4,7 +4,7 @@ import type { CompiledPlaybook, PlaybookCompiler } from "../../playbook/index.ts
 import { findCondition } from "../conditions.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
 import { IncidentReason } from "./reasons.ts";
-import { isTerminal } from "./step-outcome.ts";
+import { isTerminal } from "../../steps/step-outcome.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
 /** Finds a Playbook by namespace and name (an informer cache). */

@@ -1,7 +1,7 @@
 import type { V1Job } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Playbook } from "../../api/v1alpha1/types.generated.ts";
-import type { Plain } from "../../executors/plain-object.ts";
+import type { Plain } from "../../runtime/plain-object.ts";
 import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 
 function playbook(patch: { generation?: number; uid?: string; status?: Playbook["status"]; deletionTimestamp?: Date } = {}): Playbook {

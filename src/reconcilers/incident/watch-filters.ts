@@ -1,7 +1,7 @@
-import type { V1Job, V1OwnerReference } from "@kubernetes/client-node";
-import { Kind } from "../../api/v1alpha1/constants.ts";
+import type { V1Job } from "@kubernetes/client-node";
 import type { Playbook } from "../../api/v1alpha1/types.generated.ts";
-import { jobFinished } from "../../executors/job/job-observation.ts";
+import { jobFinished } from "../../steps/job/job-observation.ts";
+import { controllingIncident } from "../../steps/job/job-owner.ts";
 import { jsonEqual } from "../deep-equal.ts";
 
 /**
@@ -23,11 +23,6 @@ function playbookAsTriageSeesIt(playbook: Playbook): unknown {
 /** Whether a Playbook update can change a reconcile of the Incidents that run it. */
 export function playbookUpdateMatters(old: Playbook, updated: Playbook): boolean {
   return !jsonEqual(playbookAsTriageSeesIt(old), playbookAsTriageSeesIt(updated));
-}
-
-/** The ownerReference of the Incident that controls a Job, if any. */
-export function controllingIncident(job: V1Job): V1OwnerReference | undefined {
-  return job.metadata?.ownerReferences?.find((owner) => owner.kind === Kind.Incident && owner.controller === true);
 }
 
 /**

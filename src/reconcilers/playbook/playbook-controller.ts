@@ -4,7 +4,7 @@ import type { Registry } from "prom-client";
 import { Plural } from "../../api/v1alpha1/constants.ts";
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
-import { EXECUTABLE_STEP_KINDS } from "../../executors/step-kinds.ts";
+import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import type { PlaybookCompiler, PlaybookReference, StepKind } from "../../playbook/index.ts";
 import type { RuntimeClock } from "../../runtime/clock.ts";
 import { Controller } from "../../runtime/controller.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Playbook, PlaybookSpec } from "../../api/v1alpha1/types.generated.ts";
-import { EXECUTABLE_STEP_KINDS } from "../../executors/step-kinds.ts";
+import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type StepKind } from "../../playbook/index.ts";
 import { MAX_LISTED_PROBLEMS, playbookReadiness } from "./playbook-readiness.ts";

@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Incident, Playbook, PlaybookRunPhase } from "../../api/v1alpha1/types.generated.ts";
-import { EXECUTABLE_STEP_KINDS } from "../../executors/step-kinds.ts";
+import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
 import { ManualClock } from "../../runtime/clock.ts";

@@ -1,8 +1,12 @@
 import type { ConnectorPayload } from "../connectors/index.ts";
 import type { PreparedAction } from "./action/action-step.ts";
+import type { JobManifest } from "./job/job-manifest.ts";
 
-/** What identifies one side effect of an action, connector or notify step. */
-interface EffectBase {
+/**
+ * What identifies one side effect of an action, connector or notify step: the effects that
+ * carry an intent id are exactly those that go through the intent ledger.
+ */
+export interface EffectBase {
   readonly playbook: string;
   readonly step: string;
   readonly attempt: number;
@@ -10,6 +14,15 @@ interface EffectBase {
   readonly intentId: string;
   /** The step's retry settings, applied to the outcome. */
   readonly retry: { readonly retryLimit: number; readonly retryBackoffMs: number; readonly continueOnError: boolean };
+}
+
+/** Create (or adopt) the Job of a Job step's intent, recorded under the Job's deterministic name. */
+export interface EnsureJobEffect {
+  readonly kind: "ensureJob";
+  readonly playbook: string;
+  readonly step: string;
+  readonly attempt: number;
+  readonly job: JobManifest;
 }
 
 /** Run a built-in action whose intent is durable in status. */
@@ -25,6 +38,9 @@ export interface CallConnectorEffect extends EffectBase {
   readonly connector: string;
   readonly payload: ConnectorPayload;
 }
+
+/** Any side effect plan asks execute to carry out, always for an intent already durable in status. */
+export type StepEffect = EnsureJobEffect | RunActionEffect | CallConnectorEffect;
 
 /**
  * How one side effect ended, as a value: success with bounded outputs and, for a reversible

@@ -1,14 +1,11 @@
-import { formatDuration } from "../../api/duration.ts";
-import type { StepState } from "../../api/v1alpha1/types.generated.ts";
-import { bounded } from "../../executors/bounded-text.ts";
-import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../../executors/job/termination-outputs.ts";
-import type { EffectOutcome } from "../../executors/step-effects.ts";
-import { IncidentReason } from "./reasons.ts";
+import { formatDuration } from "../api/duration.ts";
+import type { StepState } from "../api/v1alpha1/types.generated.ts";
+import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "./job/termination-outputs.ts";
+import type { EffectOutcome } from "./step-effects.ts";
+import { IncidentReason } from "../reconcilers/incident/reasons.ts";
 import { mayRetry, retryDelayMs } from "./retry-policy.ts";
-import type { TimelineEvent } from "./timeline.ts";
-
-/** Longest step message written (the schema's bound). */
-const MAX_MESSAGE = 1024;
+import type { TimelineEvent } from "../reconcilers/incident/timeline.ts";
 
 /** The retry settings of the step whose effect ended. */
 export interface EffectStepPolicy {
@@ -40,7 +37,7 @@ export function applyEffectOutcome(
   const attempt = state.intent?.attempt ?? state.attempts ?? 1;
   const finishedAt = now.toISOString();
   if (outcome.ok) {
-    const message = bounded(`attempt ${attempt}: ${outcome.message}`, MAX_MESSAGE);
+    const message = bounded(`attempt ${attempt}: ${outcome.message}`, MAX_STEP_MESSAGE_LENGTH);
     const undo = outcome.undo ?? state.undo;
     return {
       state: { ...state, phase: "Succeeded", finishedAt, message, outputs: boundedOutputs(outcome.outputs), ...(undo === undefined ? {} : { undo }) },
@@ -51,13 +48,13 @@ export function applyEffectOutcome(
     const delay = retryDelayMs(policy.retryBackoffMs, attempt);
     const message = bounded(
       `attempt ${attempt} failed (${outcome.reason}): ${outcome.message}; attempt ${attempt + 1} of ${policy.retryLimit + 1} in ${formatDuration(delay)}`,
-      MAX_MESSAGE,
+      MAX_STEP_MESSAGE_LENGTH,
     );
     return { state: { ...state, phase: "Waiting", finishedAt, message }, event: { type: "Warning", reason: IncidentReason.StepRetrying, message } };
   }
   const message = bounded(
     `attempt ${attempt} failed (${outcome.reason}): ${outcome.message}${policy.continueOnError ? " (continueOnError: the run goes on)" : ""}`,
-    MAX_MESSAGE,
+    MAX_STEP_MESSAGE_LENGTH,
   );
   return { state: { ...state, phase: "Failed", finishedAt, message }, event: { type: "Warning", reason: outcome.reason, message } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Incident } from "../../api/v1alpha1/types.generated.ts";
-import { variableFields } from "../../expr/index.ts";
+import type { Incident } from "../api/v1alpha1/types.generated.ts";
+import { variableFields } from "../expr/index.ts";
 import { incidentVariable } from "./step-variables.ts";
 
 const incident: Incident = {

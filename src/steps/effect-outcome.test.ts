@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { StepState } from "../../api/v1alpha1/types.generated.ts";
-import type { EffectOutcome } from "../../executors/step-effects.ts";
+import type { StepState } from "../api/v1alpha1/types.generated.ts";
+import type { EffectOutcome } from "./step-effects.ts";
 import { applyEffectOutcome } from "./effect-outcome.ts";
 
 const now = new Date("2026-03-01T12:00:00.000Z");

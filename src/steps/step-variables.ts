@@ -1,5 +1,5 @@
-import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
-import type { Incident, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import { occurrenceStatus } from "../api/v1alpha1/incident-occurrences.ts";
+import type { Incident, PlaybookRun } from "../api/v1alpha1/types.generated.ts";
 
 /**
  * The `event` CEL sees in step expressions: the CloudEvent pinned on the Incident (`id`,

@@ -1,5 +1,5 @@
 import type { V1Container, V1EnvVar, V1Job, V1ResourceRequirements } from "@kubernetes/client-node";
-import type { Plain } from "../plain-object.ts";
+import type { Plain } from "../../runtime/plain-object.ts";
 import { API_VERSION, Annotation, Kind, Label } from "../../api/v1alpha1/constants.ts";
 import type { JobStep, ResourceRequirements } from "../../api/v1alpha1/types.generated.ts";
 import type { RenderedTemplates } from "../render-templates.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Reason } from "../api/v1alpha1/constants.ts";
-import { GuardReason } from "../policy/index.ts";
+import { GuardReason } from "./index.ts";
 
 describe("guard reasons", () => {
   it.each(Object.values(GuardReason))("%s is one of the API's reasons", (reason) => {

@@ -1,5 +1,5 @@
-import type { StepPhase, StepState } from "../../api/v1alpha1/types.generated.ts";
-import type { CompiledStep } from "../../playbook/index.ts";
+import type { StepPhase, StepState } from "../api/v1alpha1/types.generated.ts";
+import type { CompiledStep } from "../playbook/index.ts";
 
 const terminal: ReadonlySet<StepPhase> = new Set(["Succeeded", "Failed", "Skipped", "TimedOut", "Blocked"]);
 

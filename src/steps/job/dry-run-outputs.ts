@@ -1,4 +1,4 @@
-import { bounded } from "../bounded-text.ts";
+import { bounded } from "../../api/v1alpha1/bounds.ts";
 import type { JobManifest } from "./job-manifest.ts";
 import { MAX_OUTPUT_VALUE_LENGTH } from "./termination-outputs.ts";
 

@@ -1,6 +1,6 @@
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import type { Plain } from "../plain-object.ts";
+import type { Plain } from "../../runtime/plain-object.ts";
 import { jobFinished, observeJob } from "./job-observation.ts";
 
 type JobData = Plain<V1Job>;

@@ -1,0 +1,63 @@
+import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
+import type { StepState } from "../../api/v1alpha1/types.generated.ts";
+import type { CompiledStep } from "../../playbook/index.ts";
+import { IncidentReason } from "../../reconcilers/incident/reasons.ts";
+import { dryRunRendered } from "../dry-run.ts";
+import type { PlanContext } from "../plan-context.ts";
+import { renderStepTemplates } from "../render-templates.ts";
+import type { StepKindDefinition } from "../step-kind.ts";
+import { decideApproval } from "./approval-decision.ts";
+
+function advanceApproval(plan: PlanContext, step: CompiledStep, state: StepState): StepState {
+  const outcome = decideApproval({
+    approvals: plan.input.incident.spec.approvals,
+    playbook: plan.runName,
+    step: step.name,
+    waitingSince: state.startedAt === undefined ? plan.now : new Date(state.startedAt),
+    timeoutMs: step.approvalTimeoutMs ?? step.timeoutMs,
+    onTimeout: step.spec.approval?.onTimeout,
+    now: plan.now,
+  });
+  if (outcome.kind === "waiting") {
+    if (outcome.recheckAfterMs !== undefined) plan.recheck(outcome.recheckAfterMs);
+    return state;
+  }
+  const { decision } = outcome;
+  const who = decision.timedOut === true ? "on timeout" : `by ${decision.by ?? "unknown"}`;
+  const why = outcome.reason === undefined || outcome.reason === "" ? "" : `: ${outcome.reason}`;
+  const approved = decision.decision === "approve";
+  const message = `${approved ? "approved" : "rejected"} ${who}${why}`;
+  const reason = decision.timedOut === true ? IncidentReason.ApprovalTimedOut : approved ? IncidentReason.Approved : IncidentReason.Rejected;
+  plan.event(approved ? "Normal" : "Warning", reason, step.name, message);
+  return { ...plan.finished(state, approved ? "Succeeded" : "Failed", message), decision };
+}
+
+function startApproval(plan: PlanContext, step: CompiledStep, state: StepState): StepState {
+  const rendered = renderStepTemplates(step, plan.variables());
+  if (!rendered.ok) {
+    return plan.failed(step, { ...state, startedAt: plan.now.toISOString() }, `approval message could not be rendered: ${rendered.field}: ${rendered.message}`);
+  }
+  const question = rendered.values.get("approval.message") ?? "approve this step?";
+  const waiting: StepState = {
+    ...state,
+    phase: "Waiting",
+    attempts: 1,
+    startedAt: plan.now.toISOString(),
+    message: bounded(`waiting for approval: ${question}`, MAX_STEP_MESSAGE_LENGTH),
+  };
+  plan.event("Normal", IncidentReason.ApprovalPending, step.name, waiting.message ?? "");
+  return advanceApproval(plan, step, waiting);
+}
+
+/**
+ * Approval steps: wait for the Incident's `spec.approvals` or the timeout (see
+ * `decideApproval`); approval succeeds the step, rejection fails it. No side effect; an
+ * approval step is never Running.
+ */
+export const approvalStep: StepKindDefinition = {
+  guarded: false,
+  start: startApproval,
+  advanceRunning: (_plan, _step, state) => state,
+  advanceWaiting: advanceApproval,
+  dryRun: dryRunRendered,
+};
