@@ -1,11 +1,11 @@
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
-import { ManualClock } from "./clock.ts";
+import { ManualClock } from "../testing/manual-clock.ts";
 import { Controller, type ReconcileContext, type ReconcileFunction, type ReconcileOutcome } from "./controller.ts";
 import { TransientError } from "./errors.ts";
 import { ItemExponentialRateLimiter } from "./rate-limiter.ts";
-import { metricValue } from "./test-metrics.ts";
+import { metricValue } from "../testing/metrics.ts";
 import { WorkQueue } from "./work-queue.ts";
 
 const silent = pino({ level: "silent" });

@@ -4,7 +4,7 @@ import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
-import { ManualClock } from "../../runtime/clock.ts";
+import { ManualClock } from "../../testing/manual-clock.ts";
 import { createIntakeMetrics } from "../intake-metrics.ts";
 import { IncidentWriter, type WriteRequest } from "./incident-writer.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";

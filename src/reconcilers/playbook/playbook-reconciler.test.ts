@@ -4,7 +4,7 @@ import type { Incident, Playbook, PlaybookRunPhase } from "../../api/v1alpha1/ty
 import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
-import { ManualClock } from "../../runtime/clock.ts";
+import { ManualClock } from "../../testing/manual-clock.ts";
 import type { ReconcileContext } from "../../runtime/controller.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { PlaybookReconciler } from "./playbook-reconciler.ts";
