@@ -9,7 +9,7 @@ import { PlaybookCompiler } from "../../playbook/index.ts";
 import { createGuardMetrics } from "../../policy/index.ts";
 import type { ReconcileContext } from "../../runtime/controller.ts";
 import type { RecordedEvent } from "../event-recorder.ts";
-import { guardPolicyOf } from "./incident-controller.ts";
+import { guardPolicyOf } from "../../policy/index.ts";
 import { incidentMetrics } from "./incident-metrics.ts";
 import { IncidentReconciler, type IncidentReconcilerDeps } from "./incident-reconciler.ts";
 
