@@ -12,6 +12,7 @@ import { guardPolicyOf } from "../../policy/index.ts";
 import { incidentMetrics } from "./incident-metrics.ts";
 import { IncidentReconciler, type IncidentReconcilerDeps } from "./incident-reconciler.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
+import { unused } from "../../testing/unused.ts";
 import { silentLogger } from "../../testing/silent-logger.ts";
 import { FIXED_NOW } from "../../testing/fixed-now.ts";
 
@@ -73,11 +74,11 @@ function world() {
     clock: { now: () => now },
     dryRun: false,
     paused: false,
-    calls: {} as IncidentReconcilerDeps["calls"],
+    calls: unused<IncidentReconcilerDeps["calls"]>("calls"),
     guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
     guardMetrics: createGuardMetrics(registry),
     history: () => ({ otherRunStarts: [], otherActiveIncidents: 0 }),
-    undo: {} as IncidentReconcilerDeps["undo"],
+    undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
   };
   return { reconciler: new IncidentReconciler(deps), writes, created, events };
 }
