@@ -1,7 +1,7 @@
 import { bounded } from "../api/v1alpha1/bounds.ts";
 import type { StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../playbook/index.ts";
-import { IncidentReason } from "../reconcilers/incident/reasons.ts";
+import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
 import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "./job/termination-outputs.ts";
 import type { PlanContext } from "./plan-context.ts";
 import { renderStepTemplates } from "./render-templates.ts";

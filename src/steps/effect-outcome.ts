@@ -3,9 +3,9 @@ import type { StepState } from "../api/v1alpha1/types.generated.ts";
 import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "./job/termination-outputs.ts";
 import type { EffectOutcome } from "./step-effects.ts";
-import { IncidentReason } from "../reconcilers/incident/reasons.ts";
+import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
 import { mayRetry, retryDelayMs } from "./retry-policy.ts";
-import type { TimelineEvent } from "../reconcilers/incident/timeline.ts";
+import type { TimelineEvent } from "../api/v1alpha1/timeline.ts";
 
 /** The retry settings of the step whose effect ended. */
 export interface EffectStepPolicy {

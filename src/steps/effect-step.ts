@@ -2,7 +2,7 @@ import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Incident, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { EvaluationVariables } from "../expr/index.ts";
 import type { CompiledStep } from "../playbook/index.ts";
-import { IncidentReason } from "../reconcilers/incident/reasons.ts";
+import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
 import { advanceRetryWait, withoutAttemptResults } from "./attempts.ts";
 import { dryRunRendered } from "./dry-run.ts";
 import type { GuardSubject } from "./guard-request.ts";

@@ -6,7 +6,7 @@ import { Plural } from "../../api/v1alpha1/constants.ts";
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
-import { createGuardMetrics, protectedNamespaces, resolveApprovalPolicy, type GuardPolicy } from "../../policy/index.ts";
+import { createGuardMetrics, guardPolicyOf } from "../../policy/index.ts";
 import { createJobClient, type JobClient } from "../../steps/job/job-client.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
 import type { RuntimeClock } from "../../runtime/clock.ts";
@@ -53,20 +53,6 @@ export interface IncidentControllerOptions {
   readonly agents?: AgentPool;
   /** Replaces the clients of built-in actions; defaults to ones on `kubeConfig`. */
   readonly actionClients?: ActionClients;
-}
-
-/**
- * The guard settings of an operator: the built-in protected namespaces plus the operator's own
- * and the configured ones; the operator's namespace as the privileged one; the default
- * approval policy; the operator-wide dry-run.
- */
-export function guardPolicyOf(options: Pick<OperatorOptions, "dryRun" | "namespace" | "protectedNamespaces">): GuardPolicy {
-  return {
-    protectedNamespaces: protectedNamespaces(options.namespace, options.protectedNamespaces),
-    privilegedNamespace: options.namespace,
-    dryRun: options.dryRun,
-    approvalRequired: resolveApprovalPolicy(),
-  };
 }
 
 const finishedRunPhases: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);

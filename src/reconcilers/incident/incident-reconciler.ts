@@ -24,7 +24,7 @@ import { planRun } from "./plan.ts";
 import { revert } from "./revert.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
 import { triage, type ActiveRun } from "./triage.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** How often an Incident with work in progress is looked at even when nothing changes. */
 export const INCIDENT_SAFETY_RECHECK_MS = 5 * 60 * 1000;

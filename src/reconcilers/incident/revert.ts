@@ -1,8 +1,8 @@
 import { parseUndoRecord, undoAction, type UndoContext } from "../../actions/index.ts";
 import type { PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
-import { IncidentReason } from "./reasons.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
 import { MAX_REVERT_ATTEMPTS, pendingUndos } from "./revert-plan.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** What reverting needs. */
 export interface RevertInput {

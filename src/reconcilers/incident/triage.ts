@@ -3,9 +3,9 @@ import type { Incident, Playbook, PlaybookRun, StepState } from "../../api/v1alp
 import type { CompiledPlaybook, PlaybookCompiler } from "../../playbook/index.ts";
 import { findCondition } from "../conditions.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
-import { IncidentReason } from "./reasons.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
 import { isTerminal } from "../../steps/step-outcome.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** Finds a Playbook by namespace and name (an informer cache). */
 export type PlaybookLookup = (namespace: string, name: string) => Playbook | undefined;

@@ -1,7 +1,7 @@
 import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import type { StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
-import { IncidentReason } from "../../reconcilers/incident/reasons.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
 import { dryRunRendered } from "../dry-run.ts";
 import type { PlanContext } from "../plan-context.ts";
 import { renderStepTemplates } from "../render-templates.ts";

@@ -2,7 +2,7 @@ import { formatDuration } from "../../api/duration.ts";
 import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import type { StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
-import { IncidentReason } from "../../reconcilers/incident/reasons.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
 import { classifyApiError, TransientError } from "../../runtime/errors.ts";
 import { advanceRetryWait, attemptEnded, withoutAttemptResults } from "../attempts.ts";
 import { intentDisposition } from "../intent-ledger.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { TimelineEntry } from "../../api/v1alpha1/types.generated.ts";
+import type { TimelineEntry } from "./types.generated.ts";
 import { appendTimeline, MAX_TIMELINE_ENTRIES, MAX_TIMELINE_MESSAGE_LENGTH, timelineEntry } from "./timeline.ts";
 
 const at = new Date("2026-01-01T00:00:00.000Z");

@@ -1,5 +1,5 @@
-import type { TimelineEntry } from "../../api/v1alpha1/types.generated.ts";
-import { bounded } from "../../api/v1alpha1/bounds.ts";
+import type { TimelineEntry } from "./types.generated.ts";
+import { bounded } from "./bounds.ts";
 
 /** Most entries kept in `status.timeline` (the schema's bound); the oldest go first. */
 export const MAX_TIMELINE_ENTRIES = 100;

@@ -1,4 +1,4 @@
-import { Reason } from "../../api/v1alpha1/constants.ts";
+import { Reason } from "./constants.ts";
 
 /**
  * Reasons the Incident reconciler writes to conditions, the timeline and Events. Each is a
