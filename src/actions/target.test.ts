@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ActionType, IncidentResources } from "./action-contract.ts";
+import type { ActionType } from "../api/v1alpha1/index.ts";
+import type { IncidentResources } from "./action-contract.ts";
 import { resolveActionTarget, type TargetInput } from "./target.ts";
 
 const resources: IncidentResources = { namespace: "shop", pod: "web-0", node: "worker-1", workload: "Deployment/web", container: "app" };

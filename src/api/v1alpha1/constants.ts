@@ -153,22 +153,6 @@ export const STEP_PHASES = [
   "TimedOut",
 ] as const;
 
-/** Built-in Kubernetes actions a Playbook step may take. */
-export const ACTION_TYPES = [
-  "isolatePod",
-  "label",
-  "annotate",
-  "deletePod",
-  "evictPod",
-  "cordonNode",
-  "uncordonNode",
-  "scaleWorkload",
-  "captureLogs",
-] as const;
-
-/** Kinds of object an action may target. */
-export const ACTION_TARGET_KINDS = ["Pod", "Node", "Deployment", "StatefulSet"] as const;
-
 /** Decisions on an approval step. */
 export const APPROVAL_DECISIONS = ["approve", "reject"] as const;
 
