@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { ACTION_CATALOG, ACTION_TYPES } from "./action-catalog.ts";
+import { ACTION_CATALOG, ACTION_TYPES, actionsWhere } from "./action-catalog.ts";
 
 const rbacDir = new URL("../../../config/rbac/", import.meta.url);
+const readme = new URL("../../../README.md", import.meta.url);
 
 interface Manifest {
   kind?: string;
@@ -33,6 +34,12 @@ describe("action catalog", () => {
   it.each(ACTION_TYPES.map((action) => [action, ACTION_CATALOG[action].role] as const))("%s needs ClusterRole %s, which exists and is bound", (_, role) => {
     expect(all.some((manifest) => manifest.kind === "ClusterRole" && manifest.metadata?.name === role)).toBe(true);
     expect(all.some((manifest) => manifest.kind === "ClusterRoleBinding" && manifest.roleRef?.name === role)).toBe(true);
+  });
+
+  it("is what the README's API table says about undo", () => {
+    const reversible = actionsWhere((facts) => facts.reversible).join(", ");
+    const irreversible = actionsWhere((facts) => !facts.reversible).join(", ");
+    expect(readFileSync(readme, "utf8")).toContain(`\`action\` (with undo: ${reversible}; without: ${irreversible})`);
   });
 
   it("grants scaling only through the scale subresource", () => {
