@@ -1,6 +1,7 @@
 import { classifyApiError } from "../runtime/errors.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome } from "./action-contract.ts";
-import { actionFailure, apiStatusMessage, failureFromApiError } from "./action-failure.ts";
+import type { ActionContext } from "./action-contract.ts";
+import type { ActionDefinition } from "./action-definition.ts";
+import { actionFailure, apiStatusMessage, failureFromApiError, type ActionOutcome } from "./action-outcome.ts";
 import { tailLog } from "./log-tail.ts";
 import { MAX_OUTPUT_CHARS } from "./output-bounds.ts";
 import { readParams } from "./params.ts";
@@ -55,11 +56,8 @@ async function run(context: ActionContext, options: { container: string | undefi
  * `tailLines` (1 to 1000, default 100), `previous` (the previous container instance). Reading
  * changes nothing, so dry-run reads too.
  */
-export const captureLogsAction: ActionDefinition = {
+export const captureLogsAction: ActionDefinition<"captureLogs"> = {
   type: "captureLogs",
-  targetKinds: ["Pod"],
-  reversible: false,
-  destructive: false,
   async execute(context) {
     const params = readParams("captureLogs", context.params, ["container", "tailLines", "previous"], (reader) => ({
       container: reader.string("container"),

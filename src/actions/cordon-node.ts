@@ -1,6 +1,8 @@
 import type { V1Node } from "@kubernetes/client-node";
-import type { ActionContext, ActionDefinition, ActionOutcome, ActionType, UndoContext, UndoOutcome } from "./action-contract.ts";
-import { actionFailure, failureFromApiError, type ActionFailure } from "./action-failure.ts";
+import type { ActionType } from "../api/v1alpha1/index.ts";
+import type { ActionContext, UndoContext } from "./action-contract.ts";
+import type { ActionDefinition, ReversibleActionDefinition } from "./action-definition.ts";
+import { actionFailure, failureFromApiError, type ActionFailure, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
 import { Marker } from "./markers.ts";
 import { readParams } from "./params.ts";
@@ -80,25 +82,21 @@ function withoutParams(action: "cordonNode" | "uncordonNode", run: (context: Act
  * write. A Node someone else cordoned is reported as already cordoned and gets no undo record,
  * so that reverting never uncordons what a person cordoned.
  */
-export const cordonNodeAction: ActionDefinition = {
+export const cordonNodeAction: ReversibleActionDefinition<"cordonNode"> = {
   type: "cordonNode",
-  targetKinds: ["Node"],
-  reversible: true,
-  destructive: false,
+  revert: revertCordon,
   execute: withoutParams("cordonNode", cordon),
 };
 
 /** `uncordonNode`: marks the Node schedulable again; its undo cordons it again. */
-export const uncordonNodeAction: ActionDefinition = {
+export const uncordonNodeAction: ReversibleActionDefinition<"uncordonNode"> = {
   type: "uncordonNode",
-  targetKinds: ["Node"],
-  reversible: true,
-  destructive: false,
+  revert: revertUncordon,
   execute: withoutParams("uncordonNode", uncordon),
 };
 
 /** Reverts cordonNode: uncordons the Node while kube-soar's cordon annotation is still on it. */
-export async function revertCordon(context: UndoContext, undo: CordonUndo): Promise<UndoOutcome> {
+async function revertCordon(context: UndoContext, undo: CordonUndo): Promise<UndoOutcome> {
   const node = await readNode(context, "cordonNode", undo.node);
   if (isFailure(node)) {
     return node.reason === "NotFound" ? { ok: true, message: `node ${undo.node} no longer exists; nothing to revert` } : node;
@@ -113,7 +111,7 @@ export async function revertCordon(context: UndoContext, undo: CordonUndo): Prom
 }
 
 /** Reverts uncordonNode: cordons the Node again unless it already is. */
-export async function revertUncordon(context: UndoContext, undo: UncordonUndo): Promise<UndoOutcome> {
+async function revertUncordon(context: UndoContext, undo: UncordonUndo): Promise<UndoOutcome> {
   const node = await readNode(context, "uncordonNode", undo.node);
   if (isFailure(node)) {
     return node.reason === "NotFound" ? { ok: true, message: `node ${undo.node} no longer exists; nothing to revert` } : node;

@@ -1,7 +1,8 @@
 import { V1DeleteOptions, V1Preconditions, type V1Pod } from "@kubernetes/client-node";
 import { isNotFound } from "../runtime/errors.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome } from "./action-contract.ts";
-import { actionFailure, failureFromApiError } from "./action-failure.ts";
+import type { ActionContext } from "./action-contract.ts";
+import type { ActionDefinition } from "./action-definition.ts";
+import { actionFailure, failureFromApiError, type ActionOutcome } from "./action-outcome.ts";
 import { deletionKeepsMinHealthy, parseMinHealthy, type MinHealthy } from "./min-healthy.ts";
 import { invalidParam, readParams } from "./params.ts";
 import { isPodReady, resolvePodOwner, type PodOwner } from "./pod-owner.ts";
@@ -105,11 +106,8 @@ async function run(context: ActionContext, options: DeleteOptions): Promise<Acti
  * (`true`/`false`, default false) to leave such Pods alone. A Pod already gone counts as
  * already applied.
  */
-export const deletePodAction: ActionDefinition = {
+export const deletePodAction: ActionDefinition<"deletePod"> = {
   type: "deletePod",
-  targetKinds: ["Pod"],
-  reversible: false,
-  destructive: true,
   async execute(context) {
     const params = readParams("deletePod", context.params, ["gracePeriodSeconds", "minHealthyReplicas", "skipDaemonSetPods", "skipStandalonePods"], (reader) => {
       const minText = reader.string("minHealthyReplicas");

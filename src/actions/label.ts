@@ -1,5 +1,6 @@
-import type { ActionClients, ActionContext, ActionDefinition, ActionOutcome, ResolvedTarget, UndoContext, UndoOutcome } from "./action-contract.ts";
-import { actionFailure, failureFromApiError, type ActionFailure } from "./action-failure.ts";
+import type { ActionClients, ActionContext, ResolvedTarget, UndoContext } from "./action-contract.ts";
+import type { ReversibleActionDefinition } from "./action-definition.ts";
+import { actionFailure, failureFromApiError, type ActionFailure, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
 import { isLabelValue, isQualifiedName } from "../api/v1alpha1/kube-names.ts";
 import { Marker, RESERVED_KEY_PREFIX } from "./markers.ts";
@@ -123,12 +124,10 @@ async function apply(action: MetadataAction, context: ActionContext): Promise<Ac
   };
 }
 
-function definition(action: MetadataAction): ActionDefinition {
+function definition<A extends MetadataAction>(action: A): ReversibleActionDefinition<A> {
   return {
     type: action,
-    targetKinds: ["Pod", "Node"],
-    reversible: true,
-    destructive: false,
+    revert: revertMetadata,
     async execute(context) {
       const invalid = validate(action, context.params);
       return invalid ?? apply(action, context);
@@ -141,17 +140,17 @@ function definition(action: MetadataAction): ActionDefinition {
  * kube-soar first changed each key are kept in an annotation on the object and in the undo
  * record. Keys under `soar.kube-soar.io/` are refused.
  */
-export const labelAction: ActionDefinition = definition("label");
+export const labelAction: ReversibleActionDefinition<"label"> = definition("label");
 
 /** `annotate`: as {@link labelAction}, for annotations (values up to 4096 characters). */
-export const annotateAction: ActionDefinition = definition("annotate");
+export const annotateAction: ReversibleActionDefinition<"annotate"> = definition("annotate");
 
 /**
  * Reverts a label/annotate action: keys that still carry the applied value get their earlier
  * value back (or are removed); keys changed since by someone else are left alone and named in
  * the message. A target that no longer exists needs no revert.
  */
-export async function revertMetadata(context: UndoContext, undo: MetadataUndo): Promise<UndoOutcome> {
+async function revertMetadata(context: UndoContext, undo: MetadataUndo): Promise<UndoOutcome> {
   const { clients, dryRun } = context;
   const target: ResolvedTarget = { kind: undo.kind, name: undo.name, ...(undo.namespace === undefined ? {} : { namespace: undo.namespace }) };
   const ref = `${undo.kind.toLowerCase()} ${targetRef(target)}`;

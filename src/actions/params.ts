@@ -1,5 +1,5 @@
-import type { ActionType } from "./action-contract.ts";
-import { actionFailure, type ActionFailure } from "./action-failure.ts";
+import type { ActionType } from "../api/v1alpha1/index.ts";
+import { actionFailure, type ActionFailure } from "./action-outcome.ts";
 
 class ParamError extends Error {
   override readonly name = "ParamError";

@@ -1,6 +1,7 @@
-import { ACTION_TYPES } from "../api/v1alpha1/constants.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome, ActionType } from "./action-contract.ts";
-import { actionFailure } from "./action-failure.ts";
+import { ACTION_TYPES, type ActionType } from "../api/v1alpha1/index.ts";
+import type { ActionContext } from "./action-contract.ts";
+import type { DefinitionOf } from "./action-definition.ts";
+import { actionFailure, type ActionOutcome } from "./action-outcome.ts";
 import { captureLogsAction } from "./capture-logs.ts";
 import { cordonNodeAction, uncordonNodeAction } from "./cordon-node.ts";
 import { deletePodAction } from "./delete-pod.ts";
@@ -10,8 +11,11 @@ import { annotateAction, labelAction } from "./label.ts";
 import { boundText, MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "./output-bounds.ts";
 import { scaleWorkloadAction } from "./scale-workload.ts";
 
-/** Every built-in action, by type. */
-export const builtinActions: Readonly<Record<ActionType, ActionDefinition>> = {
+/**
+ * Every built-in action, by type: one implementation per row of `ACTION_CATALOG`, and a
+ * `revert` exactly for the rows marked reversible.
+ */
+export const builtinActions: { readonly [A in ActionType]: DefinitionOf<A> } = {
   isolatePod: isolatePodAction,
   label: labelAction,
   annotate: annotateAction,

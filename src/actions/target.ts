@@ -1,21 +1,11 @@
-import { ACTION_TARGET_KINDS } from "../api/v1alpha1/constants.ts";
+import { ACTION_TARGET_KINDS, byAction, type ActionTargetKind, type ActionType } from "../api/v1alpha1/index.ts";
 import { isDnsLabel, isDnsSubdomain, parseWorkloadRef, type WorkloadRef } from "../api/v1alpha1/kube-names.ts";
 import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
-import type { ActionTargetKind, ActionType, ResolvedTarget } from "./action-contract.ts";
-import { actionFailure, type ActionFailure } from "./action-failure.ts";
+import type { ResolvedTarget } from "./action-contract.ts";
+import { actionFailure, type ActionFailure } from "./action-outcome.ts";
 
-/** Target kinds each action accepts; the first is the default when the step names none. */
-export const targetKindsOfAction: Readonly<Record<ActionType, readonly ActionTargetKind[]>> = {
-  isolatePod: ["Pod"],
-  label: ["Pod", "Node"],
-  annotate: ["Pod", "Node"],
-  deletePod: ["Pod"],
-  evictPod: ["Pod"],
-  cordonNode: ["Node"],
-  uncordonNode: ["Node"],
-  scaleWorkload: ["Deployment", "StatefulSet"],
-  captureLogs: ["Pod"],
-};
+/** Target kinds each action accepts, from its catalog row; the first is the default unless the Incident's workload fits. */
+export const targetKindsOfAction: Readonly<Record<ActionType, readonly ActionTargetKind[]>> = byAction((facts) => facts.targetKinds);
 
 /** A step's `target` after template rendering; absent fields default from the Incident. */
 export interface TargetInput {

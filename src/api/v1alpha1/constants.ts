@@ -157,22 +157,6 @@ export const STEP_PHASES = [
   "TimedOut",
 ] as const;
 
-/** Built-in Kubernetes actions a Playbook step may take. */
-export const ACTION_TYPES = [
-  "isolatePod",
-  "label",
-  "annotate",
-  "deletePod",
-  "evictPod",
-  "cordonNode",
-  "uncordonNode",
-  "scaleWorkload",
-  "captureLogs",
-] as const;
-
-/** Kinds of object an action may target. */
-export const ACTION_TARGET_KINDS = ["Pod", "Node", "Deployment", "StatefulSet"] as const;
-
 /**
  * Kinds of workload an Incident's `spec.resources.workload` may name, as API Kinds: the
  * reference is written `<Kind>/<name>`, such as `Deployment/web`.

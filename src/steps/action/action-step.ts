@@ -1,4 +1,5 @@
-import { isActionType, resolveActionTarget, type ActionType, type ResolvedTarget } from "../../actions/index.ts";
+import { isActionType, resolveActionTarget, type ResolvedTarget } from "../../actions/index.ts";
+import type { ActionType } from "../../api/v1alpha1/index.ts";
 import type { AffectedResources } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import type { RenderedTemplates } from "../render-templates.ts";

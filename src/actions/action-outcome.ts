@@ -1,8 +1,8 @@
 import { ApiException } from "@kubernetes/client-node";
+import { ACTION_CATALOG, type ActionType } from "../api/v1alpha1/index.ts";
 import { classifyApiError } from "../runtime/errors.ts";
-import type { ActionType } from "./action-contract.ts";
-import { roleOfAction } from "./action-roles.ts";
 import { boundText, MAX_MESSAGE_CHARS } from "./output-bounds.ts";
+import type { UndoRecord } from "./undo-record.ts";
 
 /**
  * Why an action failed. Each is PascalCase so it can be a condition reason and an Event reason.
@@ -38,6 +38,31 @@ export interface ActionFailure {
   readonly message: string;
   readonly retryable: boolean;
 }
+
+/** A successful (or already applied) action. */
+export interface ActionSuccess {
+  readonly ok: true;
+  /** Bounded outputs (at most 16 entries of at most 2048 characters), for `steps.<name>.outputs`. */
+  readonly outputs: Record<string, string>;
+  /** One line for the step's status message. */
+  readonly message: string;
+  /** True when the object was already in the requested state and nothing was written. */
+  readonly alreadyApplied: boolean;
+  /** How to revert the action; absent when there is nothing kube-soar may revert. */
+  readonly undo?: UndoRecord;
+}
+
+/** What running an action yields: success, or a failure as a value with its reason. */
+export type ActionOutcome = ActionSuccess | ActionFailure;
+
+/** A successful undo (including "nothing left to revert"), as one line for the timeline. */
+export interface UndoSuccess {
+  readonly ok: true;
+  readonly message: string;
+}
+
+/** What running an undo yields; failures are values, as for actions. */
+export type UndoOutcome = UndoSuccess | ActionFailure;
 
 const retryableReasons: ReadonlySet<ActionFailureReason> = new Set([
   "Conflict",
@@ -94,7 +119,7 @@ export function failureFromApiError(error: unknown, call: ApiCallDescription): A
     case "forbidden":
       return actionFailure(
         "Forbidden",
-        `${call.action}: ${call.operation} is forbidden (${detail}); bind the ClusterRole ${roleOfAction[call.action]} to the operator's ServiceAccount`,
+        `${call.action}: ${call.operation} is forbidden (${detail}); bind the ClusterRole ${ACTION_CATALOG[call.action].role} to the operator's ServiceAccount`,
       );
     case "not-found":
       return actionFailure("NotFound", `${call.action}: ${call.operation}: not found (${detail})`);
