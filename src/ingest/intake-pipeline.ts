@@ -6,7 +6,7 @@ import { alertFromNatsMessage, type AlertIntakeOptions } from "./alert-intake.ts
 import type { Alert } from "./alert.ts";
 import { toCelEvent } from "./match/cel-event.ts";
 import { incidentNamePrefix } from "./identity/incident-name.ts";
-import type { WriteOutcome, WriteRequest } from "./write/incident-writer.ts";
+import type { WriteOutcome, WriteRequest } from "./write/write-request.ts";
 import { incidentSpecFromAlert, incidentObservables } from "./write/incident-spec-from-alert.ts";
 import { eventHash } from "./identity/event-hash.ts";
 import type { IntakeMetrics } from "./intake-metrics.ts";
