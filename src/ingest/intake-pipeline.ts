@@ -12,7 +12,7 @@ import { eventHash } from "./identity/event-hash.ts";
 import type { IntakeMetrics } from "./intake-metrics.ts";
 import { incidentTargets } from "./match/intake-targets.ts";
 import type { MatchInput, PlaybookMatch } from "./match/matcher-index.ts";
-import type { Delivery, DeliveryHandler, Disposition } from "./transport/nats-consumer.ts";
+import type { Delivery, DeliveryHandler, Disposition } from "./transport/delivery.ts";
 import { HTTP_SUBJECT_PREFIX } from "./transport/nats-publisher.ts";
 
 /** Dead-letter reason of an alert whose Incident the API server refuses as invalid. */
