@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The kube-soar operator process: intake in every replica, controllers in the elected leader.
 import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
-import { ConfigError, parseOperatorOptions, usage } from "./config/parse.ts";
+import { ConfigError } from "./config/flag-reader.ts";
+import { usage } from "./config/flags.ts";
+import { parseOperatorOptions } from "./config/parse.ts";
 import type { OperatorOptions } from "./config/options.ts";
 import { createExpressionCompiler } from "./expr/index.ts";
 import { startIntake, type IntakeHandle } from "./ingest/intake-start.ts";
