@@ -1,6 +1,6 @@
 import type { AffectedResources, IncidentEvent, Observable } from "../../api/v1alpha1/types.generated.ts";
 import type { Alert } from "../alert.ts";
-import type { IncidentSpecFromAlert } from "./incident-writer.ts";
+import type { IncidentSpecFromAlert } from "./write-request.ts";
 
 /** Longest values the Incident schema accepts, in characters (code points). */
 const SCHEMA_BOUNDS = {

@@ -5,7 +5,8 @@ import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
 import { ManualClock } from "../../testing/manual-clock.ts";
 import { createIntakeMetrics } from "../intake-metrics.ts";
-import { IncidentWriter, type WriteRequest } from "./incident-writer.ts";
+import { IncidentWriter } from "./incident-writer.ts";
+import type { WriteRequest } from "./write-request.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";
 import { silentLogger } from "../../testing/silent-logger.ts";
 
