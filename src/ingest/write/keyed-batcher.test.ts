@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../../runtime/clock.ts";
+import { ManualClock } from "../../testing/manual-clock.ts";
 import { KeyedBatcher } from "./keyed-batcher.ts";
 
 /** Lets pending promise callbacks run. */
