@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { countedEventKey } from "./counted-events.ts";
 import { occurrenceStatus } from "./incident-occurrences.ts";
 import type { Incident } from "./types.generated.ts";
 import { anIncident } from "../../testing/objects.ts";
@@ -16,6 +17,7 @@ describe("occurrenceStatus", () => {
       firstSeen: "2026-03-01T12:00:00.123Z",
       lastSeen: "2026-03-01T12:00:00.123Z",
       recentEvents: ["k1"],
+      countedEvents: countedEventKey("k1"),
       alertStatus: "firing",
       observables: [{ type: "ip", value: "203.0.113.9" }],
     });

@@ -592,11 +592,13 @@ export interface IncidentStatus {
   firstSeen?: string;
   /** When the latest event occurred. */
   lastSeen?: string;
-  /**
-   * Hashes of the source and id of the latest counted events, so a redelivered event is not counted
-   * twice.
-   */
+  /** Hashes of the source and id of the latest events, newest last. */
   recentEvents?: string[];
+  /**
+   * Every event this Incident counted, in order: 48 bits of the hash of its source and id per
+   * event, as 8 base64url characters, so a redelivered or repeated event is never counted twice.
+   */
+  countedEvents?: string;
   /** Whether the alert still fires, as its producer last reported. */
   alertStatus?: AlertStatus;
   /** When the producer reported the alert resolved. */

@@ -2,8 +2,10 @@ import { V1ObjectMeta } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentStatus } from "../../api/v1alpha1/types.generated.ts";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
-import { MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
-import { foldEvents, isOpen, mergeObservables, type FoldEvent } from "./incident-writer-fold.ts";
+import { MAX_COUNTED_EVENTS, MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
+import { COUNTED_EVENT_KEY_LENGTH, countedEventKey } from "../../api/v1alpha1/counted-events.ts";
+import { eventHash } from "../identity/event-hash.ts";
+import { foldEvents, isFull, isOpen, mergeObservables, type FoldEvent } from "./incident-writer-fold.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 const t0 = "2026-11-28T10:00:00.000Z";
@@ -123,6 +125,41 @@ describe("foldEvents", () => {
   it("reports each event's effect in order", () => {
     const result = foldEvents({ recentEvents: ["a"] }, [firing("a"), firing("b"), resolved("c")]);
     expect(result.effects).toEqual(["duplicate", "counted", "resolved"]);
+  });
+
+  it("counts each of 1,000 alerts of one group once, however often and however late the group repeats", () => {
+    // Alertmanager's event ids: <fingerprint>:<startsAt>:<status>, the same in every repeat.
+    const group = Array.from({ length: 1_000 }, (_, index) =>
+      firing(eventHash("http://alertmanager:9093", `${index.toString(16).padStart(16, "0")}:${t0}:firing`), t1),
+    );
+    let status: IncidentStatus | undefined;
+    for (let notification = 0; notification < 4; notification++) {
+      // Each notification arrives in batches, as the fold interval cuts it.
+      for (let at = 0; at < group.length; at += 100) status = foldEvents(status, group.slice(at, at + 100)).status;
+    }
+    expect(status?.occurrences).toBe(1_000);
+    expect(status?.countedEvents).toHaveLength(1_000 * COUNTED_EVENT_KEY_LENGTH);
+    expect(status?.recentEvents).toHaveLength(MAX_RECENT_EVENTS);
+    const repeat = foldEvents(status, group);
+    expect(repeat).toMatchObject({ counted: 0, duplicates: 1_000, changed: false });
+  });
+
+  it("recognises the events an Incident written before countedEvents existed listed in recentEvents", () => {
+    const result = foldEvents({ occurrences: 2, recentEvents: ["a", "b"] }, [firing("b"), firing("c")]);
+    expect(result.effects).toEqual(["duplicate", "counted"]);
+    expect(result.status.countedEvents).toBe(["a", "b", "c"].map(countedEventKey).join(""));
+  });
+
+  it("leaves new events beyond the bound out, for the next Incident", () => {
+    const keys = Array.from({ length: MAX_COUNTED_EVENTS - 1 }, (_, index) => countedEventKey(`h${String(index)}`));
+    const almostFull: IncidentStatus = { occurrences: keys.length, countedEvents: keys.join("") };
+    expect(isFull(almostFull)).toBe(false);
+    const result = foldEvents(almostFull, [firing("h3"), firing("last"), firing("beyond")]);
+    expect(result.effects).toEqual(["duplicate", "counted", "overflow"]);
+    expect(result).toMatchObject({ counted: 1, duplicates: 1, overflow: 1 });
+    expect(result.status.occurrences).toBe(MAX_COUNTED_EVENTS);
+    expect(isFull(result.status)).toBe(true);
+    expect(isOpen(incident({}, result.status), Date.parse(t1), 3_600_000)).toBe(false);
   });
 
   it("merges observables without repeats", () => {

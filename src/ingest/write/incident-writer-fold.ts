@@ -1,5 +1,6 @@
+import { countedEventKey, countedEventKeys, packCountedEvents } from "../../api/v1alpha1/counted-events.ts";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
-import { MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
+import { MAX_COUNTED_EVENTS, MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
 import type { Incident, IncidentStatus, Observable } from "../../api/v1alpha1/types.generated.ts";
 
 /** One event as it folds into an Incident's status. */
@@ -20,8 +21,10 @@ export interface FoldResult {
   counted: number;
   /** Resolved events recorded. */
   resolved: number;
-  /** Events already in `recentEvents` (or twice in the batch): not counted again. */
+  /** Events already in `countedEvents` (or twice in the batch): not counted again. */
   duplicates: number;
+  /** New events beyond {@link MAX_COUNTED_EVENTS}: left out, for the next Incident. */
+  overflow: number;
   /** Whether `status` differs from the input. */
   changed: boolean;
   /** Per input event, in order: what happened to it. */
@@ -29,7 +32,7 @@ export interface FoldResult {
 }
 
 /** What folding did with one event. */
-export type FoldEffect = "counted" | "resolved" | "duplicate";
+export type FoldEffect = "counted" | "resolved" | "duplicate" | "overflow";
 
 function later(a: string | undefined, b: string): string {
   return a === undefined || Date.parse(b) > Date.parse(a) ? b : a;
@@ -62,31 +65,57 @@ function sameStatus(a: IncidentStatus, b: IncidentStatus): boolean {
 }
 
 /**
- * Folds events, in order, into an Incident's status (absent for an Incident just created):
- * a firing event whose hash is not in `recentEvents` adds one occurrence, moves `lastSeen`
- * forward (and `firstSeen` back), sets `alertStatus: firing` and merges its observables; a
- * resolved event sets `alertStatus: resolved` and `resolvedAlertAt`; both append their hash to
- * `recentEvents`, keeping the latest {@link MAX_RECENT_EVENTS}. An event whose hash is already
- * there changes nothing. Every other status field is kept as it was. Pure.
+ * The entries of `countedEvents` (`countedEventKey`): the events the Incident counted. An
+ * Incident written before the field existed remembers its counted events in `recentEvents` only.
+ */
+export function countedKeys(status: IncidentStatus): string[] {
+  if (status.countedEvents !== undefined) return countedEventKeys(status.countedEvents);
+  return (status.recentEvents ?? []).map(countedEventKey);
+}
+
+/** True when the Incident counted as many distinct events as it may: the next one opens the next Incident. */
+export function isFull(status: IncidentStatus): boolean {
+  return countedKeys(status).length >= MAX_COUNTED_EVENTS;
+}
+
+/**
+ * Folds events, in order, into an Incident's status (absent for an Incident just created).
+ * An event is new unless its key is in `countedEvents`, which remembers every event the
+ * Incident ever counted (up to {@link MAX_COUNTED_EVENTS}), so a repeat counts once however long
+ * after and however many events came between. A new firing event adds one occurrence, moves
+ * `lastSeen` forward (and `firstSeen` back), sets `alertStatus: firing` and merges its
+ * observables; a new resolved event sets `alertStatus: resolved` and `resolvedAlertAt`; both
+ * append their key to `countedEvents` and their hash to `recentEvents` (the latest
+ * {@link MAX_RECENT_EVENTS}). A known event changes nothing; a new event beyond the bound is
+ * left out (`overflow`). Every other status field is kept as it was. Pure.
  */
 export function foldEvents(current: IncidentStatus | undefined, events: readonly FoldEvent[]): FoldResult {
   const before: IncidentStatus = current ?? {};
   const status: IncidentStatus = { ...before };
   const recent = [...(before.recentEvents ?? [])];
-  const known = new Set(recent);
+  const countedEvents = countedKeys(before);
+  const known = new Set(countedEvents);
   let occurrences = before.occurrences ?? 0;
   let observables = before.observables ?? [];
   let counted = 0;
   let resolved = 0;
   let duplicates = 0;
+  let overflow = 0;
   const effects: FoldEffect[] = [];
   for (const event of events) {
-    if (known.has(event.hash)) {
+    const key = countedEventKey(event.hash);
+    if (known.has(key)) {
       duplicates++;
       effects.push("duplicate");
       continue;
     }
-    known.add(event.hash);
+    if (countedEvents.length >= MAX_COUNTED_EVENTS) {
+      overflow++;
+      effects.push("overflow");
+      continue;
+    }
+    known.add(key);
+    countedEvents.push(key);
     recent.push(event.hash);
     if (event.alertStatus === "resolved") {
       status.alertStatus = "resolved";
@@ -105,8 +134,9 @@ export function foldEvents(current: IncidentStatus | undefined, events: readonly
   }
   status.occurrences = occurrences;
   status.recentEvents = recent.slice(-MAX_RECENT_EVENTS);
+  if (counted + resolved > 0) status.countedEvents = packCountedEvents(countedEvents);
   if (observables.length > 0) status.observables = observables;
-  return { status, counted, resolved, duplicates, changed: !sameStatus(before, status), effects };
+  return { status, counted, resolved, duplicates, overflow, changed: !sameStatus(before, status), effects };
 }
 
 /** True when the Incident's state (or phase) says a person resolved or closed it. */
@@ -117,12 +147,15 @@ export function isResolved(incident: Incident): boolean {
 }
 
 /**
- * True when new events fold into this Incident: not resolved or closed, and its last event is
- * within `windowMs` of `nowMs` (an Incident with no event yet, just created, is open).
+ * True when new events fold into this Incident: not resolved or closed, not full
+ * ({@link isFull}), and its last event is within `windowMs` of `nowMs` (an Incident with no
+ * event yet, just created, is open).
  */
 export function isOpen(incident: Incident, nowMs: number, windowMs: number): boolean {
   if (isResolved(incident)) return false;
-  const lastSeen = occurrenceStatus(incident).lastSeen;
+  const occurrences = occurrenceStatus(incident);
+  if (isFull(occurrences)) return false;
+  const lastSeen = occurrences.lastSeen;
   if (lastSeen === undefined) return true;
   const lastMs = Date.parse(lastSeen);
   return Number.isNaN(lastMs) || nowMs - lastMs <= windowMs;

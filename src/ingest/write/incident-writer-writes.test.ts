@@ -1,6 +1,7 @@
 import { ApiException } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { countedEventKey } from "../../api/v1alpha1/counted-events.ts";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
 import { ManualClock } from "../../testing/manual-clock.ts";
@@ -76,6 +77,7 @@ describe("IncidentWriter writes", () => {
       firstSeen: "2026-11-28T10:00:00.000Z",
       lastSeen: "2026-11-28T10:00:00.000Z",
       recentEvents: ["hash-e1"],
+      countedEvents: countedEventKey("hash-e1"),
       alertStatus: "firing",
       observables: [{ type: "ip", value: "203.0.113.9" }],
     });

@@ -1,12 +1,13 @@
 import type { Logger } from "pino";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
+import { countedEventKey } from "../../api/v1alpha1/counted-events.ts";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { RuntimeClock } from "../../runtime/clock.ts";
 import { isConflict, isNotFound } from "../../runtime/errors.ts";
 import { generationName } from "../identity/incident-name.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
 import { newIncident, slim } from "./incident-objects.ts";
-import { foldEvents, isOpen, type FoldEffect } from "./incident-writer-fold.ts";
+import { countedKeys, foldEvents, isFull, isOpen, type FoldEffect } from "./incident-writer-fold.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";
 import { KeyedBatcher } from "./keyed-batcher.ts";
 import { LruMap } from "./lru-map.ts";
@@ -28,10 +29,10 @@ export interface IncidentWriterOptions {
 
 /** Where an identity's chain of Incidents stands, as this replica has walked it. */
 interface Chain {
-  /** The generation new events go to (1 until the first Incident is resolved, closed or idle). */
+  /** The generation new events go to (1 until the first Incident is resolved, closed, full or idle). */
   generation: number;
-  /** Events counted by the earlier, closed generations: a redelivery of one is not counted again. */
-  closedHashes: Set<string>;
+  /** Events (`countedEventKey`) counted by the earlier, closed generations: a redelivery of one is not counted again. */
+  closedKeys: Set<string>;
 }
 
 /** Attempts at one batch before giving up with the last error (conflicts, chain steps). */
@@ -48,9 +49,9 @@ const MAX_GENERATION_STEPS = 64;
  * - alerts arriving while a write for the same Incident is in flight or too recent wait and are
  *   folded together in the next status write, with optimistic concurrency on resourceVersion
  *   (a 409 re-reads and retries in place);
- * - an alert whose event is already in `recentEvents` (or is the opening one) is a duplicate and
- *   changes nothing;
- * - an Incident resolved, closed or idle beyond its window takes no more events: the next
+ * - an alert whose event is already in `countedEvents` (or is the opening one) is a duplicate and
+ *   changes nothing, however long after it was counted;
+ * - an Incident resolved, closed, full or idle beyond its window takes no more events: the next
  *   generation (`<baseName>-2`, ...) is used, so every replica and every redelivery finds the
  *   same Incident.
  * `submit` resolves once the write that covers the alert is durable and rejects with the API
@@ -94,7 +95,7 @@ export class IncidentWriter {
     const { namespace, baseName } = first.target;
     const outcomes: (WriteOutcome | undefined)[] = requests.map(() => undefined);
     let remaining = requests.map((request, index) => ({ request, index }));
-    const chain = this.#chains.get(key) ?? { generation: 1, closedHashes: new Set<string>() };
+    const chain = this.#chains.get(key) ?? { generation: 1, closedKeys: new Set<string>() };
     let lastError: unknown;
     let steps = 0;
     /** The Incident this batch created, if any: its first counted event is the one that opened it. */
@@ -103,7 +104,7 @@ export class IncidentWriter {
       const name = generationName(baseName, chain.generation);
       // Events an earlier, closed generation already counted are redeliveries: never counted again.
       remaining = remaining.filter((item) => {
-        if (!chain.closedHashes.has(item.request.fold.hash)) return true;
+        if (!chain.closedKeys.has(countedEventKey(item.request.fold.hash))) return true;
         outcomes[item.index] = { result: "duplicate", name };
         return false;
       });
@@ -140,10 +141,10 @@ export class IncidentWriter {
       const nowMs = this.#now();
       const windowMs = Math.min(...remaining.map((item) => item.request.target.windowMs));
       const ours = incident.spec.fingerprint === first.target.fingerprint;
-      if (created !== name && (!ours || !isOpen(incident, nowMs, windowMs))) {
+      if (!ours || isFull(occurrenceStatus(incident)) || (created !== name && !isOpen(incident, nowMs, windowMs))) {
         // Redeliveries of events it already counted stay with it; the rest go to the next
         // generation. A name taken by another fingerprint (a hash prefix collision) is skipped too.
-        if (ours) for (const hash of occurrenceStatus(incident).recentEvents ?? []) chain.closedHashes.add(hash);
+        if (ours) for (const key of countedKeys(occurrenceStatus(incident))) chain.closedKeys.add(key);
         this.#known.set(knownKey, slim(incident));
         if (++steps > MAX_GENERATION_STEPS) throw new Error(`incident ${namespace}/${baseName}: more than ${String(MAX_GENERATION_STEPS)} closed generations`);
         chain.generation++;
@@ -163,7 +164,8 @@ export class IncidentWriter {
         this.#known.set(knownKey, slim(updated));
         this.#chains.set(key, chain);
         this.#record(remaining, fold.effects, name, outcomes);
-        remaining = [];
+        // Events the now full Incident had no room for go to the next generation.
+        remaining = remaining.filter((_, position) => fold.effects[position] === "overflow");
       } catch (error: unknown) {
         this.#known.delete(knownKey);
         lastError = error;
@@ -187,6 +189,7 @@ export class IncidentWriter {
     let folded = 0;
     items.forEach((item, position) => {
       const effect = effects[position];
+      if (effect === "overflow") return;
       if (effect === "counted") {
         folded++;
         outcomes[item.index] = { result: "folded", name };

@@ -2,6 +2,7 @@ import { ALERT_SOURCE_KINDS, ALERT_STATUSES, INCIDENT_PHASES, INCIDENT_STATES, K
 import type { Schema } from "./builders.ts";
 import { boolean, enumeration, freeform, integer, list, object, string, timestamp } from "./builders.ts";
 import { conditions, objectName, observedGeneration, severity, stepName } from "./common.ts";
+import { COUNTED_EVENT_KEY_LENGTH } from "../counted-events.ts";
 import type { KindSchema } from "./kind.ts";
 import { approvalDecision, playbookRun } from "./playbook-run.ts";
 
@@ -11,8 +12,14 @@ const MAX_PLAYBOOKS = 16;
 /** Most entries of an Incident's timeline; older entries are dropped first. */
 export const MAX_TIMELINE_ENTRIES = 100;
 
-/** Most event hashes an Incident remembers for redelivery deduplication. */
+/** Most event hashes an Incident lists as its latest events. */
 export const MAX_RECENT_EVENTS = 64;
+
+/**
+ * Most distinct events one Incident counts (and remembers in `countedEvents`, 8 characters
+ * each: 80,000 characters at the bound); the next distinct event opens the next Incident.
+ */
+export const MAX_COUNTED_EVENTS = 10_000;
 
 /** Most indicators an Incident keeps. */
 export const MAX_OBSERVABLES = 64;
@@ -166,9 +173,13 @@ function incidentStatus(): Schema {
       firstSeen: timestamp("When the first event occurred."),
       lastSeen: timestamp("When the latest event occurred."),
       recentEvents: list(
-        "Hashes of the source and id of the latest counted events, so a redelivered event is not counted twice.",
+        "Hashes of the source and id of the latest events, newest last.",
         string("Hash of an event's source and id.", { minLength: 1, maxLength: 128 }),
         { maxItems: MAX_RECENT_EVENTS },
+      ),
+      countedEvents: string(
+        "Every event this Incident counted, in order: 48 bits of the hash of its source and id per event, as 8 base64url characters, so a redelivered or repeated event is never counted twice.",
+        { maxLength: MAX_COUNTED_EVENTS * COUNTED_EVENT_KEY_LENGTH, pattern: "^[A-Za-z0-9_-]*$" },
       ),
       alertStatus: enumeration("Whether the alert still fires, as its producer last reported.", ALERT_STATUSES, {
         typeName: "AlertStatus",
