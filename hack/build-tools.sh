@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the real control plane and NATS from Go modules (kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubectl, etcd, kwok, nats-server) and caches
-# them by version, so that a second run builds nothing.
+# Builds the real control plane, NATS and the producers the integration tests send from, from
+# Go modules (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok,
+# nats-server, alertmanager, cloudevents-send) and caches them by version, so that a second run
+# builds nothing.
 #
 #   hack/build-tools.sh            build what is missing, print the bin directory
 #   hack/build-tools.sh --print    print the bin directory without building
@@ -20,6 +21,10 @@ kube_version=$(module_version kubernetes k8s.io/kubernetes)
 etcd_version=$(module_version etcd go.etcd.io/etcd/server/v3)
 kwok_version=$(module_version kwok sigs.k8s.io/kwok)
 nats_version=$(module_version nats github.com/nats-io/nats-server/v2)
+alertmanager_version=$(module_version alertmanager github.com/prometheus/alertmanager)
+sdk_version=$(module_version producers github.com/cloudevents/sdk-go/v2)
+# cloudevents-send is this repository's own program: its stamp follows its source too.
+producers_digest=$(cat "$here"/tools/producers/{go.mod,go.sum,cloudevents-send/main.go} | sha256sum | cut -c1-12)
 bin="$cache/bin/k8s-${kube_version}_etcd-${etcd_version}_kwok-${kwok_version}_nats-${nats_version}"
 
 if [[ ${1:-} == --print ]]; then echo "$bin"; exit 0; fi
@@ -41,23 +46,42 @@ if ! flock -n 9; then
   flock 9
 fi
 
-# build_into <tools dir> <stamp> <ldflags> <package...>: builds the packages of one tools
-# module into a temporary directory and moves them into the cache only when all succeed.
+# Temporary directories of this run, removed however it ends.
+scratch=()
+trap 'rm -rf "${scratch[@]}"' EXIT
+
+# build_into <module dir> <stamp> <ldflags> <build flags and packages...>: builds packages of
+# one module into a temporary directory and moves them into the cache only when all succeed.
 build_into() {
   local dir=$1 stamp=$2 ldflags=$3; shift 3
   if [[ -f "$bin/.$stamp" ]]; then log "$stamp: cached"; return; fi
   local tmp; tmp=$(mktemp -d "$bin/.build.XXXXXX")
-  trap "rm -rf '$tmp'" EXIT
+  scratch+=("$tmp")
   local started=$SECONDS
   log "$stamp: building $* (first time only; this takes a while on two cores)"
-  (cd "$here/tools/$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/" "$@")
+  (cd "$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w $ldflags" -o "$tmp/" "$@")
   # Go names a binary after its package directory; etcd's is "server".
   if [[ -f "$tmp/server" ]]; then mv "$tmp/server" "$tmp/etcd"; fi
   mv -f "$tmp"/* "$bin/"
   rmdir "$tmp"
-  trap - EXIT
   touch "$bin/.$stamp"
   log "$stamp: built in $((SECONDS - started))s"
+}
+
+# alertmanager_source <version>: sets alertmanager_src to a writable copy of the Alertmanager
+# module source
+# whose ui/app/dist (the web UI, built by npm and not published in the module) is a placeholder,
+# enough for ui/web.go to embed; the tests use the API only.
+alertmanager_source() {
+  local module; module=$(cd "$here/tools/alertmanager" && go mod download -json "github.com/prometheus/alertmanager@$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  if [[ -z $module ]]; then log "error: go mod download printed no directory for alertmanager $1"; exit 1; fi
+  local src; src=$(mktemp -d "$bin/.src.XXXXXX")
+  scratch+=("$src")
+  cp -R "$module/." "$src"
+  chmod -R u+w "$src"
+  mkdir -p "$src/ui/app/dist"
+  echo "The web UI is not built into this Alertmanager." >"$src/ui/app/dist/index.txt"
+  alertmanager_src=$src
 }
 
 kube_minor=$(echo "$kube_version" | cut -d. -f2)
@@ -67,11 +91,22 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   kube_ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
 done
 
-build_into kubernetes "kubernetes-$kube_version" "$kube_ldflags" \
+tools="$here/tools"
+build_into "$tools/kubernetes" "kubernetes-$kube_version" "$kube_ldflags" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
-build_into etcd "etcd-$etcd_version" "" go.etcd.io/etcd/server/v3
-build_into kwok "kwok-$kwok_version" "-X sigs.k8s.io/kwok/pkg/consts.Version=$kwok_version" sigs.k8s.io/kwok/cmd/kwok
-build_into nats "nats-$nats_version" "" github.com/nats-io/nats-server/v2
+build_into "$tools/etcd" "etcd-$etcd_version" "" go.etcd.io/etcd/server/v3
+build_into "$tools/kwok" "kwok-$kwok_version" "-X sigs.k8s.io/kwok/pkg/consts.Version=$kwok_version" sigs.k8s.io/kwok/cmd/kwok
+build_into "$tools/nats" "nats-$nats_version" "" github.com/nats-io/nats-server/v2
+build_into "$tools/producers" "cloudevents-send-sdk-${sdk_version}-${producers_digest}" "" ./cloudevents-send
+if [[ ! -f "$bin/.alertmanager-$alertmanager_version" ]]; then
+  # netgo as upstream releases it; grpcnotrace drops gRPC's x/net/trace debug pages.
+  alertmanager_source "$alertmanager_version"
+  build_into "$alertmanager_src" "alertmanager-$alertmanager_version" \
+    "-X github.com/prometheus/common/version.Version=${alertmanager_version#v}" \
+    -tags netgo,grpcnotrace ./cmd/alertmanager
+else
+  log "alertmanager-$alertmanager_version: cached"
+fi
 
 echo "$bin"

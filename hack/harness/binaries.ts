@@ -10,8 +10,10 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..
 /** The environment variable that names a directory holding the binaries, skipping the build. */
 export const BIN_DIR_ENV = "KUBE_SOAR_BIN_DIR";
 
-/** Names of the executables the harness runs, as `hack/build-tools.sh` names them. */
+/** Names of the executables the harness and the integration tests run, as `hack/build-tools.sh` names them. */
 export type BinaryName =
+  | "alertmanager"
+  | "cloudevents-send"
   | "etcd"
   | "kube-apiserver"
   | "kube-controller-manager"
