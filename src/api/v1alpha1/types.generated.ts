@@ -403,7 +403,10 @@ export interface PlaybookStatus {
   observedGeneration?: number;
   /** Number of steps of the observed generation. */
   stepCount?: number;
-  /** Incidents with an unfinished run of this playbook. */
+  /**
+   * Active Incidents of this playbook: their run of it started and has not finished, and no person
+   * resolved or closed them.
+   */
   activeIncidents?: number;
   /** When an event last matched this playbook. */
   lastTriggeredAt?: string;

@@ -1,4 +1,5 @@
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
+import { isHumanClosed, isHumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import { MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
 import type { Incident, IncidentStatus, Observable } from "../../api/v1alpha1/types.generated.ts";
 
@@ -109,11 +110,12 @@ export function foldEvents(current: IncidentStatus | undefined, events: readonly
   return { status, counted, resolved, duplicates, changed: !sameStatus(before, status), effects };
 }
 
-/** True when the Incident's state (or phase) says a person resolved or closed it. */
+/**
+ * True when the Incident's state says a person resolved or closed it, or its phase (which follows
+ * the state once the Incident controller has seen it) says so.
+ */
 export function isResolved(incident: Incident): boolean {
-  const state = incident.spec.state;
-  const phase = incident.status?.phase;
-  return state === "Resolved" || state === "Closed" || phase === "Resolved" || phase === "Closed";
+  return isHumanClosed(incident) || isHumanClosedState(incident.status?.phase);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { ConditionType } from "../../api/v1alpha1/constants.ts";
 import type { Incident, Playbook, PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
+import { isRunFinished, isStepTerminal } from "../../api/v1alpha1/lifecycle.ts";
 import type { CompiledPlaybook, PlaybookCompiler } from "../../playbook/index.ts";
 import { findCondition } from "../conditions.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
 import { IncidentReason } from "./reasons.ts";
-import { isTerminal } from "../../steps/step-outcome.ts";
 import type { TimelineEvent } from "./timeline.ts";
 
 /** Finds a Playbook by namespace and name (an informer cache). */
@@ -36,8 +36,6 @@ export interface TriageResult {
   readonly events: readonly TimelineEvent[];
 }
 
-const finishedRunPhases: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
-
 type Readiness = { readonly ready: true } | { readonly ready: false; readonly stalled: boolean; readonly message: string };
 
 /** Whether the Playbook reconciler found the Playbook's current generation Ready. */
@@ -61,7 +59,7 @@ function readinessOf(playbook: Playbook, compiled: CompiledPlaybook): Readiness 
 function stopRun(run: PlaybookRun, message: string, now: Date): PlaybookRun {
   const at = now.toISOString();
   const steps = (run.steps ?? []).map((step): StepState => {
-    if (isTerminal(step)) return step;
+    if (isStepTerminal(step)) return step;
     if (step.phase === "Running") {
       const leftover = step.job === undefined ? "" : `; Job ${step.job} was left to finish on its own`;
       return { ...step, phase: "Failed", finishedAt: at, message: `run stopped: ${message}${leftover}` };
@@ -133,7 +131,7 @@ export function triage(input: TriageInput): TriageResult {
     const run = existing.get(name);
     existing.delete(name);
     const playbook = input.playbooks(namespace, name);
-    if (run !== undefined && finishedRunPhases.has(run.phase)) {
+    if (run !== undefined && isRunFinished(run)) {
       runs.push(run);
       continue;
     }

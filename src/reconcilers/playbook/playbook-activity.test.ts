@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Incident, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import type { Incident, IncidentState, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { playbookActivity } from "./playbook-activity.ts";
 
-function incident(name: string, playbooks: string[], runs: PlaybookRun[], lastSeen?: string, opened?: string): Incident {
+function incident(name: string, playbooks: string[], runs: PlaybookRun[], lastSeen?: string, opened?: string, state?: IncidentState): Incident {
   return {
     apiVersion: "soar.kube-soar.io/v1alpha1",
     kind: "Incident",
@@ -13,6 +13,7 @@ function incident(name: string, playbooks: string[], runs: PlaybookRun[], lastSe
       fingerprint: name,
       source: { kind: "falco" },
       playbooks,
+      ...(state === undefined ? {} : { state }),
       ...(opened === undefined ? {} : { opening: { receivedAt: opened, eventKey: `k-${name}` } }),
     },
     status: { playbooks: runs, ...(lastSeen === undefined ? {} : { occurrences: 2, lastSeen }) },
@@ -23,7 +24,7 @@ describe("playbookActivity", () => {
   it.each([
     { name: "no Incidents", incidents: [], expected: { activeIncidents: 0, lastTriggeredAt: undefined } },
     {
-      name: "unfinished runs count, finished ones and other playbooks' runs do not",
+      name: "runs in progress count, finished ones and other playbooks' runs do not",
       incidents: [
         incident("a", ["pb"], [{ name: "pb", phase: "Running" }], "2026-03-01T10:00:00Z"),
         incident("b", ["pb"], [{ name: "pb", phase: "AwaitingApproval" }], "2026-03-01T11:00:00Z"),
@@ -39,9 +40,18 @@ describe("playbookActivity", () => {
       expected: { activeIncidents: 0, lastTriggeredAt: "2026-03-01T13:00:00.250Z" },
     },
     {
-      name: "a Pending run is unfinished",
+      // Pending: the run waits for its Playbook to become Ready and has not started.
+      name: "a Pending run has not started: not active",
       incidents: [incident("g", ["pb"], [{ name: "pb", phase: "Pending" }], "2026-03-01T10:00:00Z")],
-      expected: { activeIncidents: 1, lastTriggeredAt: "2026-03-01T10:00:00Z" },
+      expected: { activeIncidents: 0, lastTriggeredAt: "2026-03-01T10:00:00Z" },
+    },
+    {
+      name: "a resolved or closed Incident is not active, though its run was left Running",
+      incidents: [
+        incident("h", ["pb"], [{ name: "pb", phase: "Running" }], "2026-03-01T10:00:00Z", undefined, "Resolved"),
+        incident("i", ["pb"], [{ name: "pb", phase: "AwaitingApproval" }], "2026-03-01T09:00:00Z", undefined, "Closed"),
+      ],
+      expected: { activeIncidents: 0, lastTriggeredAt: "2026-03-01T10:00:00Z" },
     },
   ])("$name", ({ incidents, expected }) => {
     expect(playbookActivity(incidents, "pb")).toEqual(expected);
