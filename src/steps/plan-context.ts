@@ -1,7 +1,7 @@
 import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook, CompiledStep } from "../playbook/index.ts";
-import { evaluateGuards, type GuardDecision, type GuardedHistory, type GuardPolicy } from "../policy/index.ts";
+import { evaluateGuards, type GuardDecision, type GuardPolicy } from "../policy/index.ts";
 import { IncidentReason } from "../reconcilers/incident/reasons.ts";
 import type { TimelineEvent } from "../reconcilers/incident/timeline.ts";
 import { guardInputFor, type GuardSubject } from "./guard-request.ts";
@@ -12,13 +12,6 @@ import { eventVariable, incidentVariable, stepsVariable } from "./step-variables
 
 /** What observe found for a running Job step's current attempt. */
 export type StepObservation = JobObservation | { readonly kind: "absent" };
-
-/** What the guard chain needs besides the step: the operator's policy and the Playbook's history. */
-export interface GuardContext {
-  readonly policy: GuardPolicy;
-  /** Read only when a step reaches the guard chain: it scans the namespace's Incidents. */
-  readonly history: () => GuardedHistory;
-}
 
 /** Everything planning one run needs; no I/O happens during planning. */
 export interface RunPlanInput {
@@ -32,8 +25,8 @@ export interface RunPlanInput {
   readonly observations: ReadonlyMap<string, StepObservation>;
   /** False while the operator is paused: nothing new starts, running steps are still observed. */
   readonly mayStart: boolean;
-  /** The guard chain's inputs, evaluated before every action, connector and notify step. */
-  readonly guards: GuardContext;
+  /** The operator's guard settings, for the chain evaluated before every action, connector and notify step. */
+  readonly guardPolicy: GuardPolicy;
   /** The intent ledger's fresh intents for this Incident (see `intent-ledger.ts`). */
   readonly freshIntents: ReadonlySet<string>;
 }
@@ -119,8 +112,7 @@ export class PlanContext {
 
   /** Runs the guard chain for `step` about to take its side effect on `subject`. */
   guard(step: CompiledStep, subject: GuardSubject): GuardDecision {
-    const { policy, history } = this.input.guards;
-    const input = guardInputFor({ policy, playbook: this.input.playbook, history: history(), step, subject, states: this.states });
+    const input = guardInputFor({ policy: this.input.guardPolicy, playbook: this.input.playbook, step, subject, states: this.states });
     return evaluateGuards(input, { now: () => this.now });
   }
 

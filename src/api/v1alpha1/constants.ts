@@ -64,9 +64,12 @@ export const Reason = {
   SecretUnavailable: "SecretUnavailable",
   /** The Playbook is suspended. */
   Suspended: "Suspended",
-  /** A run was skipped because the Playbook's rate limit was reached. */
+  /** A run was not started (Skipped) because the Playbook's `rateLimit` was reached. */
   RateLimited: "RateLimited",
-  /** A run was skipped because the Playbook has `maxActiveIncidents` open incidents. */
+  /**
+   * A run was not started (Skipped) because the Playbook already has `maxActiveIncidents`
+   * active Incidents (see `isActiveFor` in `lifecycle.ts`).
+   */
   TooManyActiveIncidents: "TooManyActiveIncidents",
   /** A guard refused an action on an object in a protected namespace. */
   ProtectedNamespace: "ProtectedNamespace",

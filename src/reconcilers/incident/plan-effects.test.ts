@@ -4,7 +4,6 @@ import { sideEffectIntentId } from "../../steps/intent-id.ts";
 import type { CallConnectorEffect, RunActionEffect } from "../../steps/step-effects.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type CompiledPlaybook } from "../../playbook/index.ts";
-import type { GuardedHistory } from "../../policy/index.ts";
 import { guardPolicyOf } from "./incident-controller.ts";
 import { planRun, type RunPlan } from "./plan.ts";
 
@@ -46,7 +45,6 @@ interface Case {
   readonly fresh?: string[];
   readonly dryRun?: boolean;
   readonly operatorDryRun?: boolean;
-  readonly history?: GuardedHistory;
   readonly extra?: Partial<CompiledPlaybook["source"]["spec"]>;
   readonly approvals?: Incident["spec"]["approvals"];
 }
@@ -61,10 +59,7 @@ function plan(given: Case): RunPlan {
     playbook: compiled(namespace, given.steps, given.extra),
     observations: new Map(),
     mayStart: true,
-    guards: {
-      policy: guardPolicyOf({ dryRun: given.operatorDryRun ?? false, namespace: "kube-soar-system", protectedNamespaces: ["payments"] }),
-      history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
-    },
+    guardPolicy: guardPolicyOf({ dryRun: given.operatorDryRun ?? false, namespace: "kube-soar-system", protectedNamespaces: ["payments"] }),
     freshIntents: new Set(given.fresh ?? []),
   });
 }
@@ -107,22 +102,6 @@ describe("planRun with action, connector and notify steps", () => {
       reason: "ApprovalRequired",
       guard: "approval",
     },
-    {
-      name: "the Playbook's rate limit",
-      steps: [isolate],
-      extra: { rateLimit: { runs: 1, window: "1h" } },
-      history: { otherRunStarts: [new Date(now.getTime() - 60_000)], otherActiveIncidents: 0 },
-      reason: "RateLimited",
-      guard: "rateLimit",
-    },
-    {
-      name: "the active-incident cap",
-      steps: [{ name: "tell", connector: { ref: "hook" } }],
-      extra: { maxActiveIncidents: 2 },
-      history: { otherRunStarts: [], otherActiveIncidents: 2 },
-      reason: "TooManyActiveIncidents",
-      guard: "maxActiveIncidents",
-    },
   ])("blocks a step refused by $name, with the guard's reason", ({ steps, reason, guard, ...rest }) => {
     const result = plan({ steps, ...rest });
     const state = stateOf(result, steps[0]?.name ?? "");
@@ -132,6 +111,20 @@ describe("planRun with action, connector and notify steps", () => {
     expect(result.refusals).toMatchObject([{ allowed: false, guard, reason }]);
     expect(result.events.find((event) => event.step === state.name)).toMatchObject({ type: "Warning", reason, message: state.message });
     expect(result.run.phase).toBe("Failed");
+  });
+
+  // The Playbook's rateLimit and maxActiveIncidents are decided once, when triage starts the run
+  // (a run over either is Skipped and none of its steps runs; see triage.test.ts and
+  // incident-reconciler.test.ts). A run that started is never refused a step by them.
+  it.each([
+    { name: "rate limit", steps: [isolate], extra: { rateLimit: { runs: 1, window: "1h" } } },
+    { name: "active-incident cap", steps: [{ name: "tell", connector: { ref: "hook" } }], extra: { maxActiveIncidents: 1 } },
+  ])("does not check the Playbook's $name before a step of a started run", ({ steps, extra }) => {
+    const result = plan({ steps, extra });
+    const state = stateOf(result, steps[0]?.name ?? "");
+    expect(state).toMatchObject({ phase: "Running", attempts: 1, intent: { attempt: 1 } });
+    expect(result.refusals).toEqual([]);
+    expect(result.run.phase).toBe("Running");
   });
 
   it("lets a destructive action run after an approved approval step", () => {

@@ -85,7 +85,7 @@ function plan(given: Case): RunPlan {
     playbook: compiled(given.steps, given.extra),
     observations: new Map(Object.entries(given.observations ?? {})),
     mayStart: given.mayStart ?? true,
-    guards: { policy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }), history: () => ({ otherRunStarts: [], otherActiveIncidents: 0 }) },
+    guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
     freshIntents: new Set(),
   });
 }
