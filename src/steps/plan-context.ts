@@ -3,6 +3,7 @@ import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.gen
 import type { CompiledPlaybook, CompiledStep } from "../playbook/index.ts";
 import { evaluateGuards, type GuardDecision, type GuardedHistory, type GuardPolicy } from "../policy/index.ts";
 import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
+import type { Reason } from "../api/v1alpha1/reasons.ts";
 import type { TimelineEvent } from "../api/v1alpha1/timeline.ts";
 import { guardInputFor, type GuardSubject } from "./guard-request.ts";
 import type { JobObservation } from "./job/job-observation.ts";
@@ -84,7 +85,7 @@ export class PlanContext {
     this.recheckAfterMs = this.recheckAfterMs === undefined ? delay : Math.min(this.recheckAfterMs, delay);
   }
 
-  event(type: TimelineEvent["type"], reason: string, step: string, message: string): void {
+  event(type: TimelineEvent["type"], reason: Reason, step: string, message: string): void {
     this.events.push({ type, reason, message, playbook: this.runName, step });
   }
 
@@ -112,7 +113,7 @@ export class PlanContext {
   }
 
   /** `state` Failed now, with a Warning event (reason StepFailed unless given). */
-  failed(step: CompiledStep, state: StepState, message: string, reason: string = IncidentReason.StepFailed): StepState {
+  failed(step: CompiledStep, state: StepState, message: string, reason: Reason = IncidentReason.StepFailed): StepState {
     this.event("Warning", reason, step.name, message);
     return this.finished(state, "Failed", message);
   }

@@ -1,5 +1,6 @@
 import { formatDuration } from "../../api/duration.ts";
 import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
+import { Reason } from "../../api/v1alpha1/reasons.ts";
 import type { StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
@@ -148,7 +149,7 @@ const ensureJob: EffectExecutor<EnsureJobEffect> = {
       outcome = await context.jobs.ensure(effect.job);
     } catch (error: unknown) {
       if (classifyApiError(error) !== "invalid") {
-        throw new TransientError("JobCreateFailed", `creating Job ${name} failed`, { cause: error });
+        throw new TransientError(Reason.JobCreateFailed, `creating Job ${name} failed`, { cause: error });
       }
       const message = `attempt ${effect.attempt}: the API rejected Job ${name}: ${error instanceof Error ? error.message : String(error)}`;
       return { state: failed(message), event: { type: "Warning", reason: IncidentReason.StepFailed, message }, carriedOut: false };
