@@ -1,7 +1,7 @@
 import { ApiException } from "@kubernetes/client-node";
 import { ACTION_CATALOG, type ActionType, type Reason } from "../api/v1alpha1/index.ts";
 import { classifyApiError } from "../runtime/errors.ts";
-import { boundText, MAX_MESSAGE_CHARS } from "./output-bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { UndoRecord } from "./undo-record.ts";
 
 /**
@@ -69,7 +69,7 @@ const retryableReasons: ReadonlySet<ActionFailureReason> = new Set([
 
 /** Builds a failure; the message is bounded to what a step status message holds. */
 export function actionFailure(reason: ActionFailureReason, message: string): ActionFailure {
-  return { ok: false, reason, message: boundText(message, MAX_MESSAGE_CHARS), retryable: retryableReasons.has(reason) };
+  return { ok: false, reason, message: boundText(message, MAX_MESSAGE_LENGTH), retryable: retryableReasons.has(reason) };
 }
 
 /**

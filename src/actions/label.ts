@@ -7,6 +7,7 @@ import { Marker, RESERVED_KEY_PREFIX } from "./markers.ts";
 import { parseRecordedValues, planMetadataChange, planMetadataRevert, serializeRecordedValues } from "./metadata-change.ts";
 import { targetRef } from "./target.ts";
 import type { MetadataUndo } from "./undo-record.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 type MetadataAction = "label" | "annotate";
 
@@ -26,7 +27,7 @@ function validate(action: MetadataAction, params: Readonly<Record<string, string
   if (entries.length === 0) return actionFailure("InvalidParams", `${action}: params: give at least one key and its value`);
   if (entries.length > MAX_KEYS) return actionFailure("InvalidParams", `${action}: params: at most ${MAX_KEYS} keys`);
   for (const [key, value] of entries) {
-    const field = `params[${JSON.stringify(key.slice(0, 64))}]`;
+    const field = `params[${quotedValue(key)}]`;
     if (!isQualifiedName(key)) return actionFailure("InvalidParams", `${action}: ${field}: not a valid ${action === "label" ? "label" : "annotation"} key`);
     if (key.startsWith(RESERVED_KEY_PREFIX)) return actionFailure("InvalidParams", `${action}: ${field}: keys under ${RESERVED_KEY_PREFIX} are reserved for kube-soar`);
     if (action === "label" && !isLabelValue(value)) {

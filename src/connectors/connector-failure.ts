@@ -1,5 +1,5 @@
 import type { Reason } from "../api/v1alpha1/reasons.ts";
-import { boundText, MAX_MESSAGE_CHARS } from "../actions/output-bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 
 /**
  * Why a call failed (each documented in {@link Reason}): `InvalidSpec` and `InvalidRequest` name
@@ -48,7 +48,7 @@ export function connectorFailure(
   return {
     ok: false,
     reason,
-    message: boundText(message, MAX_MESSAGE_CHARS),
+    message: boundText(message, MAX_MESSAGE_LENGTH),
     retryable: details.retryable ?? retryable.has(reason),
     attempts: details.attempts ?? 0,
     ...(details.status === undefined ? {} : { status: details.status }),

@@ -1,4 +1,4 @@
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook, CompiledStep } from "../playbook/index.ts";
 import { evaluateGuards, type GuardDecision, type GuardedHistory, type GuardPolicy } from "../policy/index.ts";
@@ -109,7 +109,7 @@ export class PlanContext {
 
   /** `state` finished now in `phase`, with its message bounded. */
   finished(state: StepState, phase: FinishedPhase, message: string): StepState {
-    return { ...state, phase, finishedAt: this.now.toISOString(), message: bounded(message, MAX_STEP_MESSAGE_LENGTH) };
+    return { ...state, phase, finishedAt: this.now.toISOString(), message: boundText(message, MAX_MESSAGE_LENGTH) };
   }
 
   /** `state` Failed now, with a Warning event (reason StepFailed unless given). */
@@ -130,6 +130,6 @@ export class PlanContext {
     this.refusals.push(decision);
     this.event("Warning", decision.reason, step.name, decision.message);
     const now = this.now.toISOString();
-    return { ...state, phase: "Blocked", startedAt: state.startedAt ?? now, finishedAt: now, message: bounded(decision.message, MAX_STEP_MESSAGE_LENGTH) };
+    return { ...state, phase: "Blocked", startedAt: state.startedAt ?? now, finishedAt: now, message: boundText(decision.message, MAX_MESSAGE_LENGTH) };
   }
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from "../../api/duration.ts";
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import { Reason } from "../../api/v1alpha1/reasons.ts";
 import type { StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
@@ -143,7 +143,7 @@ const ensureJob: EffectExecutor<EnsureJobEffect> = {
   name: (effect) => effect.job.metadata?.name ?? "",
   async execute(effect, state, context) {
     const name = effect.job.metadata?.name ?? "";
-    const failed = (message: string): StepState => ({ ...state, phase: "Failed", finishedAt: context.now.toISOString(), message: bounded(message, MAX_STEP_MESSAGE_LENGTH) });
+    const failed = (message: string): StepState => ({ ...state, phase: "Failed", finishedAt: context.now.toISOString(), message: boundText(message, MAX_MESSAGE_LENGTH) });
     let outcome: EnsureJobResult;
     try {
       outcome = await context.jobs.ensure(effect.job);
