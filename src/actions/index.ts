@@ -12,4 +12,3 @@ export { builtinActions, executeAction, isActionType } from "./registry.ts";
 export { resolveActionTarget, targetRef, type TargetInput } from "./target.ts";
 export { undoAction } from "./undo.ts";
 export { parseUndoRecord, type UndoRecord } from "./undo-record.ts";
-export { MAX_MESSAGE_LENGTH, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../api/v1alpha1/bounds.ts";

@@ -1,7 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { Label } from "../api/v1alpha1/constants.ts";
+import { Label, MANAGED_BY, MANAGED_BY_LABEL } from "../api/v1alpha1/constants.ts";
 import { isDnsLabel, lengthSafeName } from "../api/v1alpha1/kube-names.ts";
-import { MANAGED_BY } from "./markers.ts";
 import { quotedValue } from "./quoted-value.ts";
 
 /** Most allowed CIDRs plus namespaces an isolation may let through. */
@@ -134,7 +133,7 @@ export function isolationPolicy(args: {
     metadata: {
       name,
       namespace: args.pod.namespace,
-      labels: { "app.kubernetes.io/managed-by": MANAGED_BY },
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
       annotations: { [Label.Incident]: `${args.incident.namespace}/${args.incident.name}` },
       ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: args.pod.name, uid: args.pod.uid }],
     },

@@ -2,8 +2,8 @@ import type { ActionClients, ActionContext, ResolvedTarget, UndoContext } from "
 import type { ReversibleActionDefinition } from "./action-definition.ts";
 import { actionFailure, failureFromApiError, type ActionFailure, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
+import { Annotation, RESERVED_KEY_PREFIX } from "../api/v1alpha1/constants.ts";
 import { isLabelValue, isQualifiedName } from "../api/v1alpha1/kube-names.ts";
-import { Marker, RESERVED_KEY_PREFIX } from "./markers.ts";
 import { parseRecordedValues, planMetadataChange, planMetadataRevert, serializeRecordedValues } from "./metadata-change.ts";
 import { targetRef } from "./target.ts";
 import type { MetadataUndo } from "./undo-record.ts";
@@ -18,8 +18,8 @@ const MAX_KEYS = 16;
 const MAX_ANNOTATION_VALUE = 4096;
 
 const markerOf: Readonly<Record<MetadataAction, string>> = {
-  label: Marker.PreviousLabels,
-  annotate: Marker.PreviousAnnotations,
+  label: Annotation.PreviousLabels,
+  annotate: Annotation.PreviousAnnotations,
 };
 
 function validate(action: MetadataAction, params: Readonly<Record<string, string>>): ActionFailure | undefined {

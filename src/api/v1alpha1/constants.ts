@@ -126,10 +126,29 @@ export const Label = {
   Isolated: "soar.kube-soar.io/isolated",
 } as const;
 
-/** Annotation keys kube-soar puts on the objects it creates. */
+/**
+ * Annotation keys kube-soar puts on the objects it creates, and on the objects its actions change
+ * (in the same write as the change, so that a step re-run after a crash rebuilds the same undo
+ * record).
+ */
 export const Annotation = {
   /** Deterministic id of the step attempt that created the object. */
   Intent: "soar.kube-soar.io/intent",
   /** Attempt number of the step that created the object. */
   Attempt: "soar.kube-soar.io/attempt",
+  /** JSON object: label key → the value before kube-soar changed it (null: absent). */
+  PreviousLabels: "soar.kube-soar.io/previous-labels",
+  /** JSON object: annotation key → the value before kube-soar changed it (null: absent). */
+  PreviousAnnotations: "soar.kube-soar.io/previous-annotations",
+  /** `<namespace>/<name>` of the Incident whose step cordoned the Node. */
+  CordonedBy: "soar.kube-soar.io/cordoned-by",
 } as const;
+
+/** Label and annotation keys under this prefix belong to kube-soar; the label and annotate actions refuse them. */
+export const RESERVED_KEY_PREFIX = `${GROUP}/`;
+
+/** The well-known label naming the tool that manages an object; on every object kube-soar creates. */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+
+/** kube-soar's value of {@link MANAGED_BY_LABEL}. */
+export const MANAGED_BY = "kube-soar";
