@@ -1,3 +1,4 @@
+import type { GuardReason } from "./guard-reasons.ts";
 import type { ActionType } from "../api/v1alpha1/index.ts";
 
 /** The guards, in the order the chain evaluates them. */
@@ -73,7 +74,7 @@ export type GuardDecision =
   | {
       readonly allowed: false;
       readonly guard: GuardName;
-      /** PascalCase: usable as the step's reason, a condition reason and an Event reason. */
-      readonly reason: string;
+      /** The step's reason, as its timeline entry and Event name it. */
+      readonly reason: GuardReason;
       readonly message: string;
     };

@@ -1,12 +1,13 @@
-/**
- * Reasons of guard refusals. PascalCase, so each is a valid condition reason and Event reason;
- * `RateLimited` and `TooManyActiveIncidents` are the same strings as the API's reasons.
- */
-export const GuardReason = {
-  ProtectedNamespace: "ProtectedNamespace",
-  TenancyViolation: "TenancyViolation",
-  ApprovalRequired: "ApprovalRequired",
-  RateLimited: "RateLimited",
-  TooManyActiveIncidents: "TooManyActiveIncidents",
-  DryRun: "DryRun",
-} as const;
+import { reasonsOf } from "../api/v1alpha1/reasons.ts";
+
+/** Reasons of guard refusals, as the refused step's timeline entry and Event name them. */
+export const GuardReason = reasonsOf([
+  "ProtectedNamespace",
+  "TenancyViolation",
+  "ApprovalRequired",
+  "RateLimited",
+  "TooManyActiveIncidents",
+  "DryRun",
+]);
+/** One of {@link GuardReason}. */
+export type GuardReason = (typeof GuardReason)[keyof typeof GuardReason];
