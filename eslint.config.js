@@ -2,6 +2,54 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// The import direction of src/, bottom layer first (docs/design-notes.md, "Layout (§7)"): a
+// production file may import its own folder and folders of lower layers only, so folders of one
+// layer (ingest and reconcilers among them) never import each other. Test files are exempt;
+// src/testing is test support that no production file may import.
+const LAYERS = [
+  ["api", "collections"],
+  ["runtime", "observability", "expr"],
+  ["playbook", "policy", "actions"],
+  ["config", "connectors"],
+  ["steps"],
+  ["ingest", "reconcilers"],
+  ["main"],
+];
+const TESTS = ["src/**/*.test.ts", "src/testing/**"];
+
+/**
+ * A `no-restricted-imports` pattern refusing relative imports of the top-level `folders` of src/,
+ * written from a file in a folder of src/ (`../` up to src/) or, with `atRoot`, from src/ itself.
+ */
+function refuse(folders, message, atRoot = false) {
+  return { regex: `^${atRoot ? "\\./" : "(\\.\\./)+"}(${folders.join("|")})(/|\\.ts$)`, message };
+}
+
+const TEST_SUPPORT_MESSAGE = "src/testing is test support: production code must not import it.";
+
+/** Whether `name` is a module at the top of src/ rather than a folder. */
+const atRoot = (name) => name === "main";
+
+const layerRules = LAYERS.flatMap((layer, index) =>
+  layer.map((folder) => {
+    const above = LAYERS.slice(index).flat().filter((other) => other !== folder);
+    const below = LAYERS.slice(0, index).flat();
+    const root = atRoot(folder);
+    return {
+      files: [root ? `src/${folder}.ts` : `src/${folder}/**/*.ts`],
+      ignores: TESTS,
+      rules: {
+        "no-restricted-imports": ["error", {
+          patterns: [
+            refuse(["testing"], TEST_SUPPORT_MESSAGE, root),
+            ...(above.length === 0 ? [] : [refuse(above, `${folder} may import only ${below.length === 0 ? "itself" : below.join(", ")} (docs/design-notes.md, "Layout (§7)").`, root)]),
+          ],
+        }],
+      },
+    };
+  }),
+);
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "eslint.config.js"] },
   js.configs.recommended,
@@ -21,4 +69,7 @@ export default tseslint.config(
     files: ["hack/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
     rules: { "no-console": "off" },
   },
+  { files: ["src/*/**/*.ts"], ignores: TESTS, rules: { "no-restricted-imports": ["error", { patterns: [refuse(["testing"], TEST_SUPPORT_MESSAGE)] }] } },
+  { files: ["src/*.ts"], ignores: TESTS, rules: { "no-restricted-imports": ["error", { patterns: [refuse(["testing"], TEST_SUPPORT_MESSAGE, true)] }] } },
+  ...layerRules,
 );

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The kube-soar operator process: intake in every replica, controllers in the elected leader.
 import { CoordinationV1Api, KubeConfig } from "@kubernetes/client-node";
-import { ConfigError, parseOperatorOptions, usage } from "./config/parse.ts";
+import { ConfigError } from "./config/flag-reader.ts";
+import { usage } from "./config/flags.ts";
+import { parseOperatorOptions } from "./config/parse.ts";
 import type { OperatorOptions } from "./config/options.ts";
 import { createExpressionCompiler } from "./expr/index.ts";
 import { startIntake, type IntakeHandle } from "./ingest/intake-start.ts";
@@ -9,10 +11,7 @@ import { createLogger, type Logger } from "./observability/logger.ts";
 import { createMetricsRegistry } from "./observability/metrics.ts";
 import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
 import { PlaybookCompiler } from "./playbook/index.ts";
-import { createConnectorController } from "./reconcilers/connector/connector-controller.ts";
-import { createIncidentController } from "./reconcilers/incident/incident-controller.ts";
-import type { ManagedController } from "./reconcilers/managed-controller.ts";
-import { createPlaybookController } from "./reconcilers/playbook/playbook-controller.ts";
+import { buildControllers, type ManagedController } from "./reconcilers/index.ts";
 import { systemRuntimeClock } from "./runtime/clock.ts";
 import { InformerFactory } from "./runtime/informer-factory.ts";
 import { KubeHttpClient } from "./runtime/kube-http.ts";
@@ -44,11 +43,7 @@ function runControllers(input: {
   const clock = systemRuntimeClock;
   const informers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock, logger });
   const identity = options.leaderElection.identity;
-  const controllers = [
-    createPlaybookController({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }),
-    createIncidentController({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }),
-    createConnectorController({ kubeConfig, informers, logger, registry, clock, options, identity }),
-  ];
+  const controllers = buildControllers({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }).all;
   input.onControllers(controllers);
   informers.start(signal);
   return Promise.all(controllers.map((controller) => controller.start(signal)))

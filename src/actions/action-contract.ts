@@ -1,15 +1,7 @@
 import type { AppsV1Api, CoreV1Api, NetworkingV1Api } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import type { ACTION_TARGET_KINDS, ACTION_TYPES } from "../api/v1alpha1/constants.ts";
+import type { ActionTargetKind } from "../api/v1alpha1/index.ts";
 import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
-import type { ActionFailure } from "./action-failure.ts";
-import type { UndoRecord } from "./undo-record.ts";
-
-/** One of the built-in actions a Playbook step may take. */
-export type ActionType = (typeof ACTION_TYPES)[number];
-
-/** Kinds of object an action may target. */
-export type ActionTargetKind = (typeof ACTION_TARGET_KINDS)[number];
 
 /** The typed Kubernetes API clients actions use, all built from the operator's KubeConfig. */
 export interface ActionClients {
@@ -53,37 +45,6 @@ export interface ActionContext {
   readonly logger: Logger;
 }
 
-/** A successful (or already applied) action. */
-export interface ActionSuccess {
-  readonly ok: true;
-  /** Bounded outputs (at most 16 entries of at most 2048 characters), for `steps.<name>.outputs`. */
-  readonly outputs: Record<string, string>;
-  /** One line for the step's status message. */
-  readonly message: string;
-  /** True when the object was already in the requested state and nothing was written. */
-  readonly alreadyApplied: boolean;
-  /** How to revert the action; absent when there is nothing kube-soar may revert. */
-  readonly undo?: UndoRecord;
-}
-
-/** What running an action yields: success, or a failure as a value with its reason. */
-export type ActionOutcome = ActionSuccess | ActionFailure;
-
-/**
- * A built-in action. `execute` is idempotent by construction: running it again converges on
- * the same state and reports `alreadyApplied`; it never throws for API or input errors.
- */
-export interface ActionDefinition {
-  readonly type: ActionType;
-  /** Target kinds the action accepts; the first one is the default. */
-  readonly targetKinds: readonly ActionTargetKind[];
-  /** Whether `execute` may return an undo record. */
-  readonly reversible: boolean;
-  /** Whether the default approval policy requires an approval step before this action. */
-  readonly destructive: boolean;
-  execute(context: ActionContext): Promise<ActionOutcome>;
-}
-
 /** What an undo needs: the API clients, dry-run, and a logger. */
 export interface UndoContext {
   readonly clients: ActionClients;
@@ -91,12 +52,3 @@ export interface UndoContext {
   readonly dryRun: boolean;
   readonly logger: Logger;
 }
-
-/** A successful undo (including "nothing left to revert"), as one line for the timeline. */
-export interface UndoSuccess {
-  readonly ok: true;
-  readonly message: string;
-}
-
-/** What running an undo yields; failures are values, as for actions. */
-export type UndoOutcome = UndoSuccess | ActionFailure;

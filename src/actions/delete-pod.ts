@@ -1,11 +1,13 @@
 import { V1DeleteOptions, V1Preconditions, type V1Pod } from "@kubernetes/client-node";
 import { isNotFound } from "../runtime/errors.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome } from "./action-contract.ts";
-import { actionFailure, failureFromApiError } from "./action-failure.ts";
+import type { ActionContext } from "./action-contract.ts";
+import type { ActionDefinition } from "./action-definition.ts";
+import { actionFailure, failureFromApiError, type ActionOutcome } from "./action-outcome.ts";
 import { deletionKeepsMinHealthy, parseMinHealthy, type MinHealthy } from "./min-healthy.ts";
 import { invalidParam, readParams } from "./params.ts";
 import { isPodReady, resolvePodOwner, type PodOwner } from "./pod-owner.ts";
 import { targetRef } from "./target.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 /** Longest grace period deletePod and evictPod accept, in seconds. */
 export const MAX_GRACE_PERIOD_SECONDS = 3600;
@@ -105,17 +107,14 @@ async function run(context: ActionContext, options: DeleteOptions): Promise<Acti
  * (`true`/`false`, default false) to leave such Pods alone. A Pod already gone counts as
  * already applied.
  */
-export const deletePodAction: ActionDefinition = {
+export const deletePodAction: ActionDefinition<"deletePod"> = {
   type: "deletePod",
-  targetKinds: ["Pod"],
-  reversible: false,
-  destructive: true,
   async execute(context) {
     const params = readParams("deletePod", context.params, ["gracePeriodSeconds", "minHealthyReplicas", "skipDaemonSetPods", "skipStandalonePods"], (reader) => {
       const minText = reader.string("minHealthyReplicas");
       const minHealthy = minText === undefined ? undefined : parseMinHealthy(minText);
       if (minText !== undefined && minHealthy === undefined) {
-        invalidParam(`params.minHealthyReplicas: must be a count such as 2 or a percentage such as 50%, got ${JSON.stringify(minText.slice(0, 64))}`);
+        invalidParam(`params.minHealthyReplicas: must be a count such as 2 or a percentage such as 50%, got ${quotedValue(minText)}`);
       }
       return {
         gracePeriodSeconds: reader.integer("gracePeriodSeconds", { min: 0, max: MAX_GRACE_PERIOD_SECONDS }),

@@ -1,7 +1,8 @@
 import { V1Eviction, V1ObjectMeta, type V1Pod } from "@kubernetes/client-node";
 import { apiErrorStatus, isNotFound } from "../runtime/errors.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome } from "./action-contract.ts";
-import { actionFailure, apiStatusMessage, failureFromApiError } from "./action-failure.ts";
+import type { ActionContext } from "./action-contract.ts";
+import type { ActionDefinition } from "./action-definition.ts";
+import { actionFailure, apiStatusMessage, failureFromApiError, type ActionOutcome } from "./action-outcome.ts";
 import { deleteOptions, MAX_GRACE_PERIOD_SECONDS } from "./delete-pod.ts";
 import { dryRunParameter } from "./kube-calls.ts";
 import { readParams } from "./params.ts";
@@ -53,11 +54,8 @@ async function run(context: ActionContext, gracePeriodSeconds: number | undefine
  * a refusal (HTTP 429) fails with `PodDisruptionBudget` and the API server's explanation, and
  * is retryable. Param: `gracePeriodSeconds`. A Pod already gone counts as already applied.
  */
-export const evictPodAction: ActionDefinition = {
+export const evictPodAction: ActionDefinition<"evictPod"> = {
   type: "evictPod",
-  targetKinds: ["Pod"],
-  reversible: false,
-  destructive: true,
   async execute(context) {
     const params = readParams("evictPod", context.params, ["gracePeriodSeconds"], (reader) =>
       reader.integer("gracePeriodSeconds", { min: 0, max: MAX_GRACE_PERIOD_SECONDS }),

@@ -4,25 +4,11 @@
  * target, runs the guards, then calls {@link executeAction}; on resolve with revert it calls
  * {@link undoAction} with the stored record.
  */
-export type {
-  ActionClients,
-  ActionContext,
-  ActionDefinition,
-  ActionIncident,
-  ActionOutcome,
-  ActionSuccess,
-  ActionTargetKind,
-  ActionType,
-  ResolvedTarget,
-  UndoContext,
-  UndoOutcome,
-  UndoSuccess,
-} from "./action-contract.ts";
-export type { ActionFailure, ActionFailureReason } from "./action-failure.ts";
-export { ActionRole, roleOfAction, type ActionRoleName } from "./action-roles.ts";
+export type { ActionClients, ActionContext, ActionIncident, ResolvedTarget, UndoContext } from "./action-contract.ts";
+export type { ActionDefinition, ReversibleActionDefinition } from "./action-definition.ts";
+export type { ActionFailure, ActionFailureReason, ActionOutcome, ActionSuccess, UndoOutcome, UndoSuccess } from "./action-outcome.ts";
 export { createActionClients } from "./kube-calls.ts";
 export { builtinActions, executeAction, isActionType } from "./registry.ts";
-export { resolveActionTarget, targetKindsOfAction, targetRef, type TargetInput } from "./target.ts";
+export { resolveActionTarget, targetRef, type TargetInput } from "./target.ts";
 export { undoAction } from "./undo.ts";
 export { parseUndoRecord, type UndoRecord } from "./undo-record.ts";
-export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "./output-bounds.ts";

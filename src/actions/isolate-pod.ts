@@ -1,8 +1,9 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { Label } from "../api/v1alpha1/constants.ts";
 import { isNotFound } from "../runtime/errors.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome, UndoContext, UndoOutcome } from "./action-contract.ts";
-import { actionFailure, failureFromApiError } from "./action-failure.ts";
+import type { ActionContext, UndoContext } from "./action-contract.ts";
+import type { ReversibleActionDefinition } from "./action-definition.ts";
+import { actionFailure, failureFromApiError, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { isolationExceptionsProblem, isolationName, isolationPolicy, MAX_ISOLATION_PEERS, type IsolationExceptions, type IsolationPolicyManifest } from "./isolation-policy.ts";
 import { dryRunDelete, dryRunParameter, FIELD_MANAGER, mergePatchOptions, serverSideApplyOptions } from "./kube-calls.ts";
 import { readParams } from "./params.ts";
@@ -87,11 +88,9 @@ async function run(context: ActionContext, exceptions: IsolationExceptions): Pro
  * `allowCIDRs` and `allowNamespaces`, comma-separated peers still allowed in both directions
  * (for forensics). Fails with `IsolationIneffective` for host-network Pods.
  */
-export const isolatePodAction: ActionDefinition = {
+export const isolatePodAction: ReversibleActionDefinition<"isolatePod"> = {
   type: "isolatePod",
-  targetKinds: ["Pod"],
-  reversible: true,
-  destructive: false,
+  revert: revertIsolation,
   async execute(context) {
     const params = readParams("isolatePod", context.params, ["allowCIDRs", "allowNamespaces"], (reader) => ({
       allowCIDRs: reader.list("allowCIDRs", MAX_ISOLATION_PEERS),
@@ -109,7 +108,7 @@ export const isolatePodAction: ActionDefinition = {
  * it still has the recorded value. Objects already gone count as reverted. This lifts the
  * isolation whichever Incident applied it: isolations are per Pod, not per Incident.
  */
-export async function revertIsolation(context: UndoContext, undo: IsolatePodUndo): Promise<UndoOutcome> {
+async function revertIsolation(context: UndoContext, undo: IsolatePodUndo): Promise<UndoOutcome> {
   const { namespace, pod, networkPolicy } = undo;
   const done: string[] = [];
   try {

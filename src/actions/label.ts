@@ -1,11 +1,13 @@
-import type { ActionClients, ActionContext, ActionDefinition, ActionOutcome, ResolvedTarget, UndoContext, UndoOutcome } from "./action-contract.ts";
-import { actionFailure, failureFromApiError, type ActionFailure } from "./action-failure.ts";
+import type { ActionClients, ActionContext, ResolvedTarget, UndoContext } from "./action-contract.ts";
+import type { ReversibleActionDefinition } from "./action-definition.ts";
+import { actionFailure, failureFromApiError, type ActionFailure, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
+import { Annotation, RESERVED_KEY_PREFIX } from "../api/v1alpha1/constants.ts";
 import { isLabelValue, isQualifiedName } from "../api/v1alpha1/kube-names.ts";
-import { Marker, RESERVED_KEY_PREFIX } from "./markers.ts";
 import { parseRecordedValues, planMetadataChange, planMetadataRevert, serializeRecordedValues } from "./metadata-change.ts";
 import { targetRef } from "./target.ts";
 import type { MetadataUndo } from "./undo-record.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 type MetadataAction = "label" | "annotate";
 
@@ -16,8 +18,8 @@ const MAX_KEYS = 16;
 const MAX_ANNOTATION_VALUE = 4096;
 
 const markerOf: Readonly<Record<MetadataAction, string>> = {
-  label: Marker.PreviousLabels,
-  annotate: Marker.PreviousAnnotations,
+  label: Annotation.PreviousLabels,
+  annotate: Annotation.PreviousAnnotations,
 };
 
 function validate(action: MetadataAction, params: Readonly<Record<string, string>>): ActionFailure | undefined {
@@ -25,7 +27,7 @@ function validate(action: MetadataAction, params: Readonly<Record<string, string
   if (entries.length === 0) return actionFailure("InvalidParams", `${action}: params: give at least one key and its value`);
   if (entries.length > MAX_KEYS) return actionFailure("InvalidParams", `${action}: params: at most ${MAX_KEYS} keys`);
   for (const [key, value] of entries) {
-    const field = `params[${JSON.stringify(key.slice(0, 64))}]`;
+    const field = `params[${quotedValue(key)}]`;
     if (!isQualifiedName(key)) return actionFailure("InvalidParams", `${action}: ${field}: not a valid ${action === "label" ? "label" : "annotation"} key`);
     if (key.startsWith(RESERVED_KEY_PREFIX)) return actionFailure("InvalidParams", `${action}: ${field}: keys under ${RESERVED_KEY_PREFIX} are reserved for kube-soar`);
     if (action === "label" && !isLabelValue(value)) {
@@ -123,12 +125,10 @@ async function apply(action: MetadataAction, context: ActionContext): Promise<Ac
   };
 }
 
-function definition(action: MetadataAction): ActionDefinition {
+function definition<A extends MetadataAction>(action: A): ReversibleActionDefinition<A> {
   return {
     type: action,
-    targetKinds: ["Pod", "Node"],
-    reversible: true,
-    destructive: false,
+    revert: revertMetadata,
     async execute(context) {
       const invalid = validate(action, context.params);
       return invalid ?? apply(action, context);
@@ -141,17 +141,17 @@ function definition(action: MetadataAction): ActionDefinition {
  * kube-soar first changed each key are kept in an annotation on the object and in the undo
  * record. Keys under `soar.kube-soar.io/` are refused.
  */
-export const labelAction: ActionDefinition = definition("label");
+export const labelAction: ReversibleActionDefinition<"label"> = definition("label");
 
 /** `annotate`: as {@link labelAction}, for annotations (values up to 4096 characters). */
-export const annotateAction: ActionDefinition = definition("annotate");
+export const annotateAction: ReversibleActionDefinition<"annotate"> = definition("annotate");
 
 /**
  * Reverts a label/annotate action: keys that still carry the applied value get their earlier
  * value back (or are removed); keys changed since by someone else are left alone and named in
  * the message. A target that no longer exists needs no revert.
  */
-export async function revertMetadata(context: UndoContext, undo: MetadataUndo): Promise<UndoOutcome> {
+async function revertMetadata(context: UndoContext, undo: MetadataUndo): Promise<UndoOutcome> {
   const { clients, dryRun } = context;
   const target: ResolvedTarget = { kind: undo.kind, name: undo.name, ...(undo.namespace === undefined ? {} : { namespace: undo.namespace }) };
   const ref = `${undo.kind.toLowerCase()} ${targetRef(target)}`;

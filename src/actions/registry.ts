@@ -1,17 +1,21 @@
-import { ACTION_TYPES } from "../api/v1alpha1/constants.ts";
-import type { ActionContext, ActionDefinition, ActionOutcome, ActionType } from "./action-contract.ts";
-import { actionFailure } from "./action-failure.ts";
+import { ACTION_TYPES, type ActionType } from "../api/v1alpha1/index.ts";
+import type { ActionContext } from "./action-contract.ts";
+import type { DefinitionOf } from "./action-definition.ts";
+import { actionFailure, type ActionOutcome } from "./action-outcome.ts";
 import { captureLogsAction } from "./capture-logs.ts";
 import { cordonNodeAction, uncordonNodeAction } from "./cordon-node.ts";
 import { deletePodAction } from "./delete-pod.ts";
 import { evictPodAction } from "./evict-pod.ts";
 import { isolatePodAction } from "./isolate-pod.ts";
 import { annotateAction, labelAction } from "./label.ts";
-import { boundText, MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "./output-bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../api/v1alpha1/bounds.ts";
 import { scaleWorkloadAction } from "./scale-workload.ts";
 
-/** Every built-in action, by type. */
-export const builtinActions: Readonly<Record<ActionType, ActionDefinition>> = {
+/**
+ * Every built-in action, by type: one implementation per row of `ACTION_CATALOG`, and a
+ * `revert` exactly for the rows marked reversible.
+ */
+export const builtinActions: { readonly [A in ActionType]: DefinitionOf<A> } = {
   isolatePod: isolatePodAction,
   label: labelAction,
   annotate: annotateAction,
@@ -30,7 +34,7 @@ export function isActionType(value: string): value is ActionType {
 
 function boundOutputs(outputs: Record<string, string>): Record<string, string> {
   const bounded: Record<string, string> = {};
-  for (const [key, value] of Object.entries(outputs).slice(0, MAX_OUTPUTS)) bounded[key] = boundText(value, MAX_OUTPUT_CHARS);
+  for (const [key, value] of Object.entries(outputs).slice(0, MAX_OUTPUTS)) bounded[key] = boundText(value, MAX_OUTPUT_VALUE_LENGTH);
   return bounded;
 }
 
@@ -50,6 +54,6 @@ export async function executeAction(type: ActionType, context: ActionContext): P
   }
   if (!outcome.ok) return outcome;
   const { undo, ...rest } = outcome;
-  const bounded = { ...rest, outputs: boundOutputs(outcome.outputs), message: boundText(outcome.message, MAX_MESSAGE_CHARS) };
+  const bounded = { ...rest, outputs: boundOutputs(outcome.outputs), message: boundText(outcome.message, MAX_MESSAGE_LENGTH) };
   return context.dryRun || undo === undefined ? bounded : { ...bounded, undo };
 }

@@ -1,6 +1,7 @@
 import type { V1Scale } from "@kubernetes/client-node";
-import type { ActionClients, ActionDefinition, UndoContext, UndoOutcome } from "./action-contract.ts";
-import { actionFailure, failureFromApiError, type ActionFailure } from "./action-failure.ts";
+import type { ActionClients, UndoContext } from "./action-contract.ts";
+import type { ReversibleActionDefinition } from "./action-definition.ts";
+import { actionFailure, failureFromApiError, type ActionFailure, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
 import { readParams } from "./params.ts";
 import type { ScaleUndo } from "./undo-record.ts";
@@ -54,11 +55,9 @@ async function currentReplicas(clients: ActionClients, workload: Workload): Prom
  * count for undo. A workload already at the requested count is reported as already applied
  * without an undo record: its earlier count is not known.
  */
-export const scaleWorkloadAction: ActionDefinition = {
+export const scaleWorkloadAction: ReversibleActionDefinition<"scaleWorkload"> = {
   type: "scaleWorkload",
-  targetKinds: ["Deployment", "StatefulSet"],
-  reversible: true,
-  destructive: true,
+  revert: revertScale,
   async execute(context) {
     const params = readParams("scaleWorkload", context.params, ["replicas"], (reader) => reader.integer("replicas", { min: 0, max: MAX_REPLICAS }));
     if (!params.ok) return params;
@@ -95,7 +94,7 @@ export const scaleWorkloadAction: ActionDefinition = {
  * Reverts scaleWorkload: scales back to the earlier count while the workload still has the
  * count the action set; a count changed since (by a person or an autoscaler) is left alone.
  */
-export async function revertScale(context: UndoContext, undo: ScaleUndo): Promise<UndoOutcome> {
+async function revertScale(context: UndoContext, undo: ScaleUndo): Promise<UndoOutcome> {
   const current = await currentReplicas(context.clients, undo);
   if ("ok" in current) {
     return current.reason === "NotFound" ? { ok: true, message: `${describe(undo)} no longer exists; nothing to revert` } : current;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { ActionType } from "../api/v1alpha1/index.ts";
 import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
-import type { ActionType } from "./action-contract.ts";
 import { resolveActionTarget, type TargetInput } from "./target.ts";
 
 const resources: AffectedResources = { namespace: "shop", pod: "web-0", node: "worker-1", workload: "Deployment/web", container: "app" };

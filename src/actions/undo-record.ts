@@ -48,10 +48,23 @@ export interface ScaleUndo {
 }
 
 /**
+ * The undo record of each reversible action: its keys are exactly the actions the catalog marks
+ * `reversible` (a test checks the type equality).
+ */
+export interface UndoRecordByAction {
+  readonly isolatePod: IsolatePodUndo;
+  readonly label: MetadataUndo;
+  readonly annotate: MetadataUndo;
+  readonly cordonNode: CordonUndo;
+  readonly uncordonNode: UncordonUndo;
+  readonly scaleWorkload: ScaleUndo;
+}
+
+/**
  * How to revert one action, stored in the Incident's step status (`undo`). Plain JSON, without
  * nulls, so it survives the API server's storage unchanged.
  */
-export type UndoRecord = IsolatePodUndo | MetadataUndo | CordonUndo | UncordonUndo | ScaleUndo;
+export type UndoRecord = UndoRecordByAction[keyof UndoRecordByAction];
 
 type Fields = Record<string, unknown>;
 

@@ -1,26 +1,15 @@
-import type { UndoContext, UndoOutcome } from "./action-contract.ts";
-import { actionFailure } from "./action-failure.ts";
-import { revertCordon, revertUncordon } from "./cordon-node.ts";
-import { revertIsolation } from "./isolate-pod.ts";
-import { revertMetadata } from "./label.ts";
-import { boundText, MAX_MESSAGE_CHARS } from "./output-bounds.ts";
-import { revertScale } from "./scale-workload.ts";
-import type { UndoRecord } from "./undo-record.ts";
+import type { ReversibleActionType } from "../api/v1alpha1/index.ts";
+import type { UndoContext } from "./action-contract.ts";
+import type { ReversibleActionDefinition } from "./action-definition.ts";
+import { actionFailure, type UndoOutcome } from "./action-outcome.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import { builtinActions } from "./registry.ts";
+import type { UndoRecord, UndoRecordByAction } from "./undo-record.ts";
 
-async function dispatch(context: UndoContext, record: UndoRecord): Promise<UndoOutcome> {
-  switch (record.action) {
-    case "isolatePod":
-      return revertIsolation(context, record);
-    case "label":
-    case "annotate":
-      return revertMetadata(context, record);
-    case "cordonNode":
-      return revertCordon(context, record);
-    case "uncordonNode":
-      return revertUncordon(context, record);
-    case "scaleWorkload":
-      return revertScale(context, record);
-  }
+const reversibleActions: { readonly [A in ReversibleActionType]: ReversibleActionDefinition<A> } = builtinActions;
+
+function revert<A extends ReversibleActionType>(context: UndoContext, action: A, record: UndoRecordByAction[A]): Promise<UndoOutcome> {
+  return reversibleActions[action].revert(context, record);
 }
 
 /**
@@ -31,8 +20,8 @@ async function dispatch(context: UndoContext, record: UndoRecord): Promise<UndoO
  */
 export async function undoAction(context: UndoContext, record: UndoRecord): Promise<UndoOutcome> {
   try {
-    const outcome = await dispatch(context, record);
-    return outcome.ok ? { ok: true, message: boundText(outcome.message, MAX_MESSAGE_CHARS) } : outcome;
+    const outcome = await revert(context, record.action, record);
+    return outcome.ok ? { ok: true, message: boundText(outcome.message, MAX_MESSAGE_LENGTH) } : outcome;
   } catch (error: unknown) {
     context.logger.error({ action: record.action, err: error }, "undo failed unexpectedly");
     return actionFailure("ApiUnavailable", `undo of ${record.action}: failed unexpectedly (${error instanceof Error ? error.name : "error"})`);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { protectedNamespaces } from "../policy/protected-namespace-guard.ts";
-import { ConfigError, envNameOf, parseOperatorOptions, usage } from "./parse.ts";
+import { ConfigError } from "./flag-reader.ts";
+import { envNameOf, usage } from "./flags.ts";
+import { parseOperatorOptions } from "./parse.ts";
 
 describe("parseOperatorOptions", () => {
   it("applies documented defaults", () => {

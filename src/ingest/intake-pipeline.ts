@@ -6,13 +6,13 @@ import { alertFromNatsMessage, type AlertIntakeOptions } from "./alert-intake.ts
 import type { Alert } from "./alert.ts";
 import { toCelEvent } from "./match/cel-event.ts";
 import { incidentNamePrefix } from "./identity/incident-name.ts";
-import type { WriteOutcome, WriteRequest } from "./write/incident-writer.ts";
+import type { WriteOutcome, WriteRequest } from "./write/write-request.ts";
 import { incidentSpecFromAlert, incidentObservables } from "./write/incident-spec-from-alert.ts";
 import { eventHash } from "./identity/event-hash.ts";
 import type { IntakeMetrics } from "./intake-metrics.ts";
 import { incidentTargets } from "./match/intake-targets.ts";
 import type { MatchInput, PlaybookMatch } from "./match/matcher-index.ts";
-import type { Delivery, DeliveryHandler, Disposition } from "./transport/nats-consumer.ts";
+import type { Delivery, DeliveryHandler, Disposition } from "./transport/delivery.ts";
 import { HTTP_SUBJECT_PREFIX } from "./transport/nats-publisher.ts";
 
 /** Dead-letter reason of an alert whose Incident the API server refuses as invalid. */

@@ -4,6 +4,7 @@ import { createExpressionCompiler } from "../expr/index.ts";
 import { compilePlaybook } from "./compile-playbook.ts";
 import { PlaybookCompiler } from "./playbook-compiler.ts";
 import { triggerMatches } from "./trigger-match.ts";
+import { API_VERSION } from "../api/v1alpha1/constants.ts";
 
 const expressions = createExpressionCompiler();
 
@@ -11,7 +12,7 @@ const scan: PlaybookStep = { name: "scan", job: { image: "scanner:1", args: ["--
 
 function playbookWith(spec: Partial<PlaybookSpec>, metadata: Playbook["metadata"] = {}): Playbook {
   return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Playbook",
     metadata: { name: "miner", namespace: "soar", uid: "uid-1", generation: 1, ...metadata },
     spec: { trigger: { types: ["falco.rule.output.v1"] }, steps: [scan], ...spec },

@@ -1,7 +1,5 @@
-import type { ACTION_TYPES } from "../api/v1alpha1/constants.ts";
-
-/** One of the built-in actions. */
-export type GuardedActionType = (typeof ACTION_TYPES)[number];
+import type { GuardReason } from "./guard-reasons.ts";
+import type { ActionType } from "../api/v1alpha1/index.ts";
 
 /** The guards, in the order the chain evaluates them. */
 export const GUARD_NAMES = ["protectedNamespace", "tenancy", "approval", "dryRun"] as const;
@@ -18,7 +16,7 @@ export interface GuardPolicy {
   /** Operator-wide dry-run: every step is planned and rendered, nothing is changed or called. */
   readonly dryRun: boolean;
   /** Which actions need an approved approval step among the step's `needs` ancestors. */
-  readonly approvalRequired: Readonly<Record<GuardedActionType, boolean>>;
+  readonly approvalRequired: Readonly<Record<ActionType, boolean>>;
 }
 
 /** The Playbook whose step is about to run. */
@@ -38,7 +36,7 @@ export interface GuardedTarget {
 
 /** The step about to run. Only `action` steps have a target and an approval policy. */
 export type GuardedStep =
-  | { readonly name: string; readonly kind: "action"; readonly action: GuardedActionType; readonly target: GuardedTarget }
+  | { readonly name: string; readonly kind: "action"; readonly action: ActionType; readonly target: GuardedTarget }
   | { readonly name: string; readonly kind: "connector" | "notify" | "job" };
 
 /** One step of the Playbook's graph, for the approval guard's ancestry walk. */
@@ -63,7 +61,7 @@ export type GuardDecision =
   | {
       readonly allowed: false;
       readonly guard: GuardName;
-      /** PascalCase: usable as the step's reason, a condition reason and an Event reason. */
-      readonly reason: string;
+      /** The step's reason, as its timeline entry and Event name it. */
+      readonly reason: GuardReason;
       readonly message: string;
     };

@@ -1,5 +1,5 @@
 import { formatDuration, parseDuration } from "../api/duration.ts";
-import { Reason } from "../api/v1alpha1/constants.ts";
+import { Reason } from "../api/v1alpha1/reasons.ts";
 import type { PlaybookSpec } from "../api/v1alpha1/types.generated.ts";
 
 /** The Playbook limits checked once, before a run starts (not before each step). */

@@ -1,8 +1,10 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { createQueuedEventRecorder, type EventSubject, type RecordedEvent } from "./event-recorder.ts";
+import { API_VERSION } from "../api/v1alpha1/constants.ts";
+import { silentLogger } from "../testing/silent-logger.ts";
 
-const subject: EventSubject = { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Incident", namespace: "ns", name: "inc", uid: "u1" };
+const subject: EventSubject = { apiVersion: API_VERSION, kind: "Incident", namespace: "ns", name: "inc", uid: "u1" };
 
 function event(reason: string): RecordedEvent {
   return { type: "Normal", reason, message: `${reason} happened` };
@@ -28,7 +30,7 @@ describe("createQueuedEventRecorder", () => {
         gates.set(body, gate);
         return gate.promise;
       },
-      logger: pino({ level: "silent" }),
+      logger: silentLogger,
       concurrency: 2,
     });
     for (const reason of ["A", "B", "C", "D"]) recorder.record(subject, event(reason));
@@ -91,7 +93,7 @@ describe("createQueuedEventRecorder", () => {
   });
 
   it("drain resolves at once when nothing is queued", async () => {
-    const recorder = createQueuedEventRecorder<string>({ build: () => "x", send: () => Promise.resolve(), logger: pino({ level: "silent" }) });
+    const recorder = createQueuedEventRecorder<string>({ build: () => "x", send: () => Promise.resolve(), logger: silentLogger });
     await expect(recorder.drain()).resolves.toBeUndefined();
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The leader-elected controllers: Playbook (compile, validate, Ready), Connector (Secrets
  * resolve, Ready) and Incident (triage, observe, plan with guards, execute, revert, close).
- * Each factory takes everything by injection and returns a controller to start under leadership.
+ * Each factory takes everything by injection and returns a controller to start under leadership;
+ * `buildControllers` is the operator's one wiring of the three.
  */
+export { buildControllers, type OperatorControllers, type OperatorControllersOptions } from "./operator-controllers.ts";
 export { createIncidentController, INCIDENT_CONTROLLER, type IncidentControllerOptions } from "./incident/incident-controller.ts";
 export type { SideEffectRef, StepHooks } from "./incident/execute.ts";
 export { createPlaybookController, PLAYBOOK_CONTROLLER, type PlaybookControllerOptions } from "./playbook/playbook-controller.ts";

@@ -1,14 +1,14 @@
-import { pino } from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
-import { ManualClock } from "./clock.ts";
+import { ManualClock } from "../testing/manual-clock.ts";
 import { Controller, type ReconcileContext, type ReconcileFunction, type ReconcileOutcome } from "./controller.ts";
 import { TransientError } from "./errors.ts";
 import { ItemExponentialRateLimiter } from "./rate-limiter.ts";
-import { metricValue } from "./test-metrics.ts";
+import { metricValue } from "../testing/metrics.ts";
 import { WorkQueue } from "./work-queue.ts";
+import { silentLogger } from "../testing/silent-logger.ts";
 
-const silent = pino({ level: "silent" });
+const silent = silentLogger;
 
 function setup(reconcile: ReconcileFunction, options: { maxConcurrentReconciles?: number; gracefulShutdownTimeoutMs?: number } = {}) {
   const clock = new ManualClock();

@@ -1,12 +1,12 @@
 import type { KubeObject } from "./kube-object.ts";
 import { ApiException } from "@kubernetes/client-node";
-import { pino } from "pino";
 import { describe, expect, it, vi } from "vitest";
-import { ManualClock } from "./clock.ts";
+import { ManualClock } from "../testing/manual-clock.ts";
 import { enqueueKeys, SharedInformer, type EventHandler } from "./informer.ts";
 import type { ListerWatcher, ListResult, WatchEvent } from "./lister-watcher.ts";
+import { silentLogger } from "../testing/silent-logger.ts";
 
-const silent = pino({ level: "silent" });
+const silent = silentLogger;
 
 function cm(name: string, resourceVersion: string, data: Record<string, string> = {}): KubeObject & { data: Record<string, string> } {
   return {

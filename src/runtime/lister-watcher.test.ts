@@ -54,6 +54,7 @@ describe("resourceListerWatcher over HTTP", () => {
   const requests: { watch: boolean; accept: string | undefined }[] = [];
   let server: http.Server;
   let client: KubeHttpClient;
+  let listItems: unknown = [secretMetadata];
 
   beforeAll(async () => {
     // Answers like an API server asked for PartialObjectMetadata: no data, whatever the Accept.
@@ -65,7 +66,7 @@ describe("resourceListerWatcher over HTTP", () => {
         response.end(`${JSON.stringify({ type: "ADDED", object: { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", ...secretMetadata } })}\n`);
         return;
       }
-      response.end(JSON.stringify({ kind: "PartialObjectMetadataList", apiVersion: "meta.k8s.io/v1", metadata: { resourceVersion: "9" }, items: [secretMetadata] }));
+      response.end(JSON.stringify({ kind: "PartialObjectMetadataList", apiVersion: "meta.k8s.io/v1", metadata: { resourceVersion: "9" }, items: listItems }));
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const kubeConfig = new KubeConfig();
@@ -102,6 +103,16 @@ describe("resourceListerWatcher over HTTP", () => {
     ]);
     expect(items).toEqual([{ kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", ...secretMetadata }]);
     expect(events).toEqual([{ type: "ADDED", object: { kind: "PartialObjectMetadata", apiVersion: "meta.k8s.io/v1", ...secretMetadata } }]);
+  });
+
+  it("reads an empty list that the API server encodes as items: null", async () => {
+    listItems = null;
+    try {
+      const { items } = await listAndWatch(true);
+      expect(items).toEqual([]);
+    } finally {
+      listItems = [secretMetadata];
+    }
   });
 
   it("asks for plain JSON otherwise", async () => {

@@ -157,10 +157,12 @@ interface ListPage<T> {
 
 function decodeListPage<T extends KubeObject>(value: unknown): ListPage<T> {
   if (!isRecord(value)) throw new WatchDecodeError("list: expected an object");
-  if (!Array.isArray(value.items)) throw new WatchDecodeError("list.items: expected an array");
+  // Go encodes an empty slice as null: the API server answers an empty PartialObjectMetadataList so.
+  const rawItems: unknown = value.items ?? [];
+  if (!Array.isArray(rawItems)) throw new WatchDecodeError("list.items: expected an array");
   const kind = optionalString(value.kind)?.replace(/List$/, "");
   const apiVersion = optionalString(value.apiVersion);
-  const items = value.items.map((item: unknown, index) => {
+  const items = rawItems.map((item: unknown, index) => {
     const object = checkedObject(item, `list.items[${index}]`) as T;
     // List items come without their type; restore it so cached objects are self-describing.
     return { ...object, kind: object.kind ?? kind, apiVersion: object.apiVersion ?? apiVersion };

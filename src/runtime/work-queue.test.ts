@@ -1,8 +1,8 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "./clock.ts";
+import { ManualClock } from "../testing/manual-clock.ts";
 import { ItemExponentialRateLimiter } from "./rate-limiter.ts";
-import { metricValue } from "./test-metrics.ts";
+import { metricValue } from "../testing/metrics.ts";
 import { WorkQueue } from "./work-queue.ts";
 
 function setup(options: { rateLimited?: boolean } = {}) {

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { StepState } from "../api/v1alpha1/types.generated.ts";
 import type { EffectOutcome } from "./step-effects.ts";
 import { applyEffectOutcome } from "./effect-outcome.ts";
+import { FIXED_NOW } from "../testing/fixed-now.ts";
 
-const now = new Date("2026-03-01T12:00:00.000Z");
+const now = FIXED_NOW;
 const earlierUndo = { action: "isolatePod", namespace: "shop", pod: "web-0", networkPolicy: "np", isolationLabel: "x" };
 const running: StepState = { name: "s", phase: "Running", attempts: 1, intent: { attempt: 1, id: "uid/pb/s/1" }, undo: earlierUndo };
 const policy = { retryLimit: 1, retryBackoffMs: 1_000, continueOnError: false };

@@ -1,9 +1,10 @@
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook, CompiledStep } from "../playbook/index.ts";
 import { evaluateGuards, type GuardDecision, type GuardPolicy } from "../policy/index.ts";
-import { IncidentReason } from "../reconcilers/incident/reasons.ts";
-import type { TimelineEvent } from "../reconcilers/incident/timeline.ts";
+import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
+import type { Reason } from "../api/v1alpha1/reasons.ts";
+import type { TimelineEvent } from "../api/v1alpha1/timeline.ts";
 import { guardInputFor, type GuardSubject } from "./guard-request.ts";
 import type { JobObservation } from "./job/job-observation.ts";
 import type { StepEffect } from "./step-effects.ts";
@@ -77,7 +78,7 @@ export class PlanContext {
     this.recheckAfterMs = this.recheckAfterMs === undefined ? delay : Math.min(this.recheckAfterMs, delay);
   }
 
-  event(type: TimelineEvent["type"], reason: string, step: string, message: string): void {
+  event(type: TimelineEvent["type"], reason: Reason, step: string, message: string): void {
     this.events.push({ type, reason, message, playbook: this.runName, step });
   }
 
@@ -101,11 +102,11 @@ export class PlanContext {
 
   /** `state` finished now in `phase`, with its message bounded. */
   finished(state: StepState, phase: FinishedPhase, message: string): StepState {
-    return { ...state, phase, finishedAt: this.now.toISOString(), message: bounded(message, MAX_STEP_MESSAGE_LENGTH) };
+    return { ...state, phase, finishedAt: this.now.toISOString(), message: boundText(message, MAX_MESSAGE_LENGTH) };
   }
 
   /** `state` Failed now, with a Warning event (reason StepFailed unless given). */
-  failed(step: CompiledStep, state: StepState, message: string, reason: string = IncidentReason.StepFailed): StepState {
+  failed(step: CompiledStep, state: StepState, message: string, reason: Reason = IncidentReason.StepFailed): StepState {
     this.event("Warning", reason, step.name, message);
     return this.finished(state, "Failed", message);
   }
@@ -121,6 +122,6 @@ export class PlanContext {
     this.refusals.push(decision);
     this.event("Warning", decision.reason, step.name, decision.message);
     const now = this.now.toISOString();
-    return { ...state, phase: "Blocked", startedAt: state.startedAt ?? now, finishedAt: now, message: bounded(decision.message, MAX_STEP_MESSAGE_LENGTH) };
+    return { ...state, phase: "Blocked", startedAt: state.startedAt ?? now, finishedAt: now, message: boundText(decision.message, MAX_MESSAGE_LENGTH) };
   }
 }

@@ -1,6 +1,6 @@
 import type { Incident, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../playbook/index.ts";
-import type { TimelineEvent } from "../reconcilers/incident/timeline.ts";
+import type { TimelineEvent } from "../api/v1alpha1/timeline.ts";
 import type { EffectDeps } from "./effect-execution.ts";
 import type { JobClient } from "./job/job-client.ts";
 import type { PlanContext } from "./plan-context.ts";

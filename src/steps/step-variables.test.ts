@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { Incident } from "../api/v1alpha1/types.generated.ts";
 import { variableFields } from "../expr/index.ts";
 import { incidentVariable } from "./step-variables.ts";
+import { API_VERSION } from "../api/v1alpha1/constants.ts";
 
 const incident: Incident = {
-  apiVersion: "soar.kube-soar.io/v1alpha1",
+  apiVersion: API_VERSION,
   kind: "Incident",
   metadata: { name: "inc", namespace: "shop" },
   spec: {

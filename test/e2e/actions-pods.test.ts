@@ -1,7 +1,9 @@
 import { Writable } from "node:stream";
 import { CoreV1Api, KubernetesObjectApi, PolicyV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ActionClients, ActionOutcome, ActionType } from "../../src/actions/action-contract.ts";
+import type { ActionType } from "../../src/api/v1alpha1/index.ts";
+import type { ActionClients } from "../../src/actions/action-contract.ts";
+import type { ActionOutcome } from "../../src/actions/action-outcome.ts";
 import { createActionClients, mergePatchOptions } from "../../src/actions/kube-calls.ts";
 import { executeAction } from "../../src/actions/registry.ts";
 import { resolveActionTarget } from "../../src/actions/target.ts";

@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CoreV1Api, CustomObjectsApi, KubernetesObjectApi, NetworkingV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
+import { API_VERSION, GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
 import type { ConnectorSpec } from "../../src/api/v1alpha1/types.generated.ts";
 import { isNotFound } from "../../src/runtime/errors.ts";
 import { ensureCrds } from "../support/crds.ts";
@@ -55,7 +55,7 @@ describe("response actions, guards, connectors and revert, run by the Incident c
   }
 
   async function createConnector(namespace: string, name: string, spec: ConnectorSpec): Promise<void> {
-    const body = { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Connector", metadata: { name, namespace }, spec };
+    const body = { apiVersion: API_VERSION, kind: "Connector", metadata: { name, namespace }, spec };
     await custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Connector, body });
   }
 

@@ -6,7 +6,7 @@ import { ConditionType, GROUP, Plural, VERSION } from "../../src/api/v1alpha1/co
 import type { Condition, Incident, IncidentSpec, IncidentStatus, Playbook, PlaybookSpec, StepState } from "../../src/api/v1alpha1/types.generated.ts";
 import { createExpressionCompiler } from "../../src/expr/index.ts";
 import { PlaybookCompiler, type StepKind } from "../../src/playbook/index.ts";
-import { createConnectorController, createIncidentController, createPlaybookController, type StepHooks } from "../../src/reconcilers/index.ts";
+import { buildControllers, type StepHooks } from "../../src/reconcilers/index.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { InformerFactory } from "../../src/runtime/informer-factory.ts";
 import { KubeHttpClient } from "../../src/runtime/kube-http.ts";
@@ -18,7 +18,7 @@ export interface TestControllerOptions {
   readonly paused?: boolean;
   readonly hooks?: StepHooks;
   readonly stepKinds?: ReadonlySet<StepKind>;
-  /** Start only the Playbook controller. */
+  /** Start only the Playbook controller (the others' caches still run). */
   readonly playbookOnly?: boolean;
 }
 
@@ -52,17 +52,20 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
   const clock = systemRuntimeClock;
   const informers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock, logger });
   const compiler = new PlaybookCompiler(createExpressionCompiler());
-  const common = { kubeConfig, informers, logger, registry, clock, compiler, identity: "test-operator" };
-  const controllerOptions = { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] };
-  const controllers = [
-    createPlaybookController({ ...common, options: controllerOptions, ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }) }),
-    ...(options.playbookOnly === true
-      ? []
-      : [
-          createIncidentController({ ...common, options: controllerOptions, ...(options.hooks === undefined ? {} : { hooks: options.hooks }) }),
-          createConnectorController({ ...common, options: controllerOptions }),
-        ]),
-  ];
+  const built = buildControllers({
+    kubeConfig,
+    informers,
+    logger,
+    registry,
+    clock,
+    compiler,
+    identity: "test-operator",
+    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] },
+    ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
+    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+  });
+  // The Incident and Connector controllers are built (their caches run) but not started.
+  const controllers = options.playbookOnly === true ? [built.playbook] : built.all;
   const abort = new AbortController();
   informers.start(abort.signal);
   const running = controllers.map((controller) => controller.start(abort.signal));

@@ -1,17 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { occurrenceStatus } from "./incident-occurrences.ts";
 import type { Incident } from "./types.generated.ts";
+import { anIncident } from "../../testing/objects.ts";
 
 const defaultOpening = { receivedAt: "2026-03-01T12:00:00.123Z", eventKey: "k1", observables: [{ type: "ip" as const, value: "203.0.113.9" }] };
 
 function incident(extra: Partial<Incident> = {}, opening: Incident["spec"]["opening"] | null = defaultOpening): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name: "inc", namespace: "ns" },
-    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, ...(opening === null ? {} : { opening }) },
-    ...extra,
-  };
+  return { ...anIncident({ spec: opening === null ? {} : { opening } }), ...extra };
 }
 
 describe("occurrenceStatus", () => {

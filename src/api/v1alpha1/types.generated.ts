@@ -203,8 +203,11 @@ export interface PlaybookStep {
    */
   job?: JobStep;
   /**
-   * Takes a built-in, idempotent Kubernetes action. Reversible actions (isolatePod, cordonNode,
-   * scaleWorkload, label, annotate) record how to undo them.
+   * Takes a built-in, idempotent Kubernetes action. Reversible actions (isolatePod, label,
+   * annotate, cordonNode, uncordonNode and scaleWorkload) record how to undo them; deletePod,
+   * evictPod and captureLogs cannot be undone. Destructive actions (deletePod, evictPod and
+   * scaleWorkload) run only once an approval step they need, directly or through other steps, has
+   * approved.
    */
   action?: ActionStep;
   /**
@@ -302,13 +305,19 @@ export interface ResourceRequirements {
 }
 
 /**
- * Takes a built-in, idempotent Kubernetes action. Reversible actions (isolatePod, cordonNode,
- * scaleWorkload, label, annotate) record how to undo them.
+ * Takes a built-in, idempotent Kubernetes action. Reversible actions (isolatePod, label, annotate,
+ * cordonNode, uncordonNode and scaleWorkload) record how to undo them; deletePod, evictPod and
+ * captureLogs cannot be undone. Destructive actions (deletePod, evictPod and scaleWorkload) run
+ * only once an approval step they need, directly or through other steps, has approved.
  */
 export interface ActionStep {
   /**
-   * The action: isolatePod (deny all traffic with a NetworkPolicy), label, annotate, deletePod,
-   * evictPod, cordonNode, uncordonNode, scaleWorkload, captureLogs.
+   * The action: isolatePod (deny all traffic of a Pod with a NetworkPolicy), label (set labels on a
+   * Pod or Node), annotate (set annotations on a Pod or Node), deletePod (delete a Pod), evictPod
+   * (evict a Pod through the Eviction API, respecting PodDisruptionBudgets), cordonNode (mark a
+   * Node unschedulable), uncordonNode (mark a Node schedulable again), scaleWorkload (set the
+   * replicas of a Deployment or StatefulSet), captureLogs (copy the tail of a container's log into
+   * the step outputs).
    */
   type: ActionType;
   /**
@@ -341,9 +350,9 @@ export type ActionType =
  */
 export interface ActionTarget {
   /**
-   * Kind of the target object: Pod for isolatePod, deletePod, evictPod and captureLogs; Node for
-   * cordonNode and uncordonNode; Deployment or StatefulSet for scaleWorkload; Pod or Node for label
-   * and annotate.
+   * Kind of the target object: Pod for isolatePod, deletePod, evictPod and captureLogs; Pod or Node
+   * for label and annotate; Node for cordonNode and uncordonNode; Deployment or StatefulSet for
+   * scaleWorkload.
    */
   kind?: ActionTargetKind;
   /** Namespace of the target; must not be set for a Node. */

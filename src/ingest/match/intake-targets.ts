@@ -3,7 +3,7 @@ import { compareSeverity } from "../../api/v1alpha1/constants.ts";
 import type { Severity } from "../../api/v1alpha1/types.generated.ts";
 import type { IntakeOptions } from "../../config/options.ts";
 import { incidentNameFor } from "../identity/incident-name.ts";
-import type { IncidentTarget } from "../write/incident-writer.ts";
+import type { IncidentTarget } from "../write/write-request.ts";
 import type { PlaybookMatch } from "./matcher-index.ts";
 
 /** Most Playbooks one Incident lists (the schema's bound on `spec.playbooks`). */

@@ -4,13 +4,14 @@ import type { Playbook, PlaybookSpec } from "../../api/v1alpha1/types.generated.
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
 import { ineligibility, PlaybookIndex, type MatchInput } from "./matcher-index.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 let uid = 0;
 
 function playbook(name: string, trigger: PlaybookSpec["trigger"], extra: Partial<PlaybookSpec> = {}, namespace = "shop"): Playbook {
   uid++;
   return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Playbook",
     metadata: Object.assign(new V1ObjectMeta(), { name, namespace, uid: `uid-${String(uid)}`, generation: 1 }),
     spec: { trigger, steps: [{ name: "notify", job: { image: "registry.example/notify:1" } }], ...extra },

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { bearerToken, parseTokenFile, TokenFileAuthenticator } from "./http-auth.ts";
+import { silentLogger } from "../../testing/silent-logger.ts";
 
-const logger = pino({ level: "silent" });
+const logger = silentLogger;
 
 describe("parseTokenFile", () => {
   it("keeps one token per line, skipping blanks and comments", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { maxAckPendingFor, redeliveryDelayMs } from "./nats-consumer.ts";
+import { maxAckPendingFor } from "./nats-consumer.ts";
+import { redeliveryDelayMs } from "./nats-settlement.ts";
 import { consumerConfig } from "./nats-stream.ts";
 
 describe("redeliveryDelayMs", () => {

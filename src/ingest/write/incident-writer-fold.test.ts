@@ -4,6 +4,7 @@ import type { Incident, IncidentStatus } from "../../api/v1alpha1/types.generate
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import { MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
 import { foldEvents, isOpen, mergeObservables, type FoldEvent } from "./incident-writer-fold.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 const t0 = "2026-11-28T10:00:00.000Z";
 const t1 = "2026-11-28T10:00:05.000Z";
@@ -145,7 +146,7 @@ describe("mergeObservables", () => {
 
 function incident(spec: Partial<Incident["spec"]>, status?: IncidentStatus): Incident {
   return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Incident",
     metadata: Object.assign(new V1ObjectMeta(), { name: "x", namespace: "ns" }),
     spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, ...spec },

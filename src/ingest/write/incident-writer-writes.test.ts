@@ -1,13 +1,14 @@
 import { ApiException } from "@kubernetes/client-node";
-import { pino } from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
-import { ManualClock } from "../../runtime/clock.ts";
+import { ManualClock } from "../../testing/manual-clock.ts";
 import { createIntakeMetrics } from "../intake-metrics.ts";
-import { IncidentWriter, type WriteRequest } from "./incident-writer.ts";
+import { IncidentWriter } from "./incident-writer.ts";
+import type { WriteRequest } from "./write-request.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";
+import { silentLogger } from "../../testing/silent-logger.ts";
 
 /** An in-memory API server for Incidents that records the writes it stored. */
 class MemoryStore implements IncidentStore {
@@ -46,7 +47,7 @@ class MemoryStore implements IncidentStore {
 const clock = new ManualClock(new Date("2026-11-28T10:00:00.000Z"));
 
 function writer(store: IncidentStore): IncidentWriter {
-  return new IncidentWriter({ store, clock, logger: pino({ level: "silent" }), metrics: createIntakeMetrics(new Registry()), foldIntervalMs: 0, concurrency: 4 });
+  return new IncidentWriter({ store, clock, logger: silentLogger, metrics: createIntakeMetrics(new Registry()), foldIntervalMs: 0, concurrency: 4 });
 }
 
 function request(id: string, observables: WriteRequest["fold"]["observables"] = []): WriteRequest {

@@ -1,18 +1,11 @@
-import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
-import type { Logger } from "pino";
-import type { Registry } from "prom-client";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { Plural } from "../../api/v1alpha1/constants.ts";
 import type { Connector } from "../../api/v1alpha1/types.generated.ts";
-import type { OperatorOptions } from "../../config/options.ts";
 import type { AgentPool } from "../../connectors/index.ts";
-import type { RuntimeClock } from "../../runtime/clock.ts";
-import { Controller } from "../../runtime/controller.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
 import { enqueueKeys } from "../../runtime/informer.ts";
-import type { InformerFactory } from "../../runtime/informer-factory.ts";
-import { WorkQueue } from "../../runtime/work-queue.ts";
-import { createEventRecorder, type EventRecorder } from "../event-recorder.ts";
-import { managedController, type ManagedController } from "../managed-controller.ts";
+import { controllerBase, type ControllerBaseOptions } from "../controller-base.ts";
+import type { ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
 import { watchConnectors, watchSecretMetadata } from "../collections.ts";
 import { ConnectorReconciler } from "./connector-reconciler.ts";
@@ -22,20 +15,9 @@ import { connectorsReferencingSecret } from "./secret-references.ts";
 export const CONNECTOR_CONTROLLER = "connector";
 
 /** What the Connector controller is built from; everything is injected. */
-export interface ConnectorControllerOptions {
-  readonly kubeConfig: KubeConfig;
-  /** Shared informer factory; its owner starts it. */
-  readonly informers: InformerFactory;
-  readonly logger: Logger;
-  readonly registry: Registry;
-  readonly clock: RuntimeClock;
-  readonly options: Pick<OperatorOptions, "maxConcurrentReconciles" | "watchNamespaces">;
-  /** The operator's identity, recorded as the Events' reporting instance. */
-  readonly identity: string;
+export interface ConnectorControllerOptions extends ControllerBaseOptions {
   /** The keep-alive agents of connector calls; a deleted Connector's agent is released. */
   readonly agents?: AgentPool;
-  /** Replaces the Event recorder; defaults to core/v1 Events on `kubeConfig`. */
-  readonly events?: EventRecorder;
 }
 
 /**
@@ -49,9 +31,7 @@ export function createConnectorController(options: ConnectorControllerOptions): 
   const namespaces = options.options.watchNamespaces;
   const connectors = watchConnectors(options.informers, namespaces);
   const secrets = watchSecretMetadata(options.informers, namespaces);
-  const logger = options.logger.child({ controller: CONNECTOR_CONTROLLER });
-  const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
-  const queue = new WorkQueue({ name: CONNECTOR_CONTROLLER, registry: options.registry, clock: options.clock });
+  const { events, queue, managed } = controllerBase(CONNECTOR_CONTROLLER, options);
 
   const reconciler = new ConnectorReconciler({
     connector: (namespace, name) => connectors.get(namespace, name),
@@ -70,14 +50,5 @@ export function createConnectorController(options: ConnectorControllerOptions): 
     }),
   );
 
-  const controller = new Controller({
-    name: CONNECTOR_CONTROLLER,
-    queue,
-    reconcile: (key, context) => reconciler.reconcile(key, context),
-    maxConcurrentReconciles: options.options.maxConcurrentReconciles,
-    registry: options.registry,
-    logger,
-    clock: options.clock,
-  });
-  return managedController({ controller, caches: [connectors, secrets], logger, drain: () => events.drain() });
+  return managed({ reconcile: (key, context) => reconciler.reconcile(key, context), caches: [connectors, secrets] });
 }

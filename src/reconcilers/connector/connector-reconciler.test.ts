@@ -1,10 +1,11 @@
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Connector } from "../../api/v1alpha1/types.generated.ts";
 import { ConnectorReconciler } from "./connector-reconciler.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
+import { silentLogger } from "../../testing/silent-logger.ts";
 
-const logger = pino({ level: "silent" });
+const logger = silentLogger;
 // Never called: nothing is read for a Connector that is gone.
 const unreachable = new KubeConfig();
 unreachable.loadFromOptions({
@@ -32,7 +33,7 @@ describe("ConnectorReconciler", () => {
     {
       name: "a Connector being deleted",
       found: {
-        apiVersion: "soar.kube-soar.io/v1alpha1",
+        apiVersion: API_VERSION,
         kind: "Connector",
         metadata: { namespace: "soc", name: "slack", deletionTimestamp: new Date("2026-03-01T11:00:00Z") },
         spec: { type: "slack", urlSecretRef: { name: "s", key: "url" } },

@@ -1,15 +1,16 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
-import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.ts";
+import { API_VERSION, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Connector, ConnectorStatus } from "../../api/v1alpha1/types.generated.ts";
 import { evaluateConnectorReady } from "../../connectors/index.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
-import { findCondition } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
-import { connectorStatus } from "./connector-status.ts";
 import type { EventRecorder } from "../event-recorder.ts";
+import { OwnStatusWrites } from "../own-status-writes.ts";
+import { recordReadyTransition } from "../ready-transition.ts";
 import type { StatusWriter } from "../status-writer.ts";
+import { connectorStatus } from "./connector-status.ts";
 
 /** Everything the Connector reconcile reads from and writes to, injected. */
 export interface ConnectorReconcilerDeps {
@@ -28,14 +29,16 @@ export interface ConnectorReconcilerDeps {
  * referenced keys, and writes the `Ready` condition and `observedGeneration` once, only when
  * they changed. An Event with Ready's reason is recorded when Ready's status or reason changes.
  * A Connector that is gone releases its keep-alive connections. Secret values are never read
- * into status, Events or logs: only Secret and key names appear in messages.
+ * into status, Events or logs: only Secret and key names appear in messages. A reconcile on a
+ * cache older than its own last write does nothing (see {@link OwnStatusWrites}).
  */
 export class ConnectorReconciler {
   readonly #deps: ConnectorReconcilerDeps;
-  readonly #writtenOver = new Map<string, string>();
+  readonly #writes: OwnStatusWrites;
 
   constructor(deps: ConnectorReconcilerDeps) {
     this.#deps = deps;
+    this.#writes = new OwnStatusWrites(deps.writeStatus);
   }
 
   /** Converges the Connector behind `namespace/name`. */
@@ -43,30 +46,20 @@ export class ConnectorReconciler {
     const { namespace, name } = splitObjectKey(key);
     const connector = this.#deps.connector(namespace, name);
     if (connector === undefined || connector.metadata.deletionTimestamp !== undefined) {
-      this.#writtenOver.delete(key);
+      this.#writes.forget(key);
       this.#deps.released(key);
       return {};
     }
-    const resourceVersion = connector.metadata.resourceVersion ?? "";
-    if (this.#writtenOver.get(key) === resourceVersion) return {};
-    this.#writtenOver.delete(key);
+    if (this.#writes.cacheIsBehind(key, connector)) return {};
 
     const current: ConnectorStatus = connector.status ?? {};
     const readiness = await evaluateConnectorReady(this.#deps.core, namespace, connector.spec);
     const status = connectorStatus(connector, readiness, this.#deps.clock.now());
     if (jsonEqual(status, current)) return {};
-    const stored = await this.#deps.writeStatus<ConnectorStatus, Connector>({ ...connector, status });
-    if (stored === undefined) return {};
-    // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
-    if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
-    const before = findCondition(current.conditions, ConditionType.Ready);
+    if ((await this.#writes.write(key, connector, status)) === undefined) return {};
     context.logger.debug({ ready: readiness.ready, reason: readiness.reason }, "connector status written");
-    if (before?.status !== (readiness.ready ? "True" : "False") || before.reason !== readiness.reason) {
-      this.#deps.events.record(
-        { apiVersion: API_VERSION, kind: Kind.Connector, namespace, name, uid: connector.metadata.uid },
-        { type: readiness.ready ? "Normal" : "Warning", reason: readiness.reason, message: readiness.message },
-      );
-    }
+    const subject = { apiVersion: API_VERSION, kind: Kind.Connector, namespace, name, uid: connector.metadata.uid };
+    recordReadyTransition(this.#deps.events, subject, current.conditions, status.conditions);
     return {};
   }
 }

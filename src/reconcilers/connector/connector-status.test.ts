@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Condition, Connector } from "../../api/v1alpha1/types.generated.ts";
 import { connectorStatus } from "./connector-status.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 function connector(conditions: Condition[]): Connector {
   return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Connector",
     metadata: { namespace: "soc", name: "hook", generation: 4 },
     spec: { type: "http", url: "https://x.example" },
@@ -14,7 +15,7 @@ function connector(conditions: Condition[]): Connector {
 
 describe("connectorStatus", () => {
   const now = new Date("2026-11-23T12:00:00.123Z");
-  const ready = { ready: true, reason: "Succeeded", message: "ok" };
+  const ready = { ready: true, reason: "Succeeded", message: "ok" } as const;
   const custom: Condition = { type: "Custom", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z", reason: "X", message: "" };
 
   it.each([

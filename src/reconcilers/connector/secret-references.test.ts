@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Connector, ConnectorSpec } from "../../api/v1alpha1/types.generated.ts";
 import { connectorsReferencingSecret } from "./secret-references.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 function connector(namespace: string, name: string, spec: ConnectorSpec): Connector {
-  return { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Connector", metadata: { namespace, name }, spec };
+  return { apiVersion: API_VERSION, kind: "Connector", metadata: { namespace, name }, spec };
 }
 
 const connectors = [

@@ -1,17 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { close, type CloseInput } from "./close.ts";
+import { FIXED_NOW } from "../../testing/fixed-now.ts";
+import { anIncident } from "../../testing/objects.ts";
 
-const now = new Date("2026-03-01T12:00:00.000Z");
+const now = FIXED_NOW;
 
 function incident(status: IncidentStatus = {}): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name: "inc", namespace: "ns", generation: 4 },
-    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks: ["pb"] },
-    status,
-  };
+  return anIncident({ metadata: { generation: 4 }, spec: { playbooks: ["pb"] }, status });
 }
 
 const started: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "a", phase: "Running", job: "j1", intent: { attempt: 1, id: "j1" } }] };

@@ -4,7 +4,7 @@ import type { Incident, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/t
 import { mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
 import { summarizeIncident, type PlaybookWait } from "./condition-summary.ts";
-import { appendTimeline, timelineEntry, type TimelineEvent } from "./timeline.ts";
+import { appendTimeline, timelineEntry, type TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** Everything the summary of one reconcile is made of. */
 export interface CloseInput {

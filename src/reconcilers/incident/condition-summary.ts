@@ -2,7 +2,7 @@ import { ConditionType } from "../../api/v1alpha1/constants.ts";
 import { isRunFinished, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import type { ConditionStatus, IncidentPhase, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import type { DesiredCondition } from "../conditions.ts";
-import { IncidentReason } from "./reasons.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
 
 /** A run that has not started because its Playbook is not Ready. */
 export interface PlaybookWait {

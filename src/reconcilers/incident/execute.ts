@@ -2,7 +2,7 @@ import type { PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.
 import type { StepEffect } from "../../steps/step-effects.ts";
 import type { ExecuteContext } from "../../steps/step-kind.ts";
 import { executorOf } from "../../steps/step-kinds.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** Identifies one side effect, for hooks and logs. */
 export interface SideEffectRef {

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentState } from "../../api/v1alpha1/types.generated.ts";
 import { decideGuards } from "./guards.ts";
+import { anIncident } from "../../testing/objects.ts";
 
 function incident(state: IncidentState | undefined, deleting = false): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name: "inc", namespace: "ns", ...(deleting ? { deletionTimestamp: new Date("2026-01-01T00:00:00Z") } : {}) },
-    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, ...(state === undefined ? {} : { state }) },
-  };
+  return anIncident({
+    metadata: deleting ? { deletionTimestamp: new Date("2026-01-01T00:00:00Z") } : {},
+    spec: state === undefined ? {} : { state },
+  });
 }
 
 describe("decideGuards", () => {

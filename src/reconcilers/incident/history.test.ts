@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { playbookHistory } from "./history.ts";
+import { anIncident } from "../../testing/objects.ts";
 
 function incident(name: string, state: NonNullable<Incident["spec"]["state"]>, runs: PlaybookRun[]): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name, namespace: "shop" },
-    spec: { severity: "high", title: "t", fingerprint: name, source: { kind: "falco" }, state },
-    status: { playbooks: runs },
-  };
+  return anIncident({ metadata: { name, namespace: "shop" }, spec: { fingerprint: name, state }, status: { playbooks: runs } });
 }
 
 const started = (at: string, extra: Partial<PlaybookRun> = {}): PlaybookRun => ({ name: "pb", phase: "Running", startedAt: at, steps: [], ...extra });

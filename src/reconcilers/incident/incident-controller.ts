@@ -1,24 +1,18 @@
-import { CoreV1Api, type KubeConfig, type V1Job } from "@kubernetes/client-node";
+import { CoreV1Api, type V1Job } from "@kubernetes/client-node";
 import { createActionClients, type ActionClients } from "../../actions/index.ts";
-import type { Logger } from "pino";
-import type { Registry } from "prom-client";
 import { Plural } from "../../api/v1alpha1/constants.ts";
 import { isHumanClosed, isRunFinished, runOf } from "../../api/v1alpha1/lifecycle.ts";
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
-import { createGuardMetrics, protectedNamespaces, resolveApprovalPolicy, type GuardPolicy } from "../../policy/index.ts";
+import { createGuardMetrics, guardPolicyOf } from "../../policy/index.ts";
 import { createJobClient, type JobClient } from "../../steps/job/job-client.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
-import type { RuntimeClock } from "../../runtime/clock.ts";
-import { Controller } from "../../runtime/controller.ts";
 import { enqueueKeys } from "../../runtime/informer.ts";
-import type { InformerFactory } from "../../runtime/informer-factory.ts";
 import { objectKey, splitObjectKey } from "../../runtime/object-key.ts";
-import { WorkQueue } from "../../runtime/work-queue.ts";
 import { watchConnectors, watchIncidents, watchPlaybooks, watchStepJobs } from "../collections.ts";
-import { createEventRecorder, type EventRecorder } from "../event-recorder.ts";
-import { managedController, type ManagedController } from "../managed-controller.ts";
+import { controllerBase, type ControllerBaseOptions } from "../controller-base.ts";
+import type { ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
 import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
@@ -32,43 +26,20 @@ import { makeApiClient } from "../../runtime/kube-api-client.ts";
 export const INCIDENT_CONTROLLER = "incident";
 
 /** What the Incident controller is built from; everything is injected. */
-export interface IncidentControllerOptions {
-  readonly kubeConfig: KubeConfig;
-  /** Shared informer factory; its owner starts it. */
-  readonly informers: InformerFactory;
-  readonly logger: Logger;
-  readonly registry: Registry;
-  readonly clock: RuntimeClock;
+export interface IncidentControllerOptions extends ControllerBaseOptions {
   readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces">;
   /** Shared with intake's matcher and the Playbook controller. */
   readonly compiler: PlaybookCompiler;
-  /** The operator's identity, recorded as the Events' reporting instance. */
-  readonly identity: string;
   /** Test-only interruption points (crash safety tests); absent in production. */
   readonly hooks?: StepHooks;
   /** Replaces the Kubernetes Job client; defaults to one on `kubeConfig`. */
   readonly jobs?: JobClient;
-  /** Replaces the Event recorder; defaults to core/v1 Events on `kubeConfig`. */
-  readonly events?: EventRecorder;
   /** Keep-alive agents of connector calls; a private pool when absent. */
   readonly agents?: AgentPool;
   /** Replaces the clients of built-in actions; defaults to ones on `kubeConfig`. */
   readonly actionClients?: ActionClients;
 }
 
-/**
- * The guard settings of an operator: the built-in protected namespaces plus the operator's own
- * and the configured ones; the operator's namespace as the privileged one; the default
- * approval policy; the operator-wide dry-run.
- */
-export function guardPolicyOf(options: Pick<OperatorOptions, "dryRun" | "namespace" | "protectedNamespaces">): GuardPolicy {
-  return {
-    protectedNamespaces: protectedNamespaces(options.namespace, options.protectedNamespaces),
-    privilegedNamespace: options.namespace,
-    dryRun: options.dryRun,
-    approvalRequired: resolveApprovalPolicy(),
-  };
-}
 
 /** Whether a change to Playbook `name` may matter to this Incident: a run of it is not finished. */
 function waitsOn(incident: Incident, name: string): boolean {
@@ -103,9 +74,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   const connectors = watchConnectors(options.informers, namespaces);
   const agents = options.agents ?? createAgentPool();
   const actionClients = options.actionClients ?? createActionClients(options.kubeConfig);
-  const logger = options.logger.child({ controller: INCIDENT_CONTROLLER });
-  const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
-  const queue = new WorkQueue({ name: INCIDENT_CONTROLLER, registry: options.registry, clock: options.clock });
+  const { logger, events, queue, managed } = controllerBase(INCIDENT_CONTROLLER, options);
   const metrics = incidentMetrics(options.registry);
 
   const reconciler = new IncidentReconciler({
@@ -154,20 +123,9 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   // A deleted Connector's pooled connections are closed; a new one of the same name starts afresh.
   connectors.addEventHandler({ onDelete: (connector: Connector) => { agents.release(`${connector.metadata.namespace ?? ""}/${connector.metadata.name ?? ""}`); } });
 
-  const controller = new Controller({
-    name: INCIDENT_CONTROLLER,
-    queue,
+  return managed({
     reconcile: (key, context) => reconciler.reconcile(key, context),
-    maxConcurrentReconciles: options.options.maxConcurrentReconciles,
-    registry: options.registry,
-    logger,
-    clock: options.clock,
-  });
-  return managedController({
-    drain: () => events.drain(),
-    controller,
     caches: [incidents, playbooks, jobs, connectors],
-    logger,
     // Only the running controller's cache feeds the gauge; a stopped one (lost leadership) stops.
     whileRunning: () => trackActiveIncidents(options.registry, metrics, () => incidents.list()),
   });

@@ -2,15 +2,10 @@ import { describe, expect, it } from "vitest";
 import { Registry } from "prom-client";
 import type { Incident, IncidentStatus } from "../../api/v1alpha1/types.generated.ts";
 import { incidentMetrics, recordTransitions, trackActiveIncidents } from "./incident-metrics.ts";
+import { anIncident } from "../../testing/objects.ts";
 
 function incident(status: IncidentStatus, state: "Open" | "Resolved" | "Closed" = "Open"): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name: "inc", namespace: "ns", creationTimestamp: new Date("2026-01-01T00:00:00Z") },
-    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, state },
-    status,
-  };
+  return anIncident({ metadata: { creationTimestamp: new Date("2026-01-01T00:00:00Z") }, spec: { state }, status });
 }
 
 describe("incident metrics", () => {

@@ -1,4 +1,3 @@
-import { pino } from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
@@ -9,15 +8,19 @@ import { PlaybookCompiler } from "../../playbook/index.ts";
 import { createGuardMetrics, type RunHistory } from "../../policy/index.ts";
 import type { ReconcileContext } from "../../runtime/controller.ts";
 import type { RecordedEvent } from "../event-recorder.ts";
-import { guardPolicyOf } from "./incident-controller.ts";
+import { guardPolicyOf } from "../../policy/index.ts";
 import { incidentMetrics } from "./incident-metrics.ts";
 import { IncidentReconciler, type IncidentReconcilerDeps } from "./incident-reconciler.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
+import { unused } from "../../testing/unused.ts";
+import { silentLogger } from "../../testing/silent-logger.ts";
+import { FIXED_NOW } from "../../testing/fixed-now.ts";
 
-const now = new Date("2026-03-01T12:00:00.000Z");
-const logger = pino({ level: "silent" });
+const now = FIXED_NOW;
+const logger = silentLogger;
 
 const playbook: Playbook = {
-  apiVersion: "soar.kube-soar.io/v1alpha1",
+  apiVersion: API_VERSION,
   kind: "Playbook",
   metadata: { name: "pb", namespace: "ns", uid: "pb-uid", generation: 1, creationTimestamp: new Date("2026-01-01T00:00:00Z") },
   spec: { trigger: { types: ["t"] }, steps: [{ name: "collect", job: { image: "registry.invalid/collect:1" } }] },
@@ -29,7 +32,7 @@ const playbook: Playbook = {
 
 function newIncident(): Incident {
   return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Incident",
     metadata: { name: "inc", namespace: "ns", uid: "inc-uid", generation: 1, resourceVersion: "100" },
     spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks: ["pb"] },
@@ -71,11 +74,11 @@ function world(given: { playbook?: Playbook; history?: RunHistory } = {}) {
     clock: { now: () => now },
     dryRun: false,
     paused: false,
-    calls: {} as IncidentReconcilerDeps["calls"],
+    calls: unused<IncidentReconcilerDeps["calls"]>("calls"),
     guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
     guardMetrics: createGuardMetrics(registry),
     history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
-    undo: {} as IncidentReconcilerDeps["undo"],
+    undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
   };
   return { reconciler: new IncidentReconciler(deps), writes, created, events, registry };
 }

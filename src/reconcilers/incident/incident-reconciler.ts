@@ -14,6 +14,7 @@ import type { GuardDecision, GuardMetrics, GuardPolicy, RunHistory, RunStartDeci
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import type { EventRecorder } from "../event-recorder.ts";
+import { OwnStatusWrites } from "../own-status-writes.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { close } from "./close.ts";
 import { execute, type StepHooks } from "./execute.ts";
@@ -24,7 +25,7 @@ import { planRun } from "./plan.ts";
 import { revert } from "./revert.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
 import { triage, type ActiveRun } from "./triage.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** How often an Incident with work in progress is looked at even when nothing changes. */
 export const INCIDENT_SAFETY_RECHECK_MS = 5 * 60 * 1000;
@@ -128,33 +129,31 @@ interface PassOutcome {
  * followed at once by another pass on the object as stored, which carries them out: a step's
  * side effect does not wait for the watch to bring the write back. A reconcile that runs on a
  * cache older than one of its own writes does nothing: the watch event of the write brings the
- * key back.
+ * key back (see {@link OwnStatusWrites}).
  */
 export class IncidentReconciler {
   readonly #deps: IncidentReconcilerDeps;
-  /** key → resourceVersions that this process's own status writes replaced. */
-  readonly #superseded = new Map<string, Set<string>>();
+  readonly #writes: OwnStatusWrites;
   /** Intents of guarded steps this process recorded and has not carried out. */
   readonly #intents = new IntentLedger();
 
   constructor(deps: IncidentReconcilerDeps) {
     this.#deps = deps;
+    this.#writes = new OwnStatusWrites(deps.writeStatus);
   }
 
   /** Converges the Incident behind `key`; see the class comment for the contract. */
   async reconcile(key: string, context: ReconcileContext): Promise<ReconcileResult> {
     let incident = this.#deps.incident(key);
     if (incident === undefined) {
-      this.#superseded.delete(key);
+      this.#writes.forget(key);
       this.#intents.forget(key);
       return {};
     }
-    const resourceVersion = incident.metadata.resourceVersion ?? "";
-    if (this.#superseded.get(key)?.has(resourceVersion) === true) {
-      context.logger.debug({ resourceVersion }, "incident cache older than the last status write; waiting for the watch");
+    if (this.#writes.cacheIsBehind(key, incident)) {
+      context.logger.debug({ resourceVersion: incident.metadata.resourceVersion ?? "" }, "incident cache older than the last status write; waiting for the watch");
       return {};
     }
-    this.#superseded.delete(key);
     for (let pass = 1; ; pass++) {
       const outcome = await this.#pass(key, incident, context);
       if (outcome.stored === undefined || !outcome.recordedIntents || pass >= MAX_PASSES) return outcome.result;
@@ -164,7 +163,6 @@ export class IncidentReconciler {
 
   async #pass(key: string, incident: Incident, context: ReconcileContext): Promise<PassOutcome> {
     const deps = this.#deps;
-    const resourceVersion = incident.metadata.resourceVersion ?? "";
     const nothing: PassOutcome = { result: {}, stored: undefined, recordedIntents: false };
     const guard = decideGuards({ incident, paused: deps.paused });
     if (guard.kind === "ignore") return nothing;
@@ -206,14 +204,8 @@ export class IncidentReconciler {
     let stored: Incident | undefined;
     let intents: NewIntent[] = [];
     if (closed.changed) {
-      stored = await deps.writeStatus<IncidentStatus, Incident>({ ...incident, status: closed.status });
+      stored = await this.#writes.write<IncidentStatus, Incident>(key, incident, closed.status);
       if (stored === undefined) return nothing;
-      // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
-      if (stored.metadata.resourceVersion !== resourceVersion) {
-        const superseded = this.#superseded.get(key) ?? new Set<string>();
-        superseded.add(resourceVersion);
-        this.#superseded.set(key, superseded);
-      }
       context.logger.debug({ phase: closed.status.phase, events: events.length }, "incident status written");
       const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
       intents = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);

@@ -1,40 +1,24 @@
 import { describe, expect, it } from "vitest";
-import type { Incident, PlaybookRun, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
+import type { Incident, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
 import { sideEffectIntentId } from "../../steps/intent-id.ts";
 import type { CallConnectorEffect, RunActionEffect } from "../../steps/step-effects.ts";
-import { createExpressionCompiler } from "../../expr/index.ts";
-import { compilePlaybook, type CompiledPlaybook } from "../../playbook/index.ts";
-import { guardPolicyOf } from "./incident-controller.ts";
-import { planRun, type RunPlan } from "./plan.ts";
-
-const expressions = createExpressionCompiler();
-const now = new Date("2026-03-01T12:00:00.000Z");
-
-function compiled(namespace: string, steps: PlaybookStep[], extra: Partial<CompiledPlaybook["source"]["spec"]> = {}): CompiledPlaybook {
-  const result = compilePlaybook(
-    { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Playbook", metadata: { name: "pb", namespace, uid: "pb-uid", generation: 1 }, spec: { trigger: { types: ["t"] }, steps, ...extra } },
-    expressions,
-  );
-  if (result.problems.length > 0) throw new Error(JSON.stringify(result.problems));
-  return result;
-}
+import type { CompiledPlaybook } from "../../playbook/index.ts";
+import { compiledPlaybook } from "../../testing/compiled-playbook.ts";
+import { FIXED_NOW } from "../../testing/fixed-now.ts";
+import { anIncident } from "../../testing/objects.ts";
+import { planFor, stateOf } from "../../testing/plan-run.ts";
+import type { RunPlan } from "./plan.ts";
 
 function incident(namespace: string, pod = "web-0", approvals: Incident["spec"]["approvals"] = []): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name: "inc", namespace, uid: "inc-uid", generation: 1 },
+  return anIncident({
+    metadata: { namespace },
     spec: {
-      severity: "high",
-      title: "miner",
-      fingerprint: "fp",
-      source: { kind: "falco" },
       event: { id: "e1", source: "falco", type: "t", data: { pod, quote: '"}, "injected": true, {"' } },
       resources: { namespace, pod },
       playbooks: ["pb"],
       approvals,
     },
-  };
+  });
 }
 
 interface Case {
@@ -51,28 +35,19 @@ interface Case {
 
 function plan(given: Case): RunPlan {
   const namespace = given.namespace ?? "shop";
-  const run: PlaybookRun = { name: "pb", generation: 1, phase: "Running", startedAt: now.toISOString(), ...(given.dryRun === true ? { dryRun: true } : {}), steps: given.states ?? [] };
-  return planRun({
-    now,
+  return planFor({
     incident: incident(namespace, "web-0", given.approvals),
-    run,
-    playbook: compiled(namespace, given.steps, given.extra),
-    observations: new Map(),
-    mayStart: true,
-    guardPolicy: guardPolicyOf({ dryRun: given.operatorDryRun ?? false, namespace: "kube-soar-system", protectedNamespaces: ["payments"] }),
-    freshIntents: new Set(given.fresh ?? []),
+    playbook: compiledPlaybook(given.steps, given.extra, { namespace }),
+    states: given.states,
+    dryRun: given.dryRun,
+    operator: { dryRun: given.operatorDryRun ?? false, protectedNamespaces: ["payments"] },
+    fresh: given.fresh,
   });
 }
 
-const stateOf = (result: RunPlan, name: string): StepState => {
-  const state = result.run.steps?.find((step) => step.name === name);
-  if (state === undefined) throw new Error(`no state for ${name}`);
-  return state;
-};
-
 const isolate: PlaybookStep = { name: "isolate", action: { type: "isolatePod" } };
 const id = (step: string, attempt = 1): string => sideEffectIntentId({ incidentUid: "inc-uid", playbook: "pb", step, attempt });
-const runningIntent = (step: string, attempt = 1): StepState => ({ name: step, phase: "Running", attempts: attempt, startedAt: now.toISOString(), intent: { attempt, id: id(step, attempt), at: now.toISOString() } });
+const runningIntent = (step: string, attempt = 1): StepState => ({ name: step, phase: "Running", attempts: attempt, startedAt: FIXED_NOW.toISOString(), intent: { attempt, id: id(step, attempt), at: FIXED_NOW.toISOString() } });
 
 describe("planRun with action, connector and notify steps", () => {
   it("records the intent of an allowed action and requests nothing yet", () => {
@@ -190,7 +165,7 @@ describe("planRun with action, connector and notify steps", () => {
   it("starts the next attempt of a failed action after its backoff, keeping its undo record", () => {
     const steps: PlaybookStep[] = [{ ...isolate, retries: { limit: 2, backoff: "1s" } }];
     const undo = { action: "isolatePod", namespace: "shop", pod: "web-0", networkPolicy: "np", isolationLabel: "x" };
-    const waiting: StepState = { name: "isolate", phase: "Waiting", attempts: 1, finishedAt: new Date(now.getTime() - 5_000).toISOString(), intent: { attempt: 1, id: id("isolate") }, undo };
+    const waiting: StepState = { name: "isolate", phase: "Waiting", attempts: 1, finishedAt: new Date(FIXED_NOW.getTime() - 5_000).toISOString(), intent: { attempt: 1, id: id("isolate") }, undo };
     const result = plan({ steps, states: [waiting] });
     expect(stateOf(result, "isolate")).toMatchObject({ phase: "Running", attempts: 2, intent: { attempt: 2, id: id("isolate", 2) }, undo });
   });

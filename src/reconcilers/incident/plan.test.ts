@@ -1,46 +1,26 @@
 import { describe, expect, it } from "vitest";
-import type { Incident, IncidentApproval, Playbook, PlaybookRun, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
+import type { Incident, IncidentApproval, Playbook, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
 import { jobNameFor } from "../../steps/job/job-name.ts";
-import { createExpressionCompiler } from "../../expr/index.ts";
-import { compilePlaybook, type CompiledPlaybook } from "../../playbook/index.ts";
-import { guardPolicyOf } from "./incident-controller.ts";
 import { JOB_TIMEOUT_GRACE_MS } from "../../steps/job/job-step.ts";
 import type { StepObservation } from "../../steps/plan-context.ts";
 import type { EnsureJobEffect } from "../../steps/step-effects.ts";
-import { planRun, type RunPlan } from "./plan.ts";
+import { compiledPlaybook } from "../../testing/compiled-playbook.ts";
+import { beforeFixedNow, FIXED_NOW } from "../../testing/fixed-now.ts";
+import { anIncident } from "../../testing/objects.ts";
+import { planFor, stateOf } from "../../testing/plan-run.ts";
+import type { RunPlan } from "./plan.ts";
 
-const expressions = createExpressionCompiler();
-const now = new Date("2026-03-01T12:00:00.000Z");
-const earlier = (ms: number): string => new Date(now.getTime() - ms).toISOString();
-
-function compiled(steps: PlaybookStep[], extra: Partial<Playbook["spec"]> = {}): CompiledPlaybook {
-  const playbook: Playbook = {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Playbook",
-    metadata: { name: "pb", namespace: "ns", uid: "pb-uid", generation: 1 },
-    spec: { trigger: { types: ["t"] }, steps, ...extra },
-  };
-  const result = compilePlaybook(playbook, expressions);
-  if (result.problems.length > 0) throw new Error(JSON.stringify(result.problems));
-  return result;
-}
+const earlier = beforeFixedNow;
 
 function incident(approvals: IncidentApproval[] = []): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name: "inc", namespace: "ns", uid: "inc-uid", generation: 1 },
+  return anIncident({
     spec: {
-      severity: "high",
-      title: "miner",
-      fingerprint: "fp",
-      source: { kind: "falco" },
       event: { id: "e1", source: "falco", type: "falco.rule.output.v1", data: { rule: "miner", pod: "web-0" } },
       resources: { namespace: "shop", pod: "web-0" },
       playbooks: ["pb"],
       approvals,
     },
-  };
+  });
 }
 
 const job = (name: string, extra: Partial<PlaybookStep> = {}): PlaybookStep => ({ name, job: { image: `${name}:1` }, ...extra });
@@ -70,34 +50,19 @@ interface Case {
 }
 
 function plan(given: Case): RunPlan {
-  const run: PlaybookRun = {
-    name: "pb",
-    generation: 1,
-    phase: "Running",
-    startedAt: earlier(60_000),
-    ...(given.dryRun === true ? { dryRun: true } : {}),
-    steps: given.states ?? [],
-  };
-  return planRun({
-    now,
+  return planFor({
     incident: incident(given.approvals),
-    run,
-    playbook: compiled(given.steps, given.extra),
-    observations: new Map(Object.entries(given.observations ?? {})),
-    mayStart: given.mayStart ?? true,
-    guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
-    freshIntents: new Set(),
+    playbook: compiledPlaybook(given.steps, given.extra),
+    states: given.states,
+    dryRun: given.dryRun,
+    startedAt: earlier(60_000),
+    observations: given.observations,
+    mayStart: given.mayStart,
   });
 }
 
 function phases(result: RunPlan): Record<string, string> {
   return Object.fromEntries((result.run.steps ?? []).map((state) => [state.name, state.phase]));
-}
-
-function stateOf(result: RunPlan, name: string): StepState {
-  const state = result.run.steps?.find((candidate) => candidate.name === name);
-  if (state === undefined) throw new Error(`no state for ${name}`);
-  return state;
 }
 
 /** A step whose intent is recorded but whose Job is not (yet) known. */
@@ -182,8 +147,8 @@ describe("planRun: ordering and the step graph", () => {
     expect(stateOf(result, "a")).toMatchObject({
       phase: "Running",
       attempts: 1,
-      startedAt: now.toISOString(),
-      intent: { attempt: 1, id: jobName("a"), at: now.toISOString() },
+      startedAt: FIXED_NOW.toISOString(),
+      intent: { attempt: 1, id: jobName("a"), at: FIXED_NOW.toISOString() },
     });
     expect(stateOf(result, "a").job).toBeUndefined();
   });
@@ -258,7 +223,7 @@ describe("planRun: outcomes, retries, timeouts", () => {
       name: "failure with retries left waits for the backoff",
       steps: [job("a", { retries: { limit: 2, backoff: "10s" } })],
       observation: failed(),
-      expected: { phase: "Waiting", finishedAt: now.toISOString() },
+      expected: { phase: "Waiting", finishedAt: FIXED_NOW.toISOString() },
       runPhase: "Running",
       recheck: 10_000,
     },
@@ -319,7 +284,7 @@ describe("planRun: outcomes, retries, timeouts", () => {
     expect(state.phase).toBe(phase);
     expect(result.recheckAfterMs).toBe(recheck);
     if (phase === "Running") {
-      expect(state.intent).toEqual({ attempt: attempts + 1, id: jobName("a", attempts + 1), at: now.toISOString() });
+      expect(state.intent).toEqual({ attempt: attempts + 1, id: jobName("a", attempts + 1), at: FIXED_NOW.toISOString() });
       expect(state.job).toBeUndefined();
       expect(state.attempts).toBe(attempts + 1);
     }

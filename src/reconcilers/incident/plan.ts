@@ -8,8 +8,8 @@ import type { StepEffect } from "../../steps/step-effects.ts";
 import { STEP_KINDS } from "../../steps/step-kinds.ts";
 import { isStepTerminal } from "../../api/v1alpha1/lifecycle.ts";
 import { failsRun, satisfiesNeeds } from "../../steps/step-outcome.ts";
-import { IncidentReason } from "./reasons.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** The next state of a run and what must happen for it. */
 export interface RunPlan {

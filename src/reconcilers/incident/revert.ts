@@ -1,8 +1,8 @@
 import { parseUndoRecord, undoAction, type UndoContext } from "../../actions/index.ts";
 import type { PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
-import { IncidentReason } from "./reasons.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
 import { MAX_REVERT_ATTEMPTS, pendingUndos } from "./revert-plan.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** What reverting needs. */
 export interface RevertInput {
@@ -45,7 +45,7 @@ export async function revert(input: RevertInput): Promise<RevertResult> {
   const at = input.now.toISOString();
   for (const pending of pendingUndos(runs)) {
     const parsed = parseUndoRecord(pending.undo);
-    const outcome = parsed.ok ? await undoAction(input.undo, parsed.record) : { ok: false as const, retryable: false, reason: "InvalidUndo", message: parsed.message };
+    const outcome = parsed.ok ? await undoAction(input.undo, parsed.record) : { ok: false as const, retryable: false, reason: IncidentReason.InvalidUndo, message: parsed.message };
     const scope = { playbook: pending.playbook, step: pending.step };
     if (outcome.ok) {
       runs = replaceUndo(runs, pending.playbook, pending.step, { ...pending.undo, revertedAt: at, reverted: true, revertMessage: outcome.message });

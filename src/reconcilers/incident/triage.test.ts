@@ -4,8 +4,11 @@ import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
 import type { RunHistory } from "../../policy/index.ts";
 import { triage } from "./triage.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
+import { FIXED_NOW } from "../../testing/fixed-now.ts";
+import { anIncident } from "../../testing/objects.ts";
 
-const now = new Date("2026-03-01T12:00:00.000Z");
+const now = FIXED_NOW;
 const compiler = new PlaybookCompiler(createExpressionCompiler());
 
 interface PlaybookShape {
@@ -24,7 +27,7 @@ function playbook(name: string, shape: PlaybookShape = {}): Playbook {
   const generation = shape.generation ?? 1;
   const ready = shape.ready ?? "True";
   return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Playbook",
     metadata: { name, namespace: "ns", uid: `${name}-uid`, generation, creationTimestamp: new Date(shape.createdAt ?? "2026-01-01T00:00:00Z") },
     spec: {
@@ -49,13 +52,7 @@ function playbook(name: string, shape: PlaybookShape = {}): Playbook {
 }
 
 function incident(playbooks: string[], runs: PlaybookRun[] = []): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name: "inc", namespace: "ns", uid: "inc-uid" },
-    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks },
-    status: { playbooks: runs },
-  };
+  return anIncident({ spec: { playbooks }, status: { playbooks: runs } });
 }
 
 const runningRun: PlaybookRun = {

@@ -5,8 +5,8 @@ import type { CompiledPlaybook, PlaybookCompiler } from "../../playbook/index.ts
 import { decideRunStart, runLimitsOf, type RunHistory, type RunStartDecision } from "../../policy/index.ts";
 import { findCondition } from "../conditions.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
-import { IncidentReason } from "./reasons.ts";
-import type { TimelineEvent } from "./timeline.ts";
+import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
+import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** Finds a Playbook by namespace and name (an informer cache). */
 export type PlaybookLookup = (namespace: string, name: string) => Playbook | undefined;

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { Plain } from "../../runtime/plain-object.ts";
 import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 function playbook(patch: { generation?: number; uid?: string; status?: Playbook["status"]; deletionTimestamp?: Date } = {}): Playbook {
   return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Playbook",
     metadata: {
       name: "p",
@@ -45,7 +46,7 @@ describe("playbookUpdateMatters", () => {
 
 function job(patch: { conditions?: { type: string; status: string }[]; active?: number; ready?: number; owner?: string } = {}): Plain<V1Job> {
   return {
-    metadata: { name: "j", namespace: "ns", ownerReferences: [{ apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Incident", name: "i", uid: patch.owner ?? "i1", controller: true }] },
+    metadata: { name: "j", namespace: "ns", ownerReferences: [{ apiVersion: API_VERSION, kind: "Incident", name: "i", uid: patch.owner ?? "i1", controller: true }] },
     status: {
       ...(patch.active === undefined ? {} : { active: patch.active }),
       ...(patch.ready === undefined ? {} : { ready: patch.ready }),

@@ -1,23 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentState, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { playbookActivity } from "./playbook-activity.ts";
+import { anIncident } from "../../testing/objects.ts";
 
 function incident(name: string, playbooks: string[], runs: PlaybookRun[], lastSeen?: string, opened?: string, state?: IncidentState): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
+  return anIncident({
     metadata: { name, namespace: "shop" },
     spec: {
-      severity: "high",
-      title: "t",
       fingerprint: name,
-      source: { kind: "falco" },
       playbooks,
       ...(state === undefined ? {} : { state }),
       ...(opened === undefined ? {} : { opening: { receivedAt: opened, eventKey: `k-${name}` } }),
     },
     status: { playbooks: runs, ...(lastSeen === undefined ? {} : { occurrences: 2, lastSeen }) },
-  };
+  });
 }
 
 describe("playbookActivity", () => {

@@ -1,20 +1,13 @@
-import type { KubeConfig, V1ServiceAccount } from "@kubernetes/client-node";
-import type { Logger } from "pino";
-import type { Registry } from "prom-client";
+import type { V1ServiceAccount } from "@kubernetes/client-node";
 import { Plural } from "../../api/v1alpha1/constants.ts";
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
-import type { OperatorOptions } from "../../config/options.ts";
 import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import type { PlaybookCompiler, PlaybookReference, StepKind } from "../../playbook/index.ts";
-import type { RuntimeClock } from "../../runtime/clock.ts";
-import { Controller } from "../../runtime/controller.ts";
 import { enqueueKeys } from "../../runtime/informer.ts";
-import type { InformerFactory } from "../../runtime/informer-factory.ts";
 import { objectKey } from "../../runtime/object-key.ts";
-import { WorkQueue } from "../../runtime/work-queue.ts";
 import { watchConnectors, watchIncidents, watchPlaybooks, watchServiceAccounts } from "../collections.ts";
-import { createEventRecorder, type EventRecorder } from "../event-recorder.ts";
-import { managedController, type ManagedController } from "../managed-controller.ts";
+import { controllerBase, type ControllerBaseOptions } from "../controller-base.ts";
+import type { ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
 import type { WatchedCollection } from "../watched-collection.ts";
 import { PlaybookReconciler } from "./playbook-reconciler.ts";
@@ -23,22 +16,11 @@ import { PlaybookReconciler } from "./playbook-reconciler.ts";
 export const PLAYBOOK_CONTROLLER = "playbook";
 
 /** What the Playbook controller is built from; everything is injected. */
-export interface PlaybookControllerOptions {
-  readonly kubeConfig: KubeConfig;
-  /** Shared informer factory; its owner starts it. */
-  readonly informers: InformerFactory;
-  readonly logger: Logger;
-  readonly registry: Registry;
-  readonly clock: RuntimeClock;
-  readonly options: Pick<OperatorOptions, "maxConcurrentReconciles" | "watchNamespaces">;
+export interface PlaybookControllerOptions extends ControllerBaseOptions {
   /** Shared with intake's matcher and the Incident controller. */
   readonly compiler: PlaybookCompiler;
-  /** The operator's identity, recorded as the Events' reporting instance. */
-  readonly identity: string;
   /** Step kinds that can run; defaults to the kinds this version executes. */
   readonly stepKinds?: ReadonlySet<StepKind>;
-  /** Replaces the Event recorder; defaults to core/v1 Events on `kubeConfig`. */
-  readonly events?: EventRecorder;
 }
 
 /** Keys of the Playbooks of `namespace` that reference `name` through `refs`. */
@@ -70,9 +52,7 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
   const connectors = watchConnectors(options.informers, namespaces);
   const serviceAccounts = watchServiceAccounts(options.informers, namespaces);
   const incidents = watchIncidents(options.informers, namespaces);
-  const logger = options.logger.child({ controller: PLAYBOOK_CONTROLLER });
-  const events = options.events ?? createEventRecorder({ kubeConfig: options.kubeConfig, clock: options.clock, logger, instance: options.identity });
-  const queue = new WorkQueue({ name: PLAYBOOK_CONTROLLER, registry: options.registry, clock: options.clock });
+  const { events, queue, managed } = controllerBase(PLAYBOOK_CONTROLLER, options);
   const { compiler } = options;
 
   const reconciler = new PlaybookReconciler({
@@ -109,14 +89,5 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
     ),
   );
 
-  const controller = new Controller({
-    name: PLAYBOOK_CONTROLLER,
-    queue,
-    reconcile: (key, context) => reconciler.reconcile(key, context),
-    maxConcurrentReconciles: options.options.maxConcurrentReconciles,
-    registry: options.registry,
-    logger,
-    clock: options.clock,
-  });
-  return managedController({ controller, caches: [playbooks, connectors, serviceAccounts, incidents], logger, drain: () => events.drain() });
+  return managed({ reconcile: (key, context) => reconciler.reconcile(key, context), caches: [playbooks, connectors, serviceAccounts, incidents] });
 }

@@ -4,12 +4,13 @@ import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type StepKind } from "../../playbook/index.ts";
 import { MAX_LISTED_PROBLEMS, playbookReadiness } from "./playbook-readiness.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 const expressions = createExpressionCompiler();
 
 function readiness(spec: Partial<PlaybookSpec>, existing: { connectors?: string[]; accounts?: string[]; kinds?: ReadonlySet<StepKind> } = {}) {
   const playbook: Playbook = {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Playbook",
     metadata: { name: "pb", namespace: "soc" },
     spec: { trigger: { types: ["t"] }, steps: [{ name: "a", job: { image: "x" } }], ...spec },

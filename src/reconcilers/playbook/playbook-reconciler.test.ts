@@ -1,32 +1,33 @@
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { Incident, Playbook, PlaybookRunPhase } from "../../api/v1alpha1/types.generated.ts";
 import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
-import { ManualClock } from "../../runtime/clock.ts";
+import { ManualClock } from "../../testing/manual-clock.ts";
 import type { ReconcileContext } from "../../runtime/controller.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { PlaybookReconciler } from "./playbook-reconciler.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
+import { silentLogger } from "../../testing/silent-logger.ts";
+import { FIXED_NOW } from "../../testing/fixed-now.ts";
+import { anIncident } from "../../testing/objects.ts";
 
-const context: ReconcileContext = { reconcileID: "r1", logger: pino({ level: "silent" }), signal: new AbortController().signal };
+const context: ReconcileContext = { reconcileID: "r1", logger: silentLogger, signal: new AbortController().signal };
 
 function incident(name: string, phase: PlaybookRunPhase): Incident {
-  return {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
-    kind: "Incident",
-    metadata: { name, namespace: "ns" },
-    spec: { severity: "high", title: "t", fingerprint: name, source: { kind: "falco" }, playbooks: ["pb"] },
+  return anIncident({
+    metadata: { name },
+    spec: { fingerprint: name, playbooks: ["pb"] },
     status: { occurrences: 1, lastSeen: "2026-03-01T12:00:00Z", playbooks: [{ name: "pb", phase }] },
-  };
+  });
 }
 
 /** A Playbook whose cache follows the reconciler's writes, and Incidents the test changes. */
 function world() {
-  const clock = new ManualClock(new Date("2026-03-01T12:00:00.000Z"));
+  const clock = new ManualClock(FIXED_NOW);
   let version = 1;
   let cached: Playbook = {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Playbook",
     metadata: { name: "pb", namespace: "ns", uid: "pb-uid", generation: 1, resourceVersion: String(version) },
     spec: { trigger: { types: ["t"] }, steps: [{ name: "a", job: { image: "registry.invalid/a:1" } }] },

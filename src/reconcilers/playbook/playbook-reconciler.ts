@@ -7,6 +7,8 @@ import { splitObjectKey } from "../../runtime/object-key.ts";
 import { findCondition, mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
 import type { EventRecorder } from "../event-recorder.ts";
+import { OwnStatusWrites } from "../own-status-writes.ts";
+import { recordReadyTransition } from "../ready-transition.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { playbookActivity } from "./playbook-activity.ts";
 import { playbookReadiness } from "./playbook-readiness.ts";
@@ -35,16 +37,17 @@ export interface PlaybookReconcilerDeps {
  * would only refresh the activity waits until `activityRefreshMs` after the Playbook's last
  * write (a requeue), so a busy namespace does not rewrite its Playbooks continuously. An Event with Ready's reason is recorded when
  * Ready's status or reason changes. A reconcile on a cache older than its own last write does
- * nothing; the watch event of that write brings the key back.
+ * nothing; the watch event of that write brings the key back (see {@link OwnStatusWrites}).
  */
 export class PlaybookReconciler {
   readonly #deps: PlaybookReconcilerDeps;
-  readonly #writtenOver = new Map<string, string>();
+  readonly #writes: OwnStatusWrites;
   /** key → clock time (ms) of the last status write. */
   readonly #writtenAt = new Map<string, number>();
 
   constructor(deps: PlaybookReconcilerDeps) {
     this.#deps = deps;
+    this.#writes = new OwnStatusWrites(deps.writeStatus);
   }
 
   /** Converges the Playbook behind `namespace/name`. */
@@ -52,13 +55,11 @@ export class PlaybookReconciler {
     const { namespace, name } = splitObjectKey(key);
     const playbook = this.#deps.playbook(namespace, name);
     if (playbook === undefined) {
-      this.#writtenOver.delete(key);
+      this.#writes.forget(key);
       this.#writtenAt.delete(key);
       return {};
     }
-    const resourceVersion = playbook.metadata.resourceVersion ?? "";
-    if (this.#writtenOver.get(key) === resourceVersion) return {};
-    this.#writtenOver.delete(key);
+    if (this.#writes.cacheIsBehind(key, playbook)) return {};
 
     const compiled = this.#deps.compiler.compile(playbook);
     const readiness = playbookReadiness({
@@ -83,20 +84,12 @@ export class PlaybookReconciler {
     const activityOnly = jsonEqual({ ...status, activeIncidents: current.activeIncidents, lastTriggeredAt: current.lastTriggeredAt }, { ...current });
     const wait = (this.#writtenAt.get(key) ?? Number.NEGATIVE_INFINITY) + this.#deps.activityRefreshMs - nowMs;
     if (activityOnly && wait > 0) return { requeueAfter: wait };
-    const stored = await this.#deps.writeStatus<PlaybookStatus, Playbook>({ ...playbook, status });
-    if (stored === undefined) return {};
+    if ((await this.#writes.write(key, playbook, status)) === undefined) return {};
     this.#writtenAt.set(key, nowMs);
-    // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
-    if (stored.metadata.resourceVersion !== resourceVersion) this.#writtenOver.set(key, resourceVersion);
-    const before = findCondition(current.conditions, ConditionType.Ready);
     const after = findCondition(status.conditions, ConditionType.Ready);
     context.logger.debug({ ready: after?.status, reason: after?.reason, problems: readiness.problems.length }, "playbook status written");
-    if (after !== undefined && (before?.status !== after.status || before.reason !== after.reason)) {
-      this.#deps.events.record(
-        { apiVersion: API_VERSION, kind: Kind.Playbook, namespace, name, uid: playbook.metadata.uid },
-        { type: after.status === "True" ? "Normal" : "Warning", reason: after.reason, message: after.message },
-      );
-    }
+    const subject = { apiVersion: API_VERSION, kind: Kind.Playbook, namespace, name, uid: playbook.metadata.uid };
+    recordReadyTransition(this.#deps.events, subject, current.conditions, status.conditions);
     return {};
   }
 }

@@ -5,6 +5,7 @@ import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook } from "../../playbook/index.ts";
 import { renderStepTemplates } from "../render-templates.ts";
 import { buildJobManifest, type JobManifestInput } from "./job-manifest.ts";
+import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
 const hostile = JSON.parse(
   readFileSync(new URL("../../../../shared/fixtures/falco/hostile-fields.json", import.meta.url), "utf8"),
@@ -14,7 +15,7 @@ const expressions = createExpressionCompiler();
 
 function compiledStep(step: PlaybookStep) {
   const playbook: Playbook = {
-    apiVersion: "soar.kube-soar.io/v1alpha1",
+    apiVersion: API_VERSION,
     kind: "Playbook",
     metadata: { name: "pb", namespace: "ns" },
     spec: { trigger: { types: ["t"] }, steps: [step] },
@@ -49,7 +50,7 @@ describe("buildJobManifest", () => {
     expect(job.metadata?.name).toBe("inc-1-scan-1-abcdef12");
     expect(job.metadata?.namespace).toBe("ns");
     expect(job.metadata?.ownerReferences).toEqual([
-      { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Incident", name: "inc-1", uid: "uid-inc", controller: true, blockOwnerDeletion: true },
+      { apiVersion: API_VERSION, kind: "Incident", name: "inc-1", uid: "uid-inc", controller: true, blockOwnerDeletion: true },
     ]);
     expect(job.metadata?.labels).toEqual({
       "app.kubernetes.io/managed-by": "kube-soar",

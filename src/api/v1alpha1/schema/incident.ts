@@ -1,21 +1,10 @@
-import {
-  ALERT_SOURCE_KINDS,
-  ALERT_STATUSES,
-  APPROVAL_DECISIONS,
-  INCIDENT_PHASES,
-  INCIDENT_STATES,
-  Kind,
-  OBSERVABLE_TYPES,
-  PLAYBOOK_RUN_PHASES,
-  Plural,
-  STEP_PHASES,
-  TIMELINE_ENTRY_TYPES,
-} from "../constants.ts";
-import { MAX_STEPS } from "./playbook-step.ts";
+import { ALERT_SOURCE_KINDS, ALERT_STATUSES, INCIDENT_PHASES, INCIDENT_STATES, Kind, OBSERVABLE_TYPES, Plural, TIMELINE_ENTRY_TYPES } from "../constants.ts";
+import { AFFECTED_RESOURCE_BOUNDS, INCIDENT_EVENT_BOUNDS, MAX_MESSAGE_LENGTH, MAX_OBSERVABLE_VALUE_LENGTH, MAX_TITLE_LENGTH } from "../bounds.ts";
 import type { Schema } from "./builders.ts";
-import { boolean, enumeration, freeform, integer, list, map, object, string, timestamp } from "./builders.ts";
+import { boolean, enumeration, freeform, integer, list, object, string, timestamp } from "./builders.ts";
 import { conditions, objectName, observedGeneration, severity, stepName } from "./common.ts";
 import type { KindSchema } from "./kind.ts";
+import { approvalDecision, playbookRun } from "./playbook-run.ts";
 
 /** Most playbooks one Incident may run. */
 const MAX_PLAYBOOKS = 16;
@@ -29,20 +18,13 @@ export const MAX_RECENT_EVENTS = 64;
 /** Most indicators an Incident keeps. */
 export const MAX_OBSERVABLES = 64;
 
-function decision(description: string): Schema {
-  return enumeration(description, APPROVAL_DECISIONS, {
-    typeName: "ApprovalDecision",
-    typeDescription: "A decision on an approval step.",
-  });
-}
-
 function approval(): Schema {
   return object(
     "A person's decision on an approval step.",
     {
       playbook: objectName("Playbook of the approval step."),
       step: stepName("Name of the approval step."),
-      decision: decision("approve lets the run continue; reject fails the step."),
+      decision: approvalDecision("approve lets the run continue; reject fails the step."),
       by: string("Who decided, as a user name.", { minLength: 1, maxLength: 256 }),
       at: timestamp("When the decision was made."),
       reason: string("Why, for the audit trail.", { maxLength: 1024 }),
@@ -68,10 +50,10 @@ function event(): Schema {
   return object(
     "The first event of the Incident, bounded and redacted at intake. Its content comes from the alert producer and is untrusted.",
     {
-      id: string("CloudEvent id.", { maxLength: 256 }),
-      source: string("CloudEvent source.", { maxLength: 1024 }),
-      type: string("CloudEvent type.", { maxLength: 256 }),
-      subject: string("CloudEvent subject.", { maxLength: 1024 }),
+      id: string("CloudEvent id.", { maxLength: INCIDENT_EVENT_BOUNDS.id }),
+      source: string("CloudEvent source.", { maxLength: INCIDENT_EVENT_BOUNDS.source }),
+      type: string("CloudEvent type.", { maxLength: INCIDENT_EVENT_BOUNDS.type }),
+      subject: string("CloudEvent subject.", { maxLength: INCIDENT_EVENT_BOUNDS.subject }),
       time: timestamp("When the event occurred, as its producer reports it."),
       data: freeform("The event payload after redaction; large payloads are truncated."),
       truncated: boolean("Whether data was truncated to fit."),
@@ -84,12 +66,12 @@ function affectedResources(): Schema {
   return object(
     "The Kubernetes objects the alert is about; action steps default their target to these.",
     {
-      namespace: string("Namespace of the affected objects.", { maxLength: 63 }),
-      pod: string("Name of the affected Pod.", { maxLength: 253 }),
-      container: string("Name of the affected container.", { maxLength: 63 }),
-      node: string("Name of the Node the Pod runs on.", { maxLength: 253 }),
-      image: string("Image of the affected container.", { maxLength: 512 }),
-      workload: string("Owning workload as <Kind>/<name>, such as Deployment/web.", { maxLength: 320 }),
+      namespace: string("Namespace of the affected objects.", { maxLength: AFFECTED_RESOURCE_BOUNDS.namespace }),
+      pod: string("Name of the affected Pod.", { maxLength: AFFECTED_RESOURCE_BOUNDS.pod }),
+      container: string("Name of the affected container.", { maxLength: AFFECTED_RESOURCE_BOUNDS.container }),
+      node: string("Name of the Node the Pod runs on.", { maxLength: AFFECTED_RESOURCE_BOUNDS.node }),
+      image: string("Image of the affected container.", { maxLength: AFFECTED_RESOURCE_BOUNDS.image }),
+      workload: string("Owning workload as <Kind>/<name>, such as Deployment/web.", { maxLength: AFFECTED_RESOURCE_BOUNDS.workload }),
     },
     { typeName: "AffectedResources" },
   );
@@ -103,7 +85,7 @@ function observable(): Schema {
         typeName: "ObservableType",
         typeDescription: "Kinds of indicator.",
       }),
-      value: string("The indicator.", { minLength: 1, maxLength: 1024 }),
+      value: string("The indicator.", { minLength: 1, maxLength: MAX_OBSERVABLE_VALUE_LENGTH }),
     },
     { required: ["type", "value"], typeName: "Observable" },
   );
@@ -134,7 +116,7 @@ function incidentSpec(): Schema {
       revert: boolean("Undo the reversible actions taken (un-isolate, uncordon, scale back) when the Incident is resolved."),
       approvals: list("Decisions on approval steps, appended by approvers.", approval(), { maxItems: 64 }),
       severity: severity("Severity of the alert, normalised at intake."),
-      title: string("One-line summary of the alert.", { minLength: 1, maxLength: 256 }),
+      title: string("One-line summary of the alert.", { minLength: 1, maxLength: MAX_TITLE_LENGTH }),
       fingerprint: string("Deduplication key: events with this fingerprint fold into this Incident. Immutable.", {
         minLength: 1,
         maxLength: 128,
@@ -155,73 +137,6 @@ function incidentSpec(): Schema {
   );
 }
 
-function stepState(): Schema {
-  return object(
-    "Progress of one step of a playbook run.",
-    {
-      name: stepName("Name of the step."),
-      phase: enumeration("Phase of the step.", STEP_PHASES, {
-        typeName: "StepPhase",
-        typeDescription: "Phases of a step of a playbook run.",
-      }),
-      attempts: integer("Attempts started so far.", { minimum: 0, format: "int32" }),
-      startedAt: timestamp("When the first attempt started."),
-      finishedAt: timestamp("When the step reached a final phase."),
-      message: string("Human readable detail of the phase.", { maxLength: 1024 }),
-      outputs: map(
-        "Outputs of the step, available to later steps as steps.<name>.outputs.",
-        string("Value of one output.", { maxLength: 2048 }),
-        { maxProperties: 16 },
-      ),
-      job: objectName("Name of the Job the step owns."),
-      intent: object(
-        "The side effect about to be attempted, recorded before it starts so that a restart knows it may have happened.",
-        {
-          attempt: integer("Attempt number, from 1.", { minimum: 1, format: "int32" }),
-          id: string("Deterministic id of the attempt, also used as idempotency key and object name suffix.", {
-            minLength: 1,
-            maxLength: 128,
-          }),
-          at: timestamp("When the intent was recorded."),
-        },
-        { required: ["attempt", "id"], typeName: "StepIntent" },
-      ),
-      undo: freeform("How to revert the step's reversible action, written by the action that took it."),
-      decision: object(
-        "The decision taken on an approval step.",
-        {
-          decision: decision("The decision."),
-          by: string("Who decided; absent when the timeout decided.", { maxLength: 256 }),
-          at: timestamp("When the decision was taken."),
-          timedOut: boolean("Whether the approval timeout made the decision."),
-        },
-        { required: ["decision"], typeName: "StepDecision" },
-      ),
-    },
-    { required: ["name", "phase"], typeName: "StepState" },
-  );
-}
-
-function playbookRun(): Schema {
-  return object(
-    "One run of a matched playbook for this Incident.",
-    {
-      name: objectName("Name of the Playbook."),
-      generation: integer("The Playbook's metadata.generation the run is pinned to.", { minimum: 1 }),
-      phase: enumeration("Phase of the run.", PLAYBOOK_RUN_PHASES, {
-        typeName: "PlaybookRunPhase",
-        typeDescription: "Phases of a playbook run.",
-      }),
-      startedAt: timestamp("When the run started."),
-      finishedAt: timestamp("When the run reached a final phase."),
-      dryRun: boolean("Whether the run only planned and touched nothing."),
-      message: string("Human readable detail of the phase.", { maxLength: 1024 }),
-      steps: list("Progress of each step.", stepState(), { maxItems: MAX_STEPS, listType: "map", mapKeys: ["name"] }),
-    },
-    { required: ["name", "phase"], typeName: "PlaybookRun" },
-  );
-}
-
 function timelineEntry(): Schema {
   return object(
     "Something that happened to the Incident.",
@@ -232,7 +147,7 @@ function timelineEntry(): Schema {
         typeDescription: "Types of timeline entry.",
       }),
       reason: string("What happened, in CamelCase.", { minLength: 1, maxLength: 128, pattern: "^[A-Z][A-Za-z0-9]*$" }),
-      message: string("Human readable detail.", { maxLength: 1024 }),
+      message: string("Human readable detail.", { maxLength: MAX_MESSAGE_LENGTH }),
       playbook: objectName("Playbook concerned, if any."),
       step: stepName("Step concerned, if any."),
     },

@@ -1,4 +1,5 @@
-import { ACTION_TARGET_KINDS, ACTION_TYPES, APPROVAL_DECISIONS } from "../constants.ts";
+import { ACTION_CATALOG, ACTION_TARGET_KINDS, ACTION_TYPES, actionsWhere } from "../action-catalog.ts";
+import { APPROVAL_DECISIONS } from "../constants.ts";
 import type { Schema } from "./builders.ts";
 import { boolean, enumeration, integer, intOrString, list, map, object, string } from "./builders.ts";
 import {
@@ -16,6 +17,29 @@ export const MAX_STEPS = 32;
 
 /** Most template parameters of an action or connector step. */
 const MAX_PARAMS = 16;
+
+/** `a`, `a or b`, `a, b and c`: names as a phrase of the API documentation. */
+function inWords(names: readonly string[], conjunction: "and" | "or" = "and"): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} ${conjunction} ${names.at(-1) ?? ""}`;
+}
+
+/** The actions grouped by the target kinds they accept, in catalog order. */
+function actionsByTargetKinds(): { kinds: readonly string[]; actions: string[] }[] {
+  const groups = new Map<string, { kinds: readonly string[]; actions: string[] }>();
+  for (const action of ACTION_TYPES) {
+    const kinds = ACTION_CATALOG[action].targetKinds;
+    const group = groups.get(kinds.join()) ?? { kinds, actions: [] };
+    group.actions.push(action);
+    groups.set(kinds.join(), group);
+  }
+  return [...groups.values()];
+}
+
+/** CEL: `field` equals one of `values`. */
+function celOneOf(field: string, values: readonly string[]): string {
+  const quoted = values.map((value) => `'${value}'`);
+  return quoted.length === 1 ? `${field} == ${quoted.join("")}` : `${field} in [${quoted.join(", ")}]`;
+}
 
 function params(description: string): Schema {
   return map(description, template("Value of the parameter; may embed `${{ }}` templates.", 1024), {
@@ -110,7 +134,9 @@ function actionTarget(): Schema {
     "The object the action applies to. Each field may embed `${{ }}` templates; absent fields default to the Incident's affected resources.",
     {
       kind: enumeration(
-        "Kind of the target object: Pod for isolatePod, deletePod, evictPod and captureLogs; Node for cordonNode and uncordonNode; Deployment or StatefulSet for scaleWorkload; Pod or Node for label and annotate.",
+        `Kind of the target object: ${actionsByTargetKinds()
+          .map((group) => `${inWords(group.kinds, "or")} for ${inWords(group.actions)}`)
+          .join("; ")}.`,
         ACTION_TARGET_KINDS,
         {
           typeName: "ActionTargetKind",
@@ -136,10 +162,10 @@ function actionTarget(): Schema {
 
 function actionStep(): Schema {
   return object(
-    "Takes a built-in, idempotent Kubernetes action. Reversible actions (isolatePod, cordonNode, scaleWorkload, label, annotate) record how to undo them.",
+    `Takes a built-in, idempotent Kubernetes action. Reversible actions (${inWords(actionsWhere((facts) => facts.reversible))}) record how to undo them; ${inWords(actionsWhere((facts) => !facts.reversible))} cannot be undone. Destructive actions (${inWords(actionsWhere((facts) => facts.destructive))}) run only once an approval step they need, directly or through other steps, has approved.`,
     {
       type: enumeration(
-        "The action: isolatePod (deny all traffic with a NetworkPolicy), label, annotate, deletePod, evictPod, cordonNode, uncordonNode, scaleWorkload, captureLogs.",
+        `The action: ${ACTION_TYPES.map((action) => `${action} (${ACTION_CATALOG[action].summary})`).join(", ")}.`,
         ACTION_TYPES,
         { typeName: "ActionType", typeDescription: "Built-in Kubernetes actions." },
       ),
@@ -153,12 +179,9 @@ function actionStep(): Schema {
       typeName: "ActionStep",
       rules: [
         {
-          rule:
-            "!has(self.target) || !has(self.target.kind) || (" +
-            "self.type in ['isolatePod', 'deletePod', 'evictPod', 'captureLogs'] ? self.target.kind == 'Pod' : " +
-            "self.type in ['cordonNode', 'uncordonNode'] ? self.target.kind == 'Node' : " +
-            "self.type == 'scaleWorkload' ? self.target.kind in ['Deployment', 'StatefulSet'] : " +
-            "self.target.kind in ['Pod', 'Node'])",
+          rule: `!has(self.target) || !has(self.target.kind) || (${actionsByTargetKinds()
+            .map((group) => `${celOneOf("self.type", group.actions)} ? ${celOneOf("self.target.kind", group.kinds)} : `)
+            .join("")}false)`,
           message: "target.kind does not fit the action type",
           messageExpression: "'target.kind ' + self.target.kind + ' does not fit action ' + self.type",
           fieldPath: ".target.kind",

@@ -1,6 +1,6 @@
 import { ApiException } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { actionFailure, apiStatusMessage, failureFromApiError } from "./action-failure.ts";
+import { actionFailure, apiStatusMessage, failureFromApiError } from "./action-outcome.ts";
 
 function apiError(code: number, message?: string): ApiException<string> {
   const body = message === undefined ? "" : JSON.stringify({ kind: "Status", message });

@@ -1,7 +1,8 @@
 import { V1ObjectMeta } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
-import { newIncident, slim, type WriteRequest } from "./incident-writer.ts";
+import { newIncident, slim } from "./incident-objects.ts";
+import type { WriteRequest } from "./write-request.ts";
 
 const request: WriteRequest = {
   target: { namespace: "shop", baseName: "falco-shell-3f9a0c12de", fingerprint: "f".repeat(64), windowMs: 60_000, playbooks: ["isolate", "notify"] },

@@ -1,13 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { ACTION_TYPES } from "../api/v1alpha1/constants.ts";
-import { DEFAULT_APPROVAL_REQUIRED } from "../policy/approval-policy.ts";
-import { roleOfAction } from "./action-roles.ts";
-import { builtinActions } from "./registry.ts";
-import { targetKindsOfAction } from "./target.ts";
+import { ACTION_CATALOG, ACTION_TYPES, actionsWhere } from "./action-catalog.ts";
 
-const rbacDir = new URL("../../config/rbac/", import.meta.url);
+const rbacDir = new URL("../../../config/rbac/", import.meta.url);
+const readme = new URL("../../../README.md", import.meta.url);
 
 interface Manifest {
   kind?: string;
@@ -25,7 +22,7 @@ function manifests(): Map<string, Manifest[]> {
   return byFile;
 }
 
-describe("action roles", () => {
+describe("action catalog", () => {
   const byFile = manifests();
   const all = [...byFile.values()].flat();
   const kustomization = byFile.get("kustomization.yaml")?.[0] as { resources?: string[] } | undefined;
@@ -34,17 +31,15 @@ describe("action roles", () => {
     expect([...(kustomization?.resources ?? [])].sort()).toEqual([...byFile.keys()].filter((file) => file !== "kustomization.yaml").sort());
   });
 
-  it.each(ACTION_TYPES.map((action) => [action, roleOfAction[action]] as const))("%s needs ClusterRole %s, which exists and is bound", (_, role) => {
+  it.each(ACTION_TYPES.map((action) => [action, ACTION_CATALOG[action].role] as const))("%s needs ClusterRole %s, which exists and is bound", (_, role) => {
     expect(all.some((manifest) => manifest.kind === "ClusterRole" && manifest.metadata?.name === role)).toBe(true);
     expect(all.some((manifest) => manifest.kind === "ClusterRoleBinding" && manifest.roleRef?.name === role)).toBe(true);
   });
 
-  it("keeps the definitions consistent with the policy and target tables", () => {
-    for (const action of ACTION_TYPES) {
-      expect(builtinActions[action].type).toBe(action);
-      expect(builtinActions[action].destructive).toBe(DEFAULT_APPROVAL_REQUIRED[action]);
-      expect(builtinActions[action].targetKinds).toEqual(targetKindsOfAction[action]);
-    }
+  it("is what the README's API table says about undo", () => {
+    const reversible = actionsWhere((facts) => facts.reversible).join(", ");
+    const irreversible = actionsWhere((facts) => !facts.reversible).join(", ");
+    expect(readFileSync(readme, "utf8")).toContain(`\`action\` (with undo: ${reversible}; without: ${irreversible})`);
   });
 
   it("grants scaling only through the scale subresource", () => {

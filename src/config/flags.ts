@@ -1,0 +1,94 @@
+import { SEVERITIES } from "../api/v1alpha1/constants.ts";
+import { BUILTIN_PROTECTED_NAMESPACES } from "../policy/protected-namespace-guard.ts";
+
+type Kind = "string" | "list" | "int" | "duration" | "durations" | "bool";
+
+/** How one flag is read and described. */
+export interface Setting {
+  kind: Kind;
+  default?: string;
+  description: string;
+  choices?: readonly string[];
+}
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/**
+ * Every flag of the operator. Each can also be set by the environment variable
+ * `KUBE_SOAR_<FLAG>` (upper-case, dashes as underscores); a flag wins over the variable.
+ */
+export const settings = {
+  kubeconfig: { kind: "string", description: "kubeconfig file; in-cluster configuration when empty" },
+  namespace: { kind: "string", default: "soar-system", description: "the operator's own namespace; its Playbooks may act cluster-wide" },
+  "protected-namespaces": {
+    kind: "list",
+    default: "",
+    description: `extra namespaces no action may touch; ${BUILTIN_PROTECTED_NAMESPACES.join(", ")} and --namespace are always protected`,
+  },
+  "watch-namespaces": { kind: "list", default: "", description: "restrict Playbooks, Incidents and Connectors to these namespaces; empty watches all" },
+  "log-level": { kind: "string", default: "info", choices: logLevels, description: "log level" },
+  "probe-bind": { kind: "string", default: "0.0.0.0:8081", description: "host:port serving /metrics, /healthz and /readyz" },
+  "nats-servers": { kind: "list", default: "nats://127.0.0.1:4222", description: "NATS server URLs" },
+  "nats-creds-file": { kind: "string", description: "NATS credentials (JWT + nkey) file" },
+  "nats-nkey-seed-file": { kind: "string", description: "NATS nkey seed file" },
+  "nats-token-file": { kind: "string", description: "file holding a NATS token" },
+  "nats-user": { kind: "string", description: "NATS user name" },
+  "nats-password-file": { kind: "string", description: "file holding the NATS password" },
+  "nats-tls-ca-file": { kind: "string", description: "CA bundle for the NATS server certificate" },
+  "nats-tls-cert-file": { kind: "string", description: "client certificate for NATS mutual TLS" },
+  "nats-tls-key-file": { kind: "string", description: "client key for NATS mutual TLS" },
+  "nats-stream": { kind: "string", default: "SOAR_EVENTS", description: "JetStream stream holding incoming alerts" },
+  "nats-subjects": { kind: "list", default: "soar.events.>,falco.>", description: "subjects the stream covers" },
+  "nats-stream-mode": { kind: "string", default: "create", choices: ["create", "verify"], description: "create the stream, or only verify it exists and covers the subjects" },
+  "nats-duplicate-window": { kind: "duration", default: "2m", description: "JetStream duplicate window for message ids" },
+  "nats-durable": { kind: "string", default: "kube-soar-intake", description: "durable pull consumer shared by all replicas" },
+  "nats-max-deliver": { kind: "int", default: "20", description: "deliveries before an alert is dead-lettered" },
+  "nats-ack-wait": { kind: "duration", default: "30s", description: "time to process one delivery before it is redelivered" },
+  "nats-backoff": { kind: "durations", default: "1s,5s,15s,30s,60s", description: "redelivery delays after a failure, in order" },
+  "nats-concurrency": { kind: "int", default: "64", description: "alerts one replica processes at once" },
+  "nats-dead-letter-prefix": { kind: "string", default: "soar.deadletter", description: "subject prefix of dead-lettered alerts; the reason follows" },
+  "nats-dead-letter-stream": { kind: "string", default: "SOAR_DEADLETTER", description: "JetStream stream keeping dead-lettered alerts, created or verified as nats-stream-mode says" },
+  "nats-dead-letter-max-age": { kind: "duration", default: "336h", description: "how long the dead-letter stream keeps an alert" },
+  "receiver-enabled": { kind: "bool", default: "true", description: "serve the HTTP alert receiver" },
+  "receiver-bind": { kind: "string", default: "0.0.0.0:8080", description: "host:port of the HTTP alert receiver" },
+  "receiver-token-file": { kind: "string", description: "file with accepted bearer tokens, one per line" },
+  "receiver-tls-cert-file": { kind: "string", description: "TLS certificate of the receiver" },
+  "receiver-tls-key-file": { kind: "string", description: "TLS key of the receiver" },
+  "receiver-max-body-bytes": { kind: "int", default: "1048576", description: "largest accepted request body" },
+  "receiver-max-json-depth": { kind: "int", default: "32", description: "deepest accepted JSON nesting" },
+  "unmatched-min-severity": { kind: "string", default: "high", choices: [...SEVERITIES, "none"], description: "alerts no Playbook matches open an Incident in the default namespace from this severity; none drops them" },
+  "default-namespace": { kind: "string", default: "soar-system", description: "namespace of Incidents that no Playbook matched" },
+  "max-event-bytes": { kind: "int", default: "65536", description: "largest alert payload stored in an Incident; larger ones are truncated with a marker" },
+  "redact-paths": { kind: "list", default: "", description: "extra JSON field paths to redact (dot separated)" },
+  "redact-key-patterns": { kind: "list", default: "", description: "extra key regular expressions whose values are redacted" },
+  "dedup-window": { kind: "duration", default: "1h", description: "an alert folds into an open Incident seen within this window" },
+  "fold-interval": { kind: "duration", default: "250ms", description: "duplicates of one Incident are written together at most this often" },
+  "leader-elect": { kind: "bool", default: "true", description: "elect a leader for the controllers" },
+  "leader-election-lease": { kind: "string", default: "kube-soar-controllers", description: "Lease name" },
+  "leader-election-namespace": { kind: "string", description: "Lease namespace; defaults to --namespace" },
+  "leader-election-identity": { kind: "string", description: "this replica's identity; defaults to the host name and pid" },
+  "lease-duration": { kind: "duration", default: "15s", description: "leader lease duration" },
+  "renew-deadline": { kind: "duration", default: "10s", description: "leader renew deadline" },
+  "retry-period": { kind: "duration", default: "2s", description: "leader election retry period" },
+  "dry-run": { kind: "bool", default: "false", description: "plan and render every step, create and call nothing" },
+  paused: { kind: "bool", default: "false", description: "start no new steps anywhere" },
+  "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
+} as const satisfies Record<string, Setting>;
+
+/** The name of an operator flag. */
+export type Flag = keyof typeof settings;
+
+/** The environment variable that sets a flag. */
+export function envNameOf(flag: string): string {
+  return `KUBE_SOAR_${flag.toUpperCase().replaceAll("-", "_")}`;
+}
+
+/** A usage text listing every flag, its variable, default and meaning. */
+export function usage(): string {
+  const lines = ["Usage: kube-soar [flags]", ""];
+  for (const [flag, setting] of Object.entries(settings) as [Flag, Setting][]) {
+    const fallback = setting.default === undefined || setting.default === "" ? "" : ` (default ${setting.default})`;
+    lines.push(`  --${flag}  [${envNameOf(flag)}]${fallback}`, `      ${setting.description}`);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,33 @@
+import { createConnectorController } from "./connector/connector-controller.ts";
+import { createIncidentController, type IncidentControllerOptions } from "./incident/incident-controller.ts";
+import type { ManagedController } from "./managed-controller.ts";
+import { createPlaybookController, type PlaybookControllerOptions } from "./playbook/playbook-controller.ts";
+
+/**
+ * What the operator's controllers are built from: the options every controller takes, the
+ * Playbook compiler they share with intake, and the step kinds and test hooks when replaced.
+ */
+export type OperatorControllersOptions = Omit<IncidentControllerOptions, "jobs" | "events" | "agents" | "actionClients"> &
+  Pick<PlaybookControllerOptions, "stepKinds">;
+
+/** The operator's controllers, by what they reconcile. */
+export interface OperatorControllers {
+  readonly playbook: ManagedController;
+  readonly incident: ManagedController;
+  readonly connector: ManagedController;
+  /** The three, in the order they were built. */
+  readonly all: readonly ManagedController[];
+}
+
+/**
+ * Builds the Playbook, Incident and Connector controllers of one leadership term on one shared
+ * informer factory (their caches are registered, nothing is started): the one wiring of the
+ * operator, used by the process and by the tests that run the controllers.
+ */
+export function buildControllers(options: OperatorControllersOptions): OperatorControllers {
+  const { hooks, stepKinds, ...common } = options;
+  const playbook = createPlaybookController({ ...common, ...(stepKinds === undefined ? {} : { stepKinds }) });
+  const incident = createIncidentController({ ...common, ...(hooks === undefined ? {} : { hooks }) });
+  const connector = createConnectorController(common);
+  return { playbook, incident, connector, all: [playbook, incident, connector] };
+}
