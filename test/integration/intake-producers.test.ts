@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
+import type { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import { createTestNamespace, waitFor } from "../support/kube.ts";
-import { listIncidents, testOptions, useIntakeSuite } from "./intake-helpers.ts";
+import { listIncidents, publish, testOptions, useIntakeSuite } from "./intake-helpers.ts";
 
 /** An HTTP answer read off a raw socket. */
 interface RawAnswer {
@@ -10,28 +12,61 @@ interface RawAnswer {
 }
 
 /**
- * POSTs over a raw socket, writing the header lines byte for byte (so non-ASCII header bytes
- * reach the server exactly as a Go producer sends them), and reads the answer to the end.
+ * Writes `request` (a complete HTTP/1.1 request) byte for byte to the receiver, so header bytes
+ * reach it exactly as a Go producer sends them, and reads one answer (the receiver always sends
+ * `Content-Length`).
  */
-function rawPost(receiverUrl: string, path: string, headerLines: readonly Buffer[], body: Buffer): Promise<RawAnswer> {
+function rawRequest(receiverUrl: string, request: Buffer): Promise<RawAnswer> {
   const { hostname, port } = new URL(receiverUrl);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) });
-    const chunks: Buffer[] = [];
-    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-    socket.on("error", reject);
-    socket.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1];
-      resolve({ status: Number(status ?? 0), body: text.slice(text.indexOf("\r\n\r\n") + 4) });
+    let received = Buffer.alloc(0);
+    socket.on("data", (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const headEnd = received.indexOf("\r\n\r\n");
+      if (headEnd === -1) return;
+      const head = received.subarray(0, headEnd).toString("latin1");
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (received.length < headEnd + 4 + length) return;
+      socket.destroy();
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0), body: received.subarray(headEnd + 4, headEnd + 4 + length).toString("utf8") });
     });
-    const head = [
-      Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\nContent-Length: ${String(body.length)}\r\n`, "latin1"),
-      ...headerLines.flatMap((line) => [line, Buffer.from("\r\n", "latin1")]),
-      Buffer.from("\r\n", "latin1"),
-    ];
-    socket.write(Buffer.concat([...head, body]));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      reject(new Error(`the receiver closed the connection after ${String(received.length)} bytes without a complete answer`));
+    });
+    socket.write(request);
   });
+}
+
+/** POSTs `body` with the given header lines (raw bytes each) over a raw socket. */
+function rawPost(receiverUrl: string, path: string, headerLines: readonly Buffer[], body: Buffer): Promise<RawAnswer> {
+  const head = [
+    Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(body.length)}\r\n`, "latin1"),
+    ...headerLines.flatMap((line) => [line, Buffer.from("\r\n", "latin1")]),
+    Buffer.from("\r\n", "latin1"),
+  ];
+  return rawRequest(receiverUrl, Buffer.concat([...head, body]));
+}
+
+/** A byte-exact Falcosidekick output under test/fixtures/falcosidekick/. */
+function falcosidekickFixture(name: string): Buffer {
+  return readFileSync(new URL(`../fixtures/falcosidekick/${name}`, import.meta.url));
+}
+
+/** The subject and payload of a NATS `PUB <subject> <size>` protocol message. */
+function natsPublication(message: Buffer): { subject: string; payload: Buffer } {
+  const lineEnd = message.indexOf("\r\n");
+  const [verb, subject, size] = message.subarray(0, lineEnd).toString("latin1").split(" ");
+  if (verb !== "PUB" || subject === undefined || size === undefined) throw new Error("not a NATS PUB message");
+  return { subject, payload: message.subarray(lineEnd + 2, lineEnd + 2 + Number(size)) };
+}
+
+/** Deliveries intake finished writing: the count of its latency histogram. */
+async function writtenDeliveries(registry: Registry): Promise<number> {
+  const data = await registry.getSingleMetric("soar_intake_latency_seconds")?.get();
+  const values: readonly { metricName?: string; value: number }[] = data?.values ?? [];
+  return values.find((value) => value.metricName === "soar_intake_latency_seconds_count")?.value ?? 0;
 }
 
 const utf8Line = (line: string): Buffer => Buffer.from(line, "utf8");
@@ -84,5 +119,24 @@ describe("producers as they really send", () => {
     );
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { reason: "invalid-encoding", field: "ce-subject" } });
+  });
+
+  it("counts one Falco alert sent through Falcosidekick's webhook, CloudEvents and NATS outputs once", async () => {
+    const webhook = await rawRequest(suite.intake.receiverUrl, falcosidekickFixture("webhook.http"));
+    expect(webhook).toMatchObject({ status: 202 });
+    expect(JSON.parse(webhook.body)).toMatchObject({ stored: 1, duplicates: 0 });
+    const cloudEvent = await rawRequest(suite.intake.receiverUrl, falcosidekickFixture("cloudevents-binary.http"));
+    expect(cloudEvent).toMatchObject({ status: 202 });
+    expect(JSON.parse(cloudEvent.body)).toMatchObject({ stored: 0, duplicates: 1 });
+    const { subject, payload } = natsPublication(falcosidekickFixture("nats.msg"));
+    await publish(suite.connection, subject, payload);
+    await waitFor(async () => (await writtenDeliveries(suite.intake.registry)) >= 2, {
+      timeoutMs: 20_000,
+      description: "the webhook copy and the NATS copy written",
+    });
+    const falco = (await listIncidents(suite.kubeConfig, namespace)).filter((incident) => incident.spec.event?.type === "falco.rule.output.v1");
+    expect(falco).toHaveLength(1);
+    expect(falco[0]?.status?.occurrences).toBe(1);
+    expect(falco[0]?.spec.event?.id).toBe("6b0f3c1e-2d4a-4f8b-9e7c-5a1d2c3b4e5f");
   });
 });
