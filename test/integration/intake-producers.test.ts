@@ -1,7 +1,9 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Registry } from "prom-client";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createTestNamespace, waitFor } from "../support/kube.ts";
 import { listIncidents, publish, testOptions, useIntakeSuite } from "./intake-helpers.ts";
 
@@ -52,6 +54,15 @@ function rawPost(receiverUrl: string, path: string, headerLines: readonly Buffer
 /** A byte-exact Falcosidekick output under test/fixtures/falcosidekick/. */
 function falcosidekickFixture(name: string): Buffer {
   return readFileSync(new URL(`../fixtures/falcosidekick/${name}`, import.meta.url));
+}
+
+/**
+ * `request` with `header` added where Go's `net/http` puts it (after `Content-Length`, before the
+ * sorted `Ce-*` headers), as when Falcosidekick's address carries credentials.
+ */
+function withHeader(request: Buffer, header: string): Buffer {
+  const at = request.indexOf("\r\nCe-") + 2;
+  return Buffer.concat([request.subarray(0, at), Buffer.from(`${header}\r\n`, "latin1"), request.subarray(at)]);
 }
 
 /** The subject and payload of a NATS `PUB <subject> <size>` protocol message. */
@@ -138,5 +149,34 @@ describe("producers as they really send", () => {
     expect(falco).toHaveLength(1);
     expect(falco[0]?.status?.occurrences).toBe(1);
     expect(falco[0]?.spec.event?.id).toBe("6b0f3c1e-2d4a-4f8b-9e7c-5a1d2c3b4e5f");
+  });
+});
+
+describe("Falcosidekick's CloudEvents output with credentials in its address", () => {
+  const token = "falcosidekick-receiver-token";
+  const basic = (user: string, password: string): string => `Authorization: Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+  let dir = "";
+  let namespace = "";
+  const suite = useIntakeSuite(async (kubeConfig, natsUrl) => {
+    namespace = await createTestNamespace(kubeConfig, "intake-producers-auth");
+    dir = mkdtempSync(join(tmpdir(), "soar-producers-"));
+    const tokenFile = join(dir, "tokens");
+    writeFileSync(tokenFile, `${token}\n`);
+    return testOptions({ natsUrl, defaultNamespace: namespace, receiver: { tokenFile } });
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is accepted with the token as the Basic password, whatever the user name", async () => {
+    const answer = await rawRequest(suite.intake.receiverUrl, withHeader(falcosidekickFixture("cloudevents-binary.http"), basic("falcosidekick", token)));
+    expect(answer).toMatchObject({ status: 202 });
+  });
+
+  it("is refused with another password, and the refusal is logged with reason, address and path", async () => {
+    const answer = await rawRequest(suite.intake.receiverUrl, withHeader(falcosidekickFixture("cloudevents-binary.http"), basic("falcosidekick", "wrong")));
+    expect(answer.status).toBe(401);
+    const refusals = suite.intake.logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line["msg"] === "receiver refused a request");
+    expect(refusals).toContainEqual(expect.objectContaining({ level: 40, reason: "token-not-accepted", remoteAddress: "127.0.0.1", path: "/falco" }));
   });
 });
