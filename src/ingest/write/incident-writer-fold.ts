@@ -65,7 +65,7 @@ function sameStatus(a: IncidentStatus, b: IncidentStatus): boolean {
 /**
  * Folds events, in order, into an Incident's status (absent for an Incident just created):
  * a firing event whose hash is not in `recentEvents` adds one occurrence, moves `lastSeen`
- * forward (and `firstSeen` back), sets `alertStatus: firing` and merges its observables; a
+ * forward (and `firstSeen` back), sets `alertStatus: firing`, clears `resolvedAlertAt` and merges its observables; a
  * resolved event sets `alertStatus: resolved` and `resolvedAlertAt`; both append their hash to
  * `recentEvents`, keeping the latest {@link MAX_RECENT_EVENTS}. An event whose hash is already
  * there changes nothing. Every other status field is kept as it was. Pure.
@@ -101,6 +101,8 @@ export function foldEvents(current: IncidentStatus | undefined, events: readonly
     status.firstSeen = earlier(status.firstSeen, event.time);
     status.lastSeen = later(status.lastSeen, event.time);
     status.alertStatus = "firing";
+    // Firing again: the resolve recorded before no longer describes the alert.
+    delete status.resolvedAlertAt;
     observables = mergeObservables(observables, event.observables);
     effects.push("counted");
   }
