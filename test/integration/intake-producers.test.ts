@@ -41,6 +41,40 @@ function rawRequest(receiverUrl: string, request: Buffer): Promise<RawAnswer> {
   });
 }
 
+/**
+ * POSTs `size` bytes as a simple client does: the whole body first (in 64 KiB writes, with a
+ * `Content-Length` or chunked), and only then the answer, which must still be there.
+ */
+async function sendThenRead(receiverUrl: string, path: string, size: number, declared: boolean): Promise<RawAnswer> {
+  const { hostname, port } = new URL(receiverUrl);
+  const socket = connect({ host: hostname, port: Number(port) });
+  socket.pause();
+  const failed = new Promise<never>((_resolve, reject) => socket.once("error", reject));
+  // Raced below wherever it matters; an error after the answer was read is of no interest.
+  failed.catch(() => undefined);
+  const written = (bytes: Buffer): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      socket.write(bytes, (error) => {
+        if (error == null) resolve();
+        else reject(error);
+      });
+    });
+  const write = (bytes: Buffer): Promise<void> => Promise.race([failed, written(bytes)]);
+  const framing = declared ? `Content-Length: ${String(size)}` : "Transfer-Encoding: chunked";
+  await write(Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/cloudevents+json\r\n${framing}\r\n\r\n`, "latin1"));
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  for (let written = 0; written < size; written += chunk.length) {
+    await write(declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
+  }
+  if (!declared) await write(Buffer.from("0\r\n\r\n"));
+  const chunks: Buffer[] = [];
+  socket.on("data", (data: Buffer) => chunks.push(data));
+  socket.resume();
+  await Promise.race([failed, new Promise((resolve) => socket.once("close", resolve))]);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), body: text.slice(text.indexOf("\r\n\r\n") + 4) };
+}
+
 /** POSTs `body` with the given header lines (raw bytes each) over a raw socket. */
 function rawPost(receiverUrl: string, path: string, headerLines: readonly Buffer[], body: Buffer): Promise<RawAnswer> {
   const head = [
@@ -82,11 +116,14 @@ async function writtenDeliveries(registry: Registry): Promise<number> {
 
 const utf8Line = (line: string): Buffer => Buffer.from(line, "utf8");
 
+/** The receiver's body limit in these tests. */
+const BODY_LIMIT = 8 * 1024 * 1024;
+
 describe("producers as they really send", () => {
   let namespace = "";
   const suite = useIntakeSuite(async (kubeConfig, natsUrl) => {
     namespace = await createTestNamespace(kubeConfig, "intake-producers");
-    return testOptions({ natsUrl, defaultNamespace: namespace });
+    return testOptions({ natsUrl, defaultNamespace: namespace, receiver: { maxBodyBytes: BODY_LIMIT } });
   });
 
   it("reads raw UTF-8 and quoted-string ce- headers of a binary-mode CloudEvent", async () => {
@@ -130,6 +167,17 @@ describe("producers as they really send", () => {
     );
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { reason: "invalid-encoding", field: "ce-subject" } });
+  });
+
+  it.each([
+    ["declares its length", true],
+    ["sends it chunked", false],
+  ])("answers a client that %s and reads only after sending a body over the limit with a 413", async (_name, declared) => {
+    // Three times the limit: more than the kernel's socket buffers hold, so the client is still
+    // sending when the receiver has decided.
+    const answer = await sendThenRead(suite.intake.receiverUrl, "/events", 3 * BODY_LIMIT, declared);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { reason: "too-large", field: "body" } });
   });
 
   it("counts one Falco alert sent through Falcosidekick's webhook, CloudEvents and NATS outputs once", async () => {
