@@ -615,7 +615,7 @@ export interface IncidentStatus {
   recentEvents?: string[];
   /** Whether the alert still fires, as its producer last reported. */
   alertStatus?: AlertStatus;
-  /** When the producer reported the alert resolved. */
+  /** When the producer reported the alert resolved; cleared when it fires again. */
   resolvedAlertAt?: string;
   /** Indicators extracted from the events. */
   observables?: Observable[];

@@ -175,7 +175,7 @@ function incidentStatus(): Schema {
         typeName: "AlertStatus",
         typeDescription: "Whether an alert fires.",
       }),
-      resolvedAlertAt: timestamp("When the producer reported the alert resolved."),
+      resolvedAlertAt: timestamp("When the producer reported the alert resolved; cleared when it fires again."),
       observables: list("Indicators extracted from the events.", observable(), { maxItems: MAX_OBSERVABLES }),
       playbooks: list("Runs of the matched playbooks.", playbookRun(), {
         maxItems: MAX_PLAYBOOKS,
