@@ -7,7 +7,7 @@ import tseslint from "typescript-eslint";
 // layer (ingest and reconcilers among them) never import each other. Test files are exempt;
 // src/testing is test support that no production file may import.
 const LAYERS = [
-  ["api"],
+  ["api", "collections"],
   ["runtime", "observability", "expr"],
   ["playbook", "policy", "actions"],
   ["config", "connectors"],

@@ -1,23 +1,17 @@
 import { ApiException } from "@kubernetes/client-node";
-import { ACTION_CATALOG, type ActionType } from "../api/v1alpha1/index.ts";
+import { ACTION_CATALOG, type ActionType, type Reason } from "../api/v1alpha1/index.ts";
 import { classifyApiError } from "../runtime/errors.ts";
-import { boundText, MAX_MESSAGE_CHARS } from "./output-bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { UndoRecord } from "./undo-record.ts";
 
 /**
- * Why an action failed. Each is PascalCase so it can be a condition reason and an Event reason.
- * - `InvalidTarget` / `InvalidParams`: the step's target or params are wrong (names the field);
- * - `NotFound`: the target (or an object it depends on) does not exist;
- * - `Forbidden`: the operator lacks a permission; the message names the ClusterRole to bind;
- * - `MinHealthyReplicas`: deleting the Pod would leave its workload with too few ready replicas;
- * - `PodDisruptionBudget`: the Eviction API refused (HTTP 429) to break a PodDisruptionBudget;
- * - `IsolationIneffective`: a NetworkPolicy cannot isolate the Pod (it uses the host network);
- * - `LogsUnavailable`: the API server could not fetch the container's log;
- * - `Conflict`: the object changed while the action ran; retrying converges;
- * - `ApiUnavailable`: throttling, server or network errors; retrying may succeed;
- * - `ApiRejected`: the API server rejected the request as invalid.
+ * Why an action failed (each documented in {@link Reason}): `InvalidTarget` and `InvalidParams`
+ * name the field at fault; `NotFound`, `Forbidden` and `ApiRejected` need a change elsewhere;
+ * `Conflict`, `ApiUnavailable`, `PodDisruptionBudget`, `MinHealthyReplicas` and
+ * `LogsUnavailable` may pass on a later attempt; `IsolationIneffective` cannot.
  */
-export type ActionFailureReason =
+export type ActionFailureReason = Extract<
+  Reason,
   | "InvalidTarget"
   | "InvalidParams"
   | "NotFound"
@@ -28,7 +22,8 @@ export type ActionFailureReason =
   | "LogsUnavailable"
   | "Conflict"
   | "ApiUnavailable"
-  | "ApiRejected";
+  | "ApiRejected"
+>;
 
 /** A failed action, as a value. `retryable` says whether running the step again may succeed. */
 export interface ActionFailure {
@@ -74,7 +69,7 @@ const retryableReasons: ReadonlySet<ActionFailureReason> = new Set([
 
 /** Builds a failure; the message is bounded to what a step status message holds. */
 export function actionFailure(reason: ActionFailureReason, message: string): ActionFailure {
-  return { ok: false, reason, message: boundText(message, MAX_MESSAGE_CHARS), retryable: retryableReasons.has(reason) };
+  return { ok: false, reason, message: boundText(message, MAX_MESSAGE_LENGTH), retryable: retryableReasons.has(reason) };
 }
 
 /**

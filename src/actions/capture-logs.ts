@@ -3,9 +3,10 @@ import type { ActionContext } from "./action-contract.ts";
 import type { ActionDefinition } from "./action-definition.ts";
 import { actionFailure, apiStatusMessage, failureFromApiError, type ActionOutcome } from "./action-outcome.ts";
 import { tailLog } from "./log-tail.ts";
-import { MAX_OUTPUT_CHARS } from "./output-bounds.ts";
+import { MAX_OUTPUT_VALUE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import { readParams } from "./params.ts";
 import { targetRef } from "./target.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 /** Most log lines captureLogs keeps. */
 export const MAX_TAIL_LINES = 1000;
@@ -39,7 +40,7 @@ async function run(context: ActionContext, options: { container: string | undefi
     if (kind === "forbidden" || kind === "not-found") return failureFromApiError(error, { action: "captureLogs", operation: `read the log of pod ${ref}` });
     return actionFailure("LogsUnavailable", `captureLogs: the log of pod ${ref} is unavailable: ${apiStatusMessage(error)}`);
   }
-  const tail = tailLog(log, { maxLines: options.tailLines, maxChars: MAX_OUTPUT_CHARS });
+  const tail = tailLog(log, { maxLines: options.tailLines, maxChars: MAX_OUTPUT_VALUE_LENGTH });
   context.logger.info({ action: "captureLogs", namespace, pod: name, container: options.container, lines: tail.lines, truncated: tail.truncated }, "pod log captured");
   return {
     ok: true,
@@ -67,7 +68,7 @@ export const captureLogsAction: ActionDefinition<"captureLogs"> = {
     if (!params.ok) return params;
     const container = params.value.container ?? defaultContainer(context);
     if (container !== undefined && (container.length > 63 || !containerName.test(container))) {
-      return actionFailure("InvalidParams", `captureLogs: params.container: not a container name: ${JSON.stringify(container.slice(0, 64))}`);
+      return actionFailure("InvalidParams", `captureLogs: params.container: not a container name: ${quotedValue(container)}`);
     }
     return run(context, { ...params.value, container });
   },

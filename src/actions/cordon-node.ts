@@ -1,10 +1,9 @@
 import type { V1Node } from "@kubernetes/client-node";
-import type { ActionType } from "../api/v1alpha1/index.ts";
+import { Annotation, type ActionType } from "../api/v1alpha1/index.ts";
 import type { ActionContext, UndoContext } from "./action-contract.ts";
 import type { ActionDefinition, ReversibleActionDefinition } from "./action-definition.ts";
 import { actionFailure, failureFromApiError, type ActionFailure, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
-import { Marker } from "./markers.ts";
 import { readParams } from "./params.ts";
 import type { CordonUndo, UncordonUndo } from "./undo-record.ts";
 
@@ -18,7 +17,7 @@ async function readNode(context: UndoContext, action: ActionType, name: string):
 
 async function patchNode(context: UndoContext, action: ActionType, node: V1Node, name: string, patch: { unschedulable: boolean | null; marker: string | null }): Promise<ActionFailure | undefined> {
   const body = {
-    metadata: { resourceVersion: node.metadata?.resourceVersion, annotations: { [Marker.CordonedBy]: patch.marker } },
+    metadata: { resourceVersion: node.metadata?.resourceVersion, annotations: { [Annotation.CordonedBy]: patch.marker } },
     spec: { unschedulable: patch.unschedulable },
   };
   try {
@@ -38,7 +37,7 @@ async function cordon(context: ActionContext): Promise<ActionOutcome> {
   const node = await readNode(context, "cordonNode", name);
   if (isFailure(node)) return node;
   const cordoned = node.spec?.unschedulable === true;
-  const marker = node.metadata?.annotations?.[Marker.CordonedBy];
+  const marker = node.metadata?.annotations?.[Annotation.CordonedBy];
   const undo: CordonUndo = { action: "cordonNode", node: name };
   const outputs = { node: name, dryRun: String(context.dryRun) };
   if (cordoned && marker !== undefined) {
@@ -101,7 +100,7 @@ async function revertCordon(context: UndoContext, undo: CordonUndo): Promise<Und
   if (isFailure(node)) {
     return node.reason === "NotFound" ? { ok: true, message: `node ${undo.node} no longer exists; nothing to revert` } : node;
   }
-  if (node.metadata?.annotations?.[Marker.CordonedBy] === undefined) {
+  if (node.metadata?.annotations?.[Annotation.CordonedBy] === undefined) {
     return { ok: true, message: `node ${undo.node} no longer carries kube-soar's cordon; left as is` };
   }
   const failed = await patchNode(context, "cordonNode", node, undo.node, { unschedulable: null, marker: null });

@@ -7,6 +7,7 @@ import { deletionKeepsMinHealthy, parseMinHealthy, type MinHealthy } from "./min
 import { invalidParam, readParams } from "./params.ts";
 import { isPodReady, resolvePodOwner, type PodOwner } from "./pod-owner.ts";
 import { targetRef } from "./target.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 /** Longest grace period deletePod and evictPod accept, in seconds. */
 export const MAX_GRACE_PERIOD_SECONDS = 3600;
@@ -113,7 +114,7 @@ export const deletePodAction: ActionDefinition<"deletePod"> = {
       const minText = reader.string("minHealthyReplicas");
       const minHealthy = minText === undefined ? undefined : parseMinHealthy(minText);
       if (minText !== undefined && minHealthy === undefined) {
-        invalidParam(`params.minHealthyReplicas: must be a count such as 2 or a percentage such as 50%, got ${JSON.stringify(minText.slice(0, 64))}`);
+        invalidParam(`params.minHealthyReplicas: must be a count such as 2 or a percentage such as 50%, got ${quotedValue(minText)}`);
       }
       return {
         gracePeriodSeconds: reader.integer("gracePeriodSeconds", { min: 0, max: MAX_GRACE_PERIOD_SECONDS }),

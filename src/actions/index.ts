@@ -12,4 +12,3 @@ export { builtinActions, executeAction, isActionType } from "./registry.ts";
 export { resolveActionTarget, targetRef, type TargetInput } from "./target.ts";
 export { undoAction } from "./undo.ts";
 export { parseUndoRecord, type UndoRecord } from "./undo-record.ts";
-export { MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "./output-bounds.ts";

@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
-import { Label } from "../api/v1alpha1/constants.ts";
+import { Label, MANAGED_BY, MANAGED_BY_LABEL } from "../api/v1alpha1/constants.ts";
 import { isDnsLabel, lengthSafeName } from "../api/v1alpha1/kube-names.ts";
-import { MANAGED_BY } from "./markers.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 /** Most allowed CIDRs plus namespaces an isolation may let through. */
 export const MAX_ISOLATION_PEERS = 16;
@@ -57,10 +57,10 @@ export interface IsolationExceptions {
 export function isolationExceptionsProblem(exceptions: IsolationExceptions): string | undefined {
   for (const cidr of exceptions.allowCIDRs) {
     const problem = cidrProblem(cidr);
-    if (problem !== undefined) return `params.allowCIDRs: ${JSON.stringify(cidr.slice(0, 64))}: ${problem}`;
+    if (problem !== undefined) return `params.allowCIDRs: ${quotedValue(cidr)}: ${problem}`;
   }
   for (const namespace of exceptions.allowNamespaces) {
-    if (!isDnsLabel(namespace)) return `params.allowNamespaces: ${JSON.stringify(namespace.slice(0, 64))}: not a namespace name`;
+    if (!isDnsLabel(namespace)) return `params.allowNamespaces: ${quotedValue(namespace)}: not a namespace name`;
   }
   if (exceptions.allowCIDRs.length + exceptions.allowNamespaces.length > MAX_ISOLATION_PEERS) {
     return `params.allowCIDRs, params.allowNamespaces: at most ${MAX_ISOLATION_PEERS} peers in total`;
@@ -133,7 +133,7 @@ export function isolationPolicy(args: {
     metadata: {
       name,
       namespace: args.pod.namespace,
-      labels: { "app.kubernetes.io/managed-by": MANAGED_BY },
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY },
       annotations: { [Label.Incident]: `${args.incident.namespace}/${args.incident.name}` },
       ownerReferences: [{ apiVersion: "v1", kind: "Pod", name: args.pod.name, uid: args.pod.uid }],
     },

@@ -2,11 +2,12 @@ import type { ActionClients, ActionContext, ResolvedTarget, UndoContext } from "
 import type { ReversibleActionDefinition } from "./action-definition.ts";
 import { actionFailure, failureFromApiError, type ActionFailure, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
+import { Annotation, RESERVED_KEY_PREFIX } from "../api/v1alpha1/constants.ts";
 import { isLabelValue, isQualifiedName } from "../api/v1alpha1/kube-names.ts";
-import { Marker, RESERVED_KEY_PREFIX } from "./markers.ts";
 import { parseRecordedValues, planMetadataChange, planMetadataRevert, serializeRecordedValues } from "./metadata-change.ts";
 import { targetRef } from "./target.ts";
 import type { MetadataUndo } from "./undo-record.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 type MetadataAction = "label" | "annotate";
 
@@ -17,8 +18,8 @@ const MAX_KEYS = 16;
 const MAX_ANNOTATION_VALUE = 4096;
 
 const markerOf: Readonly<Record<MetadataAction, string>> = {
-  label: Marker.PreviousLabels,
-  annotate: Marker.PreviousAnnotations,
+  label: Annotation.PreviousLabels,
+  annotate: Annotation.PreviousAnnotations,
 };
 
 function validate(action: MetadataAction, params: Readonly<Record<string, string>>): ActionFailure | undefined {
@@ -26,7 +27,7 @@ function validate(action: MetadataAction, params: Readonly<Record<string, string
   if (entries.length === 0) return actionFailure("InvalidParams", `${action}: params: give at least one key and its value`);
   if (entries.length > MAX_KEYS) return actionFailure("InvalidParams", `${action}: params: at most ${MAX_KEYS} keys`);
   for (const [key, value] of entries) {
-    const field = `params[${JSON.stringify(key.slice(0, 64))}]`;
+    const field = `params[${quotedValue(key)}]`;
     if (!isQualifiedName(key)) return actionFailure("InvalidParams", `${action}: ${field}: not a valid ${action === "label" ? "label" : "annotation"} key`);
     if (key.startsWith(RESERVED_KEY_PREFIX)) return actionFailure("InvalidParams", `${action}: ${field}: keys under ${RESERVED_KEY_PREFIX} are reserved for kube-soar`);
     if (action === "label" && !isLabelValue(value)) {

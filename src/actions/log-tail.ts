@@ -1,4 +1,4 @@
-import { boundTextTail } from "./output-bounds.ts";
+import { boundTextTail } from "../api/v1alpha1/bounds.ts";
 
 /** The bounded tail of a log. */
 export interface LogTail {

@@ -1,12 +1,9 @@
 import type { ActionType } from "../api/v1alpha1/index.ts";
 import { actionFailure, type ActionFailure } from "./action-outcome.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 class ParamError extends Error {
   override readonly name = "ParamError";
-}
-
-function quoted(value: string): string {
-  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }
 
 /** Typed access to an action's rendered string parameters; every error names `params.<name>`. */
@@ -28,7 +25,7 @@ function reader(params: Readonly<Record<string, string>>): ParamReader {
     integer(name, { min, max }, fallback) {
       const raw = get(name);
       if (raw === undefined) return fallback;
-      if (!/^-?\d+$/.test(raw.trim())) throw new ParamError(`params.${name}: must be an integer, got ${quoted(raw)}`);
+      if (!/^-?\d+$/.test(raw.trim())) throw new ParamError(`params.${name}: must be an integer, got ${quotedValue(raw)}`);
       const value = Number(raw.trim());
       if (value < min || value > max) throw new ParamError(`params.${name}: must be between ${min} and ${max}, got ${value}`);
       return value;
@@ -39,7 +36,7 @@ function reader(params: Readonly<Record<string, string>>): ParamReader {
       const value = raw.trim().toLowerCase();
       if (value === "true") return true;
       if (value === "false") return false;
-      throw new ParamError(`params.${name}: must be true or false, got ${quoted(raw)}`);
+      throw new ParamError(`params.${name}: must be true or false, got ${quotedValue(raw)}`);
     },
     list(name, maxItems) {
       const raw = get(name);

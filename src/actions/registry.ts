@@ -8,7 +8,7 @@ import { deletePodAction } from "./delete-pod.ts";
 import { evictPodAction } from "./evict-pod.ts";
 import { isolatePodAction } from "./isolate-pod.ts";
 import { annotateAction, labelAction } from "./label.ts";
-import { boundText, MAX_MESSAGE_CHARS, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "./output-bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../api/v1alpha1/bounds.ts";
 import { scaleWorkloadAction } from "./scale-workload.ts";
 
 /**
@@ -34,7 +34,7 @@ export function isActionType(value: string): value is ActionType {
 
 function boundOutputs(outputs: Record<string, string>): Record<string, string> {
   const bounded: Record<string, string> = {};
-  for (const [key, value] of Object.entries(outputs).slice(0, MAX_OUTPUTS)) bounded[key] = boundText(value, MAX_OUTPUT_CHARS);
+  for (const [key, value] of Object.entries(outputs).slice(0, MAX_OUTPUTS)) bounded[key] = boundText(value, MAX_OUTPUT_VALUE_LENGTH);
   return bounded;
 }
 
@@ -54,6 +54,6 @@ export async function executeAction(type: ActionType, context: ActionContext): P
   }
   if (!outcome.ok) return outcome;
   const { undo, ...rest } = outcome;
-  const bounded = { ...rest, outputs: boundOutputs(outcome.outputs), message: boundText(outcome.message, MAX_MESSAGE_CHARS) };
+  const bounded = { ...rest, outputs: boundOutputs(outcome.outputs), message: boundText(outcome.message, MAX_MESSAGE_LENGTH) };
   return context.dryRun || undo === undefined ? bounded : { ...bounded, undo };
 }

@@ -3,6 +3,7 @@ import { isDnsLabel, isDnsSubdomain, parseWorkloadRef, type WorkloadRef } from "
 import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
 import type { ResolvedTarget } from "./action-contract.ts";
 import { actionFailure, type ActionFailure } from "./action-outcome.ts";
+import { quotedValue } from "./quoted-value.ts";
 
 /** Target kinds each action accepts, from its catalog row; the first is the default unless the Incident's workload fits. */
 export const targetKindsOfAction: Readonly<Record<ActionType, readonly ActionTargetKind[]>> = byAction((facts) => facts.targetKinds);
@@ -12,10 +13,6 @@ export interface TargetInput {
   readonly kind?: string;
   readonly namespace?: string;
   readonly name?: string;
-}
-
-function quoted(value: string): string {
-  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }
 
 function isTargetKind(kind: string): kind is ActionTargetKind {
@@ -67,7 +64,7 @@ export function resolveActionTarget(
   const requestedKind = nonEmpty(target?.kind);
   const allowed = targetKindsOfAction[action];
   if (requestedKind !== undefined && !(isTargetKind(requestedKind) && allowed.includes(requestedKind))) {
-    return actionFailure("InvalidTarget", `${action}: target.kind: must be one of ${allowed.join(", ")}, got ${quoted(requestedKind)}`);
+    return actionFailure("InvalidTarget", `${action}: target.kind: must be one of ${allowed.join(", ")}, got ${quotedValue(requestedKind)}`);
   }
   const kind = requestedKind ?? defaultKind(action, resources);
   const name = nonEmpty(target?.name) ?? defaultName(kind, resources);
@@ -75,7 +72,7 @@ export function resolveActionTarget(
     return actionFailure("InvalidTarget", `${action}: target.name: required, and the Incident names no affected ${kind}`);
   }
   if (!isDnsSubdomain(name)) {
-    return actionFailure("InvalidTarget", `${action}: target.name: not a valid ${kind} name: ${quoted(name)}`);
+    return actionFailure("InvalidTarget", `${action}: target.name: not a valid ${kind} name: ${quotedValue(name)}`);
   }
   if (kind === "Node") {
     if (nonEmpty(target?.namespace) !== undefined) {
@@ -88,7 +85,7 @@ export function resolveActionTarget(
     return actionFailure("InvalidTarget", `${action}: target.namespace: required, and the Incident names no affected namespace`);
   }
   if (!isDnsLabel(namespace)) {
-    return actionFailure("InvalidTarget", `${action}: target.namespace: not a valid namespace name: ${quoted(namespace)}`);
+    return actionFailure("InvalidTarget", `${action}: target.namespace: not a valid namespace name: ${quotedValue(namespace)}`);
   }
   return { ok: true, target: { kind, namespace, name } };
 }

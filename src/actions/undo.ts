@@ -2,7 +2,7 @@ import type { ReversibleActionType } from "../api/v1alpha1/index.ts";
 import type { UndoContext } from "./action-contract.ts";
 import type { ReversibleActionDefinition } from "./action-definition.ts";
 import { actionFailure, type UndoOutcome } from "./action-outcome.ts";
-import { boundText, MAX_MESSAGE_CHARS } from "./output-bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import { builtinActions } from "./registry.ts";
 import type { UndoRecord, UndoRecordByAction } from "./undo-record.ts";
 
@@ -21,7 +21,7 @@ function revert<A extends ReversibleActionType>(context: UndoContext, action: A,
 export async function undoAction(context: UndoContext, record: UndoRecord): Promise<UndoOutcome> {
   try {
     const outcome = await revert(context, record.action, record);
-    return outcome.ok ? { ok: true, message: boundText(outcome.message, MAX_MESSAGE_CHARS) } : outcome;
+    return outcome.ok ? { ok: true, message: boundText(outcome.message, MAX_MESSAGE_LENGTH) } : outcome;
   } catch (error: unknown) {
     context.logger.error({ action: record.action, err: error }, "undo failed unexpectedly");
     return actionFailure("ApiUnavailable", `undo of ${record.action}: failed unexpectedly (${error instanceof Error ? error.name : "error"})`);

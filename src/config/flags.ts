@@ -51,7 +51,7 @@ export const settings = {
   "nats-dead-letter-max-age": { kind: "duration", default: "336h", description: "how long the dead-letter stream keeps an alert" },
   "receiver-enabled": { kind: "bool", default: "true", description: "serve the HTTP alert receiver" },
   "receiver-bind": { kind: "string", default: "0.0.0.0:8080", description: "host:port of the HTTP alert receiver" },
-  "receiver-token-file": { kind: "string", description: "file with accepted bearer tokens, one per line" },
+  "receiver-token-file": { kind: "string", description: "file with accepted tokens, one per line, sent as Authorization: Bearer <token> or as the password of Basic credentials (any user name)" },
   "receiver-tls-cert-file": { kind: "string", description: "TLS certificate of the receiver" },
   "receiver-tls-key-file": { kind: "string", description: "TLS key of the receiver" },
   "receiver-max-body-bytes": { kind: "int", default: "1048576", description: "largest accepted request body" },

@@ -35,7 +35,10 @@ export interface ReceiverOptions {
   enabled: boolean;
   host: string;
   port: number;
-  /** A file with one accepted bearer token per line; absent means no authentication. */
+  /**
+   * A file with one accepted token per line, presented as a bearer token or as the password of
+   * Basic credentials (any user name); absent means no authentication.
+   */
   tokenFile?: string;
   tls?: { certFile: string; keyFile: string };
   maxBodyBytes: number;

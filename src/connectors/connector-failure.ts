@@ -1,20 +1,14 @@
-import { boundText, MAX_MESSAGE_CHARS } from "../actions/output-bounds.ts";
+import type { Reason } from "../api/v1alpha1/reasons.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 
 /**
- * Why a call failed. PascalCase, usable as condition and Event reasons.
- * - `InvalidSpec`: the Connector's spec cannot be used (names the field);
- * - `InvalidRequest`: the step's body or message cannot be sent (for example, not JSON);
- * - `SecretNotFound`: a referenced Secret or key is missing;
- * - `SecretForbidden`: the operator may not read a referenced Secret (RBAC);
- * - `SecretUnavailable`: the API server could not be asked for a Secret;
- * - `Timeout`: the last attempt exceeded the Connector's timeout;
- * - `NetworkError`: the connection failed;
- * - `TLSError`: the server's certificate was not trusted, or the handshake failed;
- * - `UnexpectedStatus`: the endpoint answered with a status outside the accepted ones;
- * - `RetryAfterTooLong`: the endpoint asked to wait longer than the operator waits in a call;
- * - `Aborted`: the caller cancelled the call.
+ * Why a call failed (each documented in {@link Reason}): `InvalidSpec` and `InvalidRequest` name
+ * what cannot be sent; the `Secret*` reasons name the Secret; `Timeout`, `NetworkError`,
+ * `TLSError`, `UnexpectedStatus` and `RetryAfterTooLong` describe the endpoint's answer (or its
+ * absence); `Aborted` is the caller's cancellation.
  */
-export type ConnectorFailureReason =
+export type ConnectorFailureReason = Extract<
+  Reason,
   | "InvalidSpec"
   | "InvalidRequest"
   | "SecretNotFound"
@@ -25,7 +19,8 @@ export type ConnectorFailureReason =
   | "TLSError"
   | "UnexpectedStatus"
   | "RetryAfterTooLong"
-  | "Aborted";
+  | "Aborted"
+>;
 
 /** A failed call. `retryable` says whether calling again later may succeed. */
 export interface ConnectorFailure {
@@ -53,7 +48,7 @@ export function connectorFailure(
   return {
     ok: false,
     reason,
-    message: boundText(message, MAX_MESSAGE_CHARS),
+    message: boundText(message, MAX_MESSAGE_LENGTH),
     retryable: details.retryable ?? retryable.has(reason),
     attempts: details.attempts ?? 0,
     ...(details.status === undefined ? {} : { status: details.status }),

@@ -1,5 +1,5 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
-import { Reason } from "../api/v1alpha1/constants.ts";
+import { Reason } from "../api/v1alpha1/reasons.ts";
 import type { ConnectorSpec } from "../api/v1alpha1/types.generated.ts";
 import { classifyApiError, TransientError } from "../runtime/errors.ts";
 import { specProblem } from "./spec-check.ts";
@@ -39,7 +39,7 @@ export type ObservedSecret =
 /** The verdict behind the Connector's Ready condition. */
 export interface ConnectorReadiness {
   readonly ready: boolean;
-  readonly reason: string;
+  readonly reason: Reason;
   readonly message: string;
 }
 

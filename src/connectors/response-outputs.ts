@@ -1,4 +1,4 @@
-import { boundText, MAX_OUTPUT_CHARS, MAX_OUTPUTS } from "../actions/output-bounds.ts";
+import { boundText, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../api/v1alpha1/bounds.ts";
 import type { IncomingResponse } from "./http-transport.ts";
 
 const outputName = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -13,7 +13,7 @@ function parseJson(text: string): unknown {
 
 /** A JSON value as an output string: strings as they are, anything else as JSON text. */
 function outputText(value: unknown): string {
-  return boundText(typeof value === "string" ? value : JSON.stringify(value), MAX_OUTPUT_CHARS);
+  return boundText(typeof value === "string" ? value : JSON.stringify(value), MAX_OUTPUT_VALUE_LENGTH);
 }
 
 /**
@@ -32,7 +32,7 @@ export function jsonOutputs(response: IncomingResponse): Record<string, string> 
     }
     return outputs;
   }
-  if (response.body !== "") outputs["body"] = boundText(response.body, MAX_OUTPUT_CHARS);
+  if (response.body !== "") outputs["body"] = boundText(response.body, MAX_OUTPUT_VALUE_LENGTH);
   return outputs;
 }
 

@@ -1,3 +1,5 @@
+import { cappedExponential } from "../runtime/backoff.ts";
+
 /** Statuses worth retrying: timeouts, throttling and transient server errors. */
 const retryableStatuses: ReadonlySet<number> = new Set([408, 425, 429, 500, 502, 503, 504]);
 
@@ -16,5 +18,5 @@ export const MAX_BACKOFF_MS = 60_000;
 
 /** The wait before retry number `retry` (1-based): `initialMs` doubling, capped. */
 export function backoffDelay(initialMs: number, retry: number): number {
-  return Math.min(MAX_BACKOFF_MS, initialMs * 2 ** Math.max(0, retry - 1));
+  return cappedExponential(initialMs, retry - 1, MAX_BACKOFF_MS);
 }

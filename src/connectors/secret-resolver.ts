@@ -1,5 +1,5 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
-import { Reason } from "../api/v1alpha1/constants.ts";
+import { Reason } from "../api/v1alpha1/reasons.ts";
 import { classifyApiError } from "../runtime/errors.ts";
 import { SecretValue } from "./secret-value.ts";
 

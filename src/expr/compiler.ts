@@ -6,7 +6,7 @@ import { createExpressionEnvironment, type ExpressionEnvironment } from "./envir
 import { safeMessage } from "./error-text.ts";
 import { instrumentComprehensions } from "./instrument.ts";
 import { resolveExpressionLimits, type ExpressionLimits } from "./limits.ts";
-import { LruCache } from "./lru-cache.ts";
+import { LruCache } from "../collections/lru-cache.ts";
 import { CompiledExpression } from "./program.ts";
 import { bracketNesting, lineColumn } from "./source-scan.ts";
 import type { ParsedExpression } from "./syntax-tree.ts";

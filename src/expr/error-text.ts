@@ -1,3 +1,5 @@
+import { boundText } from "../api/v1alpha1/bounds.ts";
+
 /** Longest error message kept; the rest is cut, since messages may quote alert data. */
 export const maxMessageLength = 300;
 
@@ -22,10 +24,13 @@ function isUnsafe(code: number): boolean {
  */
 export function safeMessage(message: string): string {
   let escaped = "";
+  let codePoints = 0;
   for (const char of message) {
     const code = char.charCodeAt(0);
-    escaped += isUnsafe(code) ? `\\u${code.toString(16).padStart(4, "0")}` : char;
-    if (escaped.length > maxMessageLength) break;
+    const safe = isUnsafe(code) ? `\\u${code.toString(16).padStart(4, "0")}` : char;
+    escaped += safe;
+    codePoints += safe === char ? 1 : safe.length;
+    if (codePoints > maxMessageLength) break;
   }
-  return escaped.length <= maxMessageLength ? escaped : `${escaped.slice(0, maxMessageLength - 1)}…`;
+  return boundText(escaped, maxMessageLength);
 }

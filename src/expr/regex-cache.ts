@@ -1,6 +1,6 @@
 import type { celEnv } from "@bufbuild/cel";
 import { RE2JS } from "@bufbuild/re2";
-import { LruCache } from "./lru-cache.ts";
+import { LruCache } from "../collections/lru-cache.ts";
 
 /** The regular expression engine interface an environment accepts. */
 export type RegexEngine = NonNullable<NonNullable<Parameters<typeof celEnv>[0]>["re2"]>;

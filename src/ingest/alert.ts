@@ -19,7 +19,11 @@ export const MAX_ALERT_OBSERVABLES = 32;
  * validated, redacted and bounded; nothing in it is ever interpreted as a template or command.
  */
 export interface Alert {
-  /** The CloudEvent id; with `source`, identifies a delivery (redeliveries repeat both). */
+  /**
+   * The CloudEvent id; with `source`, identifies a delivery (redeliveries repeat both). A Falco
+   * alert carrying Falcosidekick's `uuid` has that uuid as id and `https://falco.org` as source,
+   * whichever output delivered it (see identity/event-hash.ts).
+   */
   readonly id: string;
   readonly source: string;
   readonly type: string;

@@ -1,4 +1,5 @@
 import type { Playbook } from "../api/v1alpha1/types.generated.ts";
+import { LruCache } from "../collections/lru-cache.ts";
 import type { ExpressionCompiler } from "../expr/index.ts";
 import type { CompiledPlaybook } from "./compiled-playbook.ts";
 import { compilePlaybook } from "./compile-playbook.ts";
@@ -15,15 +16,14 @@ export const DEFAULT_COMPILED_PLAYBOOKS = 2048;
  */
 export class PlaybookCompiler {
   readonly #expressions: ExpressionCompiler;
-  readonly #maxEntries: number;
-  readonly #cache = new Map<string, CompiledPlaybook>();
+  readonly #cache: LruCache<string, CompiledPlaybook>;
 
   constructor(expressions: ExpressionCompiler, maxEntries = DEFAULT_COMPILED_PLAYBOOKS) {
     if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
       throw new RangeError(`PlaybookCompiler: maxEntries must be a positive integer, got ${String(maxEntries)}`);
     }
     this.#expressions = expressions;
-    this.#maxEntries = maxEntries;
+    this.#cache = new LruCache(maxEntries);
   }
 
   /** The compiled form of the Playbook's current generation. Never throws. */
@@ -33,17 +33,9 @@ export class PlaybookCompiler {
     if (uid === undefined || uid === "" || generation === undefined) return compilePlaybook(playbook, this.#expressions);
     const key = `${uid}/${generation}`;
     const cached = this.#cache.get(key);
-    if (cached !== undefined) {
-      this.#cache.delete(key);
-      this.#cache.set(key, cached);
-      return cached;
-    }
+    if (cached !== undefined) return cached;
     const compiled = compilePlaybook(playbook, this.#expressions);
     this.#cache.set(key, compiled);
-    for (const oldest of this.#cache.keys()) {
-      if (this.#cache.size <= this.#maxEntries) break;
-      this.#cache.delete(oldest);
-    }
     return compiled;
   }
 

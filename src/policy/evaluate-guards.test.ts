@@ -8,7 +8,6 @@ import { protectedNamespaces } from "./protected-namespace-guard.ts";
 
 const now = new Date("2026-11-23T12:00:00Z");
 const clock: Clock = { now: () => now };
-const ago = (seconds: number): Date => new Date(now.getTime() - seconds * 1000);
 
 function isolate(namespace: string | undefined, kind = "Pod"): GuardedStep {
   return { name: "contain", kind: "action", action: "isolatePod", target: { kind, name: "web-0", ...(namespace === undefined ? {} : { namespace }) } };
@@ -22,7 +21,6 @@ const base: GuardInput = {
     approvalRequired: resolveApprovalPolicy(),
   },
   playbook: { namespace: "shop", name: "miner", dryRun: false },
-  history: { otherRunStarts: [], otherActiveIncidents: 0 },
   step: isolate("shop"),
   graph: [{ name: "contain", needs: [] }],
 };
@@ -45,8 +43,6 @@ describe("evaluateGuards allows", () => {
     ["a privileged playbook acting on a node", input({ playbook: { ...base.playbook, namespace: "soar-system" }, step: { name: "c", kind: "action", action: "cordonNode", target: { kind: "Node", name: "worker-1" } } })],
     ["a destructive action after an approved approval step in its ancestry", input({ step: deleteStep, graph: approvedGraph })],
     ["a destructive action whose approval requirement is switched off", input({ step: deleteStep, policy: { ...base.policy, approvalRequired: { ...resolveApprovalPolicy(), deletePod: false } } })],
-    ["runs below the rate limit (old runs outside the window do not count)", input({ playbook: { ...base.playbook, rateLimit: { runs: 2, windowMs: 60_000 } }, history: { otherRunStarts: [ago(30), ago(61), ago(3600)], otherActiveIncidents: 0 } })],
-    ["active incidents below the cap", input({ playbook: { ...base.playbook, maxActiveIncidents: 3 }, history: { otherRunStarts: [], otherActiveIncidents: 2 } })],
     ["a connector step of a playbook in any namespace", input({ step: { name: "tell", kind: "connector" } })],
   ])("%s", (_, guardInput) => {
     expect(evaluateGuards(guardInput, clock)).toEqual({ allowed: true });
@@ -107,16 +103,6 @@ describe("evaluateGuards refuses", () => {
       "an action the policy makes require approval",
       input({ policy: { ...base.policy, approvalRequired: { ...resolveApprovalPolicy(), isolatePod: true } } }),
       { guard: "approval", reason: "ApprovalRequired", message: "step contain: isolatePod requires an approval first: add an approval step and list it (directly or through other steps) in needs" },
-    ],
-    [
-      "a run over the rate limit (a run at this very instant counts)",
-      input({ playbook: { ...base.playbook, rateLimit: { runs: 2, windowMs: 60_000 } }, history: { otherRunStarts: [ago(59), ago(0)], otherActiveIncidents: 0 } }),
-      { guard: "rateLimit", reason: "RateLimited", message: "step contain: Playbook miner already started 2 runs within 60s (rateLimit.runs 2)" },
-    ],
-    [
-      "too many active incidents",
-      input({ playbook: { ...base.playbook, maxActiveIncidents: 2 }, history: { otherRunStarts: [], otherActiveIncidents: 2 } }),
-      { guard: "maxActiveIncidents", reason: "TooManyActiveIncidents", message: "step contain: Playbook miner has 2 other active Incidents (maxActiveIncidents 2)" },
     ],
     [
       "anything in a dry-run playbook",

@@ -1,10 +1,8 @@
 import type { Clock } from "../runtime/clock.ts";
-import { activeIncidentsGuard } from "./active-incidents-guard.ts";
 import { approvalGuard } from "./approval-guard.ts";
 import { dryRunGuard } from "./dry-run-guard.ts";
 import type { GuardDecision, GuardInput, GuardName } from "./guard-input.ts";
 import { protectedNamespaceGuard } from "./protected-namespace-guard.ts";
-import { rateLimitGuard } from "./rate-limit-guard.ts";
 import { tenancyGuard } from "./tenancy-guard.ts";
 
 /** One guard: a pure decision over the input and the current time. */
@@ -15,8 +13,6 @@ export const guardChain: readonly (readonly [GuardName, Guard])[] = [
   ["protectedNamespace", protectedNamespaceGuard],
   ["tenancy", tenancyGuard],
   ["approval", approvalGuard],
-  ["rateLimit", rateLimitGuard],
-  ["maxActiveIncidents", activeIncidentsGuard],
   ["dryRun", dryRunGuard],
 ];
 

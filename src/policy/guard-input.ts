@@ -1,7 +1,8 @@
+import type { GuardReason } from "./guard-reasons.ts";
 import type { ActionType } from "../api/v1alpha1/index.ts";
 
 /** The guards, in the order the chain evaluates them. */
-export const GUARD_NAMES = ["protectedNamespace", "tenancy", "approval", "rateLimit", "maxActiveIncidents", "dryRun"] as const;
+export const GUARD_NAMES = ["protectedNamespace", "tenancy", "approval", "dryRun"] as const;
 
 /** The name of one guard. */
 export type GuardName = (typeof GUARD_NAMES)[number];
@@ -23,18 +24,6 @@ export interface GuardedPlaybook {
   readonly namespace: string;
   readonly name: string;
   readonly dryRun: boolean;
-  /** At most `runs` runs may start within `windowMs`. */
-  readonly rateLimit?: { readonly runs: number; readonly windowMs: number };
-  /** At most this many Incidents may be active (not Resolved or Closed) for the Playbook. */
-  readonly maxActiveIncidents?: number;
-}
-
-/** What the Playbook has been doing, as the caller counted it. */
-export interface GuardedHistory {
-  /** Start times of the Playbook's *other* admitted runs (refused runs do not count). */
-  readonly otherRunStarts: readonly Date[];
-  /** The Playbook's *other* active Incidents. */
-  readonly otherActiveIncidents: number;
 }
 
 /** The object an action step targets, after defaults and rendering. */
@@ -62,7 +51,6 @@ export interface GuardedGraphNode {
 export interface GuardInput {
   readonly policy: GuardPolicy;
   readonly playbook: GuardedPlaybook;
-  readonly history: GuardedHistory;
   readonly step: GuardedStep;
   readonly graph: readonly GuardedGraphNode[];
 }
@@ -73,7 +61,7 @@ export type GuardDecision =
   | {
       readonly allowed: false;
       readonly guard: GuardName;
-      /** PascalCase: usable as the step's reason, a condition reason and an Event reason. */
-      readonly reason: string;
+      /** The step's reason, as its timeline entry and Event name it. */
+      readonly reason: GuardReason;
       readonly message: string;
     };

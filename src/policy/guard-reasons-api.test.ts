@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Reason } from "../api/v1alpha1/constants.ts";
+import { Reason } from "../api/v1alpha1/reasons.ts";
 import { GuardReason } from "./index.ts";
 
 describe("guard reasons", () => {

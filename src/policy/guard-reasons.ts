@@ -1,12 +1,16 @@
+import { reasonsOf } from "../api/v1alpha1/reasons.ts";
+
 /**
- * Reasons of guard refusals. PascalCase, so each is a valid condition reason and Event reason;
- * `RateLimited` and `TooManyActiveIncidents` are the same strings as the API's reasons.
+ * Reasons of guard refusals: a step refused by the guard chain, or a run refused at its start by
+ * the Playbook's `rateLimit` or `maxActiveIncidents`, as the timeline entry and Event name them.
  */
-export const GuardReason = {
-  ProtectedNamespace: "ProtectedNamespace",
-  TenancyViolation: "TenancyViolation",
-  ApprovalRequired: "ApprovalRequired",
-  RateLimited: "RateLimited",
-  TooManyActiveIncidents: "TooManyActiveIncidents",
-  DryRun: "DryRun",
-} as const;
+export const GuardReason = reasonsOf([
+  "ProtectedNamespace",
+  "TenancyViolation",
+  "ApprovalRequired",
+  "RateLimited",
+  "TooManyActiveIncidents",
+  "DryRun",
+]);
+/** One of {@link GuardReason}. */
+export type GuardReason = (typeof GuardReason)[keyof typeof GuardReason];

@@ -1,13 +1,13 @@
 /**
- * The guard chain evaluated before every side effect of a step: protected namespaces,
- * tenancy, approvals, rate limit, active-incident cap and dry-run. Pure; the clock is injected.
+ * The guard chain evaluated before every side effect of a step (protected namespaces, tenancy,
+ * approvals and dry-run) and the Playbook limits checked once before a run starts (rate limit
+ * and active-incident cap). Pure; the clock is injected.
  */
 export { evaluateGuards, guardChain, type Guard } from "./evaluate-guards.ts";
 export {
   GUARD_NAMES,
   type GuardDecision,
   type GuardedGraphNode,
-  type GuardedHistory,
   type GuardedPlaybook,
   type GuardedStep,
   type GuardedTarget,
@@ -21,3 +21,13 @@ export { ancestorsOf } from "./approval-guard.ts";
 export { BUILTIN_PROTECTED_NAMESPACES, protectedNamespaces } from "./protected-namespace-guard.ts";
 export { guardPolicyOf, type GuardPolicySettings } from "./guard-policy.ts";
 export { createGuardMetrics, type GuardMetrics } from "./guard-metrics.ts";
+export {
+  decideRunStart,
+  RUN_LIMIT_NAMES,
+  runLimitsOf,
+  type RunHistory,
+  type RunLimitName,
+  type RunLimits,
+  type RunStartDecision,
+  type RunStartInput,
+} from "./run-start-limits.ts";

@@ -1,8 +1,5 @@
 import type { Condition, ConditionStatus } from "../api/v1alpha1/types.generated.ts";
-import { bounded } from "../api/v1alpha1/bounds.ts";
-
-/** Longest condition message written; longer ones are cut with an ellipsis. */
-export const MAX_CONDITION_MESSAGE_LENGTH = 1024;
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 
 /** A condition as a reconciler computes it, before timestamps are applied. */
 export interface DesiredCondition {
@@ -35,7 +32,7 @@ export function mergeConditions(
       lastTransitionTime:
         previous !== undefined && previous.status === want.status ? previous.lastTransitionTime : now.toISOString(),
       reason: want.reason,
-      message: bounded(want.message, MAX_CONDITION_MESSAGE_LENGTH),
+      message: boundText(want.message, MAX_MESSAGE_LENGTH),
     };
   });
   return [...merged, ...existing.values()];

@@ -64,7 +64,8 @@ export function controllerBase(name: string, options: ControllerBaseOptions): Co
         reconcile: spec.reconcile,
         maxConcurrentReconciles: options.options.maxConcurrentReconciles,
         registry: options.registry,
-        logger,
+        // The Controller adds the `controller` key; handing it `logger` would repeat it on every line.
+        logger: options.logger,
         clock: options.clock,
       });
       return managedController({

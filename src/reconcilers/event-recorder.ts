@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { CoreV1Event, KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Clock } from "../runtime/clock.ts";
-import { bounded } from "../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Plain } from "../runtime/plain-object.ts";
 import { jsonClientFor } from "../runtime/kube-api-client.ts";
 
@@ -32,8 +32,6 @@ export interface EventRecorder {
 
 /** Name of the component in `source.component` / `reportingComponent`. */
 export const REPORTING_COMPONENT = "kube-soar";
-
-const maxMessageLength = 1024;
 
 /** Events waiting to be written beyond which new ones are dropped (and logged): the API is not keeping up. */
 export const MAX_PENDING_EVENTS = 1000;
@@ -129,7 +127,7 @@ export function createEventRecorder(options: { kubeConfig: KubeConfig; clock: Cl
         },
         type: event.type,
         reason: event.reason,
-        message: bounded(event.message, maxMessageLength),
+        message: boundText(event.message, MAX_MESSAGE_LENGTH),
         count: 1,
         firstTimestamp: now,
         lastTimestamp: now,

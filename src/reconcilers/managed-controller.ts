@@ -33,6 +33,7 @@ async function drainWithin(drain: () => Promise<void>, timeoutMs: number): Promi
 export function managedController(options: {
   controller: Controller;
   caches: readonly { hasSynced(): boolean; waitForSync(signal: AbortSignal): Promise<boolean> }[];
+  /** Already carries the controller's name. */
   logger: Logger;
   /** Runs when the controller starts; the function it returns runs when it has stopped. */
   whileRunning?: () => () => void;
@@ -49,7 +50,7 @@ export function managedController(options: {
       try {
         const synced = await Promise.all(options.caches.map((cache) => cache.waitForSync(abort.signal)));
         if (!synced.every(Boolean)) return;
-        options.logger.info({ controller: options.controller.name }, "controller caches synced");
+        options.logger.info("controller caches synced");
         await options.controller.start(abort.signal);
       } finally {
         abort.dispose();

@@ -1,5 +1,6 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "../api/v1alpha1/constants.ts";
+import { Reason } from "../api/v1alpha1/reasons.ts";
 import { isConflict, isNotFound, TransientError } from "../runtime/errors.ts";
 import { jsonClientFor } from "../runtime/kube-api-client.ts";
 
@@ -31,7 +32,7 @@ export function createStatusWriter(kubeConfig: KubeConfig, plural: string): Stat
     } catch (error: unknown) {
       if (isNotFound(error)) return undefined;
       if (isConflict(error)) {
-        throw new TransientError("StatusConflict", `status of ${plural} ${namespace}/${name} changed since it was read`, { cause: error });
+        throw new TransientError(Reason.StatusConflict, `status of ${plural} ${namespace}/${name} changed since it was read`, { cause: error });
       }
       throw error;
     }

@@ -1,5 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { Backoff, validateBackoffOptions } from "./backoff.ts";
+import { Backoff, cappedExponential, validateBackoffOptions } from "./backoff.ts";
+
+describe("cappedExponential", () => {
+  it.each([
+    [100, 0, 1000, 2, 100],
+    [100, 3, 1000, 2, 800],
+    [100, 4, 1000, 2, 1000],
+    [100, -1, 1000, 2, 100],
+    [100, 2, 10_000, 3, 900],
+    [0, 5000, 1000, 2, 0],
+    [1, 5000, 1000, 2, 1000],
+  ])("%d ms after %d failures, capped at %d, factor %d: %d ms", (initial, n, max, factor, expected) => {
+    expect(cappedExponential(initial, n, max, factor)).toBe(expected);
+  });
+});
 
 describe("Backoff", () => {
   it.each([

@@ -1,3 +1,15 @@
+/** Growth steps beyond which any cap a caller uses has long been reached (and `0 * Infinity` would be NaN). */
+const MAX_EXPONENT = 64;
+
+/**
+ * The capped exponential delay every backoff of the operator grows by: `initialMs * factor^n`
+ * after `n` earlier failures (`n` of 0 gives `initialMs`), never more than `maxMs`. Callers keep
+ * their own parameters and jitter.
+ */
+export function cappedExponential(initialMs: number, n: number, maxMs: number, factor = 2): number {
+  return Math.min(maxMs, initialMs * factor ** Math.min(Math.max(0, n), MAX_EXPONENT));
+}
+
 /** Shape of a jittered exponential backoff. */
 export interface BackoffOptions {
   /** Delay before the first retry, in milliseconds (> 0). */
@@ -49,7 +61,7 @@ export class Backoff {
   /** The delay before the next attempt, in milliseconds. */
   next(): number {
     const { initialMs, maxMs, factor, jitter } = this.#options;
-    const base = Math.min(maxMs, initialMs * factor ** this.#attempt);
+    const base = cappedExponential(initialMs, this.#attempt, maxMs, factor);
     this.#attempt++;
     return Math.round(base * (1 - jitter * this.#random()));
   }

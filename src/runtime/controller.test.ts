@@ -2,6 +2,9 @@ import { Registry } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
 import { ManualClock } from "../testing/manual-clock.ts";
 import { Controller, type ReconcileContext, type ReconcileFunction, type ReconcileOutcome } from "./controller.ts";
+import { ApiException } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { capturedLogger } from "../testing/captured-logger.ts";
 import { TransientError } from "./errors.ts";
 import { ItemExponentialRateLimiter } from "./rate-limiter.ts";
 import { metricValue } from "../testing/metrics.ts";
@@ -10,7 +13,7 @@ import { silentLogger } from "../testing/silent-logger.ts";
 
 const silent = silentLogger;
 
-function setup(reconcile: ReconcileFunction, options: { maxConcurrentReconciles?: number; gracefulShutdownTimeoutMs?: number } = {}) {
+function setup(reconcile: ReconcileFunction, options: { maxConcurrentReconciles?: number; gracefulShutdownTimeoutMs?: number; logger?: Logger } = {}) {
   const clock = new ManualClock();
   const registry = new Registry();
   const queue = new WorkQueue({ name: "things", registry, clock, rateLimiter: new ItemExponentialRateLimiter(5, 1_000_000) });
@@ -20,7 +23,7 @@ function setup(reconcile: ReconcileFunction, options: { maxConcurrentReconciles?
     reconcile,
     maxConcurrentReconciles: options.maxConcurrentReconciles ?? 1,
     registry,
-    logger: silent,
+    logger: options.logger ?? silent,
     clock,
     ...(options.gracefulShutdownTimeoutMs === undefined ? {} : { gracefulShutdownTimeoutMs: options.gracefulShutdownTimeoutMs }),
   });
@@ -85,6 +88,43 @@ describe("Controller requeue behaviour", () => {
         expect(calls).toBe(2);
       });
     }
+    stop.abort();
+    await running;
+  });
+
+  it.each([
+    ["a status write's StatusConflict", () => new TransientError("StatusConflict", "status changed", { cause: new ApiException(409, "Conflict", {}, {}) })],
+    ["a bare 409", () => new ApiException(409, "Conflict", {}, {})],
+  ])("logs %s at debug, counts it as a conflict and retries", async (_name, conflict) => {
+    const { logger, lines } = capturedLogger("debug");
+    let calls = 0;
+    const { clock, registry, queue, stop, running } = setup(() => (++calls === 1 ? Promise.reject(conflict()) : Promise.resolve(undefined)), { logger });
+    queue.add("ns/a");
+    await vi.waitFor(async () => {
+      expect(await metricValue(registry, "soar_reconcile_conflicts_total", { controller: "things" })).toBe(1);
+    });
+    const failures = lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.msg.includes("retrying with backoff"));
+    expect(failures).toEqual([expect.objectContaining({ level: 20 })]);
+    expect(await metricValue(registry, "controller_runtime_reconcile_errors_total", { controller: "things" })).toBe(1);
+    clock.advance(5);
+    await vi.waitFor(() => {
+      expect(calls).toBe(2);
+    });
+    stop.abort();
+    await running;
+  });
+
+  it("logs other failures at error and does not count them as conflicts", async () => {
+    const { logger, lines } = capturedLogger("debug");
+    const { registry, queue, stop, running } = setup(() => Promise.reject(new ApiException(500, "boom", {}, {})), { logger });
+    queue.add("ns/a");
+    await vi.waitFor(async () => {
+      expect(await metricValue(registry, "controller_runtime_reconcile_errors_total", { controller: "things" })).toBe(1);
+    });
+    expect(lines.map((line) => JSON.parse(line) as { level: number; msg: string }).filter((line) => line.msg.includes("retrying"))).toEqual([
+      expect.objectContaining({ level: 50 }),
+    ]);
+    expect(await metricValue(registry, "soar_reconcile_conflicts_total", { controller: "things" })).toBe(0);
     stop.abort();
     await running;
   });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { sleep, systemRuntimeClock, type RuntimeClock } from "./clock.ts";
-import { TransientError } from "./errors.ts";
+import { isConflict, TransientError } from "./errors.ts";
 import { counterOn, gaugeOn, histogramOn } from "./metric-registration.ts";
 import type { WorkQueue } from "./work-queue.ts";
 
@@ -38,6 +38,7 @@ export interface ControllerOptions {
   /** Reconciles of distinct keys that may run at once (>= 1). */
   maxConcurrentReconciles: number;
   registry: Registry;
+  /** The logger the controller's lines go to; the controller adds its `controller` key itself. */
   logger: Logger;
   /** How long `start` waits for in-flight reconciles after its signal aborts; default 30 s. */
   gracefulShutdownTimeoutMs?: number;
@@ -50,6 +51,7 @@ export type ReconcileOutcome = "success" | "error" | "requeue_after";
 interface ControllerMetrics {
   total: Counter<"controller" | "result">;
   errors: Counter<"controller">;
+  conflicts: Counter<"controller">;
   time: Histogram<"controller">;
   maxConcurrent: Gauge<"controller">;
   activeWorkers: Gauge<"controller">;
@@ -71,6 +73,11 @@ function controllerMetrics(registry: Registry): ControllerMetrics {
     errors: counterOn(registry, {
       name: "controller_runtime_reconcile_errors_total",
       help: "Total number of reconciliation errors per controller.",
+      labelNames,
+    }),
+    conflicts: counterOn(registry, {
+      name: "soar_reconcile_conflicts_total",
+      help: "Reconciles that failed on an API conflict (409: the object changed since it was read), per controller; routine, retried with backoff. Also counted as reconcile errors.",
       labelNames,
     }),
     time: histogramOn(registry, {
@@ -96,6 +103,11 @@ function reasonOf(error: unknown): string | undefined {
   return error instanceof TransientError ? error.reason : undefined;
 }
 
+/** A 409 from the API, thrown as is or as the cause of a reconcile error (a status write's `StatusConflict`). */
+function isApiConflict(error: unknown): boolean {
+  return isConflict(error) || (error instanceof Error && isConflict(error.cause));
+}
+
 /**
  * Runs reconciles for the keys of a work queue, controller-runtime style:
  * - at most `maxConcurrentReconciles` at once and never two for the same key (the queue's
@@ -103,7 +115,8 @@ function reasonOf(error: unknown): string | undefined {
  * - success: the key's backoff is forgotten; `requeueAfter` adds it back after that delay;
  * - `TransientError` or any other error: added back through the rate limiter (an object that
  *   only a spec change can fix is not an error: its reconciler reports Stalled as a condition
- *   and returns);
+ *   and returns), logged at error, except an API conflict (409), which is routine under
+ *   optimistic concurrency: logged at debug and counted in `soar_reconcile_conflicts_total`;
  * - `start(signal)` resolves after the signal aborted, the queue shut down and in-flight
  *   reconciles finished, or after the graceful-shutdown timeout, when their signals abort.
  */
@@ -136,6 +149,7 @@ export class Controller {
     this.#metrics.maxConcurrent.set(labels, options.maxConcurrentReconciles);
     this.#metrics.activeWorkers.set(labels, 0);
     this.#metrics.errors.inc(labels, 0);
+    this.#metrics.conflicts.inc(labels, 0);
     for (const result of ["success", "error", "requeue_after"] as const) {
       this.#metrics.total.inc({ controller: this.name, result }, 0);
     }
@@ -227,7 +241,13 @@ export class Controller {
     const labels = { controller: this.name };
     this.#metrics.errors.inc(labels);
     queue.addRateLimited(key);
-    logger.error({ reason: reasonOf(error), retries: queue.numRequeues(key), err: error }, "reconcile failed; retrying with backoff");
+    const details = { reason: reasonOf(error), retries: queue.numRequeues(key), err: error };
+    if (isApiConflict(error)) {
+      this.#metrics.conflicts.inc(labels);
+      logger.debug(details, "reconcile met a conflicting write; retrying with backoff");
+    } else {
+      logger.error(details, "reconcile failed; retrying with backoff");
+    }
     return "error";
   }
 }

@@ -1,3 +1,4 @@
+import { cappedExponential } from "./backoff.ts";
 import type { Clock } from "./clock.ts";
 
 /** Decides how long a key waits before it is retried. */
@@ -34,7 +35,7 @@ export class ItemExponentialRateLimiter implements RateLimiter {
   when(key: string): number {
     const failures = this.#failures.get(key) ?? 0;
     this.#failures.set(key, failures + 1);
-    return Math.min(this.#baseDelayMs * 2 ** failures, this.#maxDelayMs);
+    return cappedExponential(this.#baseDelayMs, failures, this.#maxDelayMs);
   }
 
   forget(key: string): void {

@@ -1,5 +1,5 @@
 import { formatDuration } from "../api/duration.ts";
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../playbook/index.ts";
 import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
@@ -31,7 +31,7 @@ export function attemptEnded(plan: PlanContext, step: CompiledStep, state: StepS
     const message = `attempt ${attempts} ${verb}: ${detail}; attempt ${attempts + 1} of ${step.retryLimit + 1} in ${formatDuration(delay)}`;
     plan.event("Warning", IncidentReason.StepRetrying, step.name, message);
     plan.recheck(delay);
-    return { ...state, phase: "Waiting", finishedAt: plan.now.toISOString(), message: bounded(message, MAX_STEP_MESSAGE_LENGTH) };
+    return { ...state, phase: "Waiting", finishedAt: plan.now.toISOString(), message: boundText(message, MAX_MESSAGE_LENGTH) };
   }
   const message = `attempt ${attempts} ${verb}: ${detail}${step.continueOnError ? " (continueOnError: the run goes on)" : ""}`;
   plan.event("Warning", outcome === "TimedOut" ? IncidentReason.StepTimedOut : IncidentReason.StepFailed, step.name, message);

@@ -1,8 +1,7 @@
-import { bounded } from "../api/v1alpha1/bounds.ts";
+import { boundText, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../api/v1alpha1/bounds.ts";
 import type { StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../playbook/index.ts";
 import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
-import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "./job/termination-outputs.ts";
 import type { PlanContext } from "./plan-context.ts";
 import { renderStepTemplates } from "./render-templates.ts";
 
@@ -16,7 +15,7 @@ export function dryRunRendered(plan: PlanContext, step: CompiledStep, state: Ste
   if (!rendered.ok) return plan.failed(step, started, `dry run: ${rendered.field}: ${rendered.message}`);
   const outputs: Record<string, string> = { dryRun: "true" };
   for (const [path, value] of rendered.values) {
-    if (Object.keys(outputs).length < MAX_OUTPUTS) outputs[path] = bounded(value, MAX_OUTPUT_VALUE_LENGTH);
+    if (Object.keys(outputs).length < MAX_OUTPUTS) outputs[path] = boundText(value, MAX_OUTPUT_VALUE_LENGTH);
   }
   const message = `dry run: ${step.kind ?? "step"} step rendered; nothing was requested or called`;
   plan.event("Normal", IncidentReason.DryRunRendered, step.name, message);

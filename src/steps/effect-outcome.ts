@@ -1,7 +1,6 @@
 import { formatDuration } from "../api/duration.ts";
 import type { StepState } from "../api/v1alpha1/types.generated.ts";
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
-import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "./job/termination-outputs.ts";
+import { boundText, MAX_MESSAGE_LENGTH, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../api/v1alpha1/bounds.ts";
 import type { EffectOutcome } from "./step-effects.ts";
 import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
 import { mayRetry, retryDelayMs } from "./retry-policy.ts";
@@ -15,7 +14,7 @@ export interface EffectStepPolicy {
 }
 
 function boundedOutputs(outputs: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(outputs).slice(0, MAX_OUTPUTS).map(([key, value]) => [key, bounded(value, MAX_OUTPUT_VALUE_LENGTH)]));
+  return Object.fromEntries(Object.entries(outputs).slice(0, MAX_OUTPUTS).map(([key, value]) => [key, boundText(value, MAX_OUTPUT_VALUE_LENGTH)]));
 }
 
 /**
@@ -37,7 +36,7 @@ export function applyEffectOutcome(
   const attempt = state.intent?.attempt ?? state.attempts ?? 1;
   const finishedAt = now.toISOString();
   if (outcome.ok) {
-    const message = bounded(`attempt ${attempt}: ${outcome.message}`, MAX_STEP_MESSAGE_LENGTH);
+    const message = boundText(`attempt ${attempt}: ${outcome.message}`, MAX_MESSAGE_LENGTH);
     const undo = outcome.undo ?? state.undo;
     return {
       state: { ...state, phase: "Succeeded", finishedAt, message, outputs: boundedOutputs(outcome.outputs), ...(undo === undefined ? {} : { undo }) },
@@ -46,15 +45,15 @@ export function applyEffectOutcome(
   }
   if (outcome.retryable && mayRetry(attempt, policy.retryLimit)) {
     const delay = retryDelayMs(policy.retryBackoffMs, attempt);
-    const message = bounded(
+    const message = boundText(
       `attempt ${attempt} failed (${outcome.reason}): ${outcome.message}; attempt ${attempt + 1} of ${policy.retryLimit + 1} in ${formatDuration(delay)}`,
-      MAX_STEP_MESSAGE_LENGTH,
+      MAX_MESSAGE_LENGTH,
     );
     return { state: { ...state, phase: "Waiting", finishedAt, message }, event: { type: "Warning", reason: IncidentReason.StepRetrying, message } };
   }
-  const message = bounded(
+  const message = boundText(
     `attempt ${attempt} failed (${outcome.reason}): ${outcome.message}${policy.continueOnError ? " (continueOnError: the run goes on)" : ""}`,
-    MAX_STEP_MESSAGE_LENGTH,
+    MAX_MESSAGE_LENGTH,
   );
   return { state: { ...state, phase: "Failed", finishedAt, message }, event: { type: "Warning", reason: outcome.reason, message } };
 }

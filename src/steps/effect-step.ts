@@ -1,4 +1,4 @@
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Incident, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { EvaluationVariables } from "../expr/index.ts";
 import type { CompiledStep } from "../playbook/index.ts";
@@ -63,7 +63,7 @@ export function guardedStepKind(prepareEffect: PrepareEffect, executor: EffectEx
       attempts: attempt,
       startedAt,
       intent: { attempt, id: prepared.effect.intentId, at: plan.now.toISOString() },
-      message: bounded(`attempt ${attempt}: ${prepared.what} is about to run`, MAX_STEP_MESSAGE_LENGTH),
+      message: boundText(`attempt ${attempt}: ${prepared.what} is about to run`, MAX_MESSAGE_LENGTH),
     };
   };
   const advanceRunning = (plan: PlanContext, step: CompiledStep, state: StepState, intent: RecordedIntent): StepState => {

@@ -1,8 +1,7 @@
 import type { ResolvedTarget } from "../actions/index.ts";
-import { parseDuration } from "../api/duration.ts";
 import type { StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook, CompiledStep } from "../playbook/index.ts";
-import type { GuardedGraphNode, GuardedHistory, GuardedPlaybook, GuardedStep, GuardInput, GuardPolicy } from "../policy/index.ts";
+import type { GuardedGraphNode, GuardedPlaybook, GuardedStep, GuardInput, GuardPolicy } from "../policy/index.ts";
 
 /** The step about to take its side effect, as the guard chain sees it. */
 export type GuardSubject =
@@ -10,15 +9,7 @@ export type GuardSubject =
   | { readonly kind: "connector" | "notify" };
 
 function guardedPlaybook(playbook: CompiledPlaybook): GuardedPlaybook {
-  const spec = playbook.source.spec;
-  const windowMs = spec.rateLimit === undefined ? undefined : parseDuration(spec.rateLimit.window);
-  return {
-    namespace: playbook.namespace,
-    name: playbook.name,
-    dryRun: playbook.dryRun,
-    ...(spec.rateLimit === undefined || windowMs === undefined ? {} : { rateLimit: { runs: spec.rateLimit.runs, windowMs } }),
-    ...(spec.maxActiveIncidents === undefined ? {} : { maxActiveIncidents: spec.maxActiveIncidents }),
-  };
+  return { namespace: playbook.namespace, name: playbook.name, dryRun: playbook.dryRun };
 }
 
 /**
@@ -36,14 +27,13 @@ export function guardedGraph(playbook: CompiledPlaybook, states: ReadonlyMap<str
 }
 
 /**
- * Everything the guard chain decides on for one step: the operator's policy, the Playbook's
- * limits, what the Playbook has been doing, the step (its action and target for an action
- * step) and the run's graph with the approval decisions taken so far. Pure.
+ * Everything the guard chain decides on for one step: the operator's policy, the Playbook, the
+ * step (its action and target for an action step) and the run's graph with the approval
+ * decisions taken so far. Pure.
  */
 export function guardInputFor(args: {
   readonly policy: GuardPolicy;
   readonly playbook: CompiledPlaybook;
-  readonly history: GuardedHistory;
   readonly step: CompiledStep;
   readonly subject: GuardSubject;
   readonly states: ReadonlyMap<string, StepState>;
@@ -61,7 +51,6 @@ export function guardInputFor(args: {
   return {
     policy: args.policy,
     playbook: guardedPlaybook(args.playbook),
-    history: args.history,
     step,
     graph: guardedGraph(args.playbook, args.states),
   };

@@ -1,8 +1,9 @@
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook, CompiledStep } from "../playbook/index.ts";
-import { evaluateGuards, type GuardDecision, type GuardedHistory, type GuardPolicy } from "../policy/index.ts";
+import { evaluateGuards, type GuardDecision, type GuardPolicy } from "../policy/index.ts";
 import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
+import type { Reason } from "../api/v1alpha1/reasons.ts";
 import type { TimelineEvent } from "../api/v1alpha1/timeline.ts";
 import { guardInputFor, type GuardSubject } from "./guard-request.ts";
 import type { JobObservation } from "./job/job-observation.ts";
@@ -12,13 +13,6 @@ import { eventVariable, incidentVariable, stepsVariable } from "./step-variables
 
 /** What observe found for a running Job step's current attempt. */
 export type StepObservation = JobObservation | { readonly kind: "absent" };
-
-/** What the guard chain needs besides the step: the operator's policy and the Playbook's history. */
-export interface GuardContext {
-  readonly policy: GuardPolicy;
-  /** Read only when a step reaches the guard chain: it scans the namespace's Incidents. */
-  readonly history: () => GuardedHistory;
-}
 
 /** Everything planning one run needs; no I/O happens during planning. */
 export interface RunPlanInput {
@@ -32,8 +26,8 @@ export interface RunPlanInput {
   readonly observations: ReadonlyMap<string, StepObservation>;
   /** False while the operator is paused: nothing new starts, running steps are still observed. */
   readonly mayStart: boolean;
-  /** The guard chain's inputs, evaluated before every action, connector and notify step. */
-  readonly guards: GuardContext;
+  /** The operator's guard settings, for the chain evaluated before every action, connector and notify step. */
+  readonly guardPolicy: GuardPolicy;
   /** The intent ledger's fresh intents for this Incident (see `intent-ledger.ts`). */
   readonly freshIntents: ReadonlySet<string>;
 }
@@ -84,7 +78,7 @@ export class PlanContext {
     this.recheckAfterMs = this.recheckAfterMs === undefined ? delay : Math.min(this.recheckAfterMs, delay);
   }
 
-  event(type: TimelineEvent["type"], reason: string, step: string, message: string): void {
+  event(type: TimelineEvent["type"], reason: Reason, step: string, message: string): void {
     this.events.push({ type, reason, message, playbook: this.runName, step });
   }
 
@@ -108,19 +102,18 @@ export class PlanContext {
 
   /** `state` finished now in `phase`, with its message bounded. */
   finished(state: StepState, phase: FinishedPhase, message: string): StepState {
-    return { ...state, phase, finishedAt: this.now.toISOString(), message: bounded(message, MAX_STEP_MESSAGE_LENGTH) };
+    return { ...state, phase, finishedAt: this.now.toISOString(), message: boundText(message, MAX_MESSAGE_LENGTH) };
   }
 
   /** `state` Failed now, with a Warning event (reason StepFailed unless given). */
-  failed(step: CompiledStep, state: StepState, message: string, reason: string = IncidentReason.StepFailed): StepState {
+  failed(step: CompiledStep, state: StepState, message: string, reason: Reason = IncidentReason.StepFailed): StepState {
     this.event("Warning", reason, step.name, message);
     return this.finished(state, "Failed", message);
   }
 
   /** Runs the guard chain for `step` about to take its side effect on `subject`. */
   guard(step: CompiledStep, subject: GuardSubject): GuardDecision {
-    const { policy, history } = this.input.guards;
-    const input = guardInputFor({ policy, playbook: this.input.playbook, history: history(), step, subject, states: this.states });
+    const input = guardInputFor({ policy: this.input.guardPolicy, playbook: this.input.playbook, step, subject, states: this.states });
     return evaluateGuards(input, { now: () => this.now });
   }
 
@@ -129,6 +122,6 @@ export class PlanContext {
     this.refusals.push(decision);
     this.event("Warning", decision.reason, step.name, decision.message);
     const now = this.now.toISOString();
-    return { ...state, phase: "Blocked", startedAt: state.startedAt ?? now, finishedAt: now, message: bounded(decision.message, MAX_STEP_MESSAGE_LENGTH) };
+    return { ...state, phase: "Blocked", startedAt: state.startedAt ?? now, finishedAt: now, message: boundText(decision.message, MAX_MESSAGE_LENGTH) };
   }
 }

@@ -1,3 +1,5 @@
+import { cappedExponential } from "../runtime/backoff.ts";
+
 /** Longest wait between two attempts of a step, whatever its backoff and attempt count. */
 export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 
@@ -6,8 +8,7 @@ export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
  * step's backoff, doubled for each further failure, capped at {@link MAX_RETRY_DELAY_MS}.
  */
 export function retryDelayMs(backoffMs: number, attempt: number): number {
-  const doublings = Math.max(0, attempt - 1);
-  return Math.min(MAX_RETRY_DELAY_MS, backoffMs * 2 ** Math.min(doublings, 30));
+  return cappedExponential(backoffMs, attempt - 1, MAX_RETRY_DELAY_MS);
 }
 
 /** Whether a step that has made `attempts` attempts may make another one, given its retry limit. */

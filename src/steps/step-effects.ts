@@ -1,3 +1,4 @@
+import type { Reason } from "../api/v1alpha1/reasons.ts";
 import type { ConnectorPayload } from "../connectors/index.ts";
 import type { PreparedAction } from "./action/action-step.ts";
 import type { JobManifest } from "./job/job-manifest.ts";
@@ -44,9 +45,9 @@ export type StepEffect = EnsureJobEffect | RunActionEffect | CallConnectorEffect
 
 /**
  * How one side effect ended, as a value: success with bounded outputs and, for a reversible
- * action, the undo record; or a failure with a PascalCase reason, a message naming the cause
+ * action, the undo record; or a failure with its reason, a message naming the cause
  * (never a secret) and whether a new attempt may succeed.
  */
 export type EffectOutcome =
   | { readonly ok: true; readonly message: string; readonly outputs: Readonly<Record<string, string>>; readonly undo?: Record<string, unknown> }
-  | { readonly ok: false; readonly reason: string; readonly message: string; readonly retryable: boolean };
+  | { readonly ok: false; readonly reason: Reason; readonly message: string; readonly retryable: boolean };

@@ -1,12 +1,5 @@
-import type { StepPhase, StepState } from "../api/v1alpha1/types.generated.ts";
+import type { StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../playbook/index.ts";
-
-const terminal: ReadonlySet<StepPhase> = new Set(["Succeeded", "Failed", "Skipped", "TimedOut", "Blocked"]);
-
-/** Whether a step will never run again. */
-export function isTerminal(state: StepState): boolean {
-  return terminal.has(state.phase);
-}
 
 /**
  * Whether a step ended in failure (failed, timed out, or blocked by a guard before its side

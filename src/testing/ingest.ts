@@ -16,7 +16,7 @@ import { canonicalObservable } from "../ingest/normalise/observables.ts";
 import { accept, RejectReason, type Result } from "../ingest/rejection.ts";
 import { isRfc3339Timestamp } from "../ingest/decode/rfc3339.ts";
 import { utf8Length } from "../ingest/decode/text-encoding.ts";
-import { MAX_TITLE_LENGTH } from "../ingest/normalise/title.ts";
+import { fitsLength, MAX_TITLE_LENGTH } from "../api/v1alpha1/bounds.ts";
 
 /** `alertFromNatsMessage` for an HTTP request of CloudEvents (binary, structured or batch): all alerts, or one rejection. */
 export function alertsFromHttpCloudEvents(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
@@ -72,7 +72,7 @@ export function alertProblems(alert: Alert, maxDataBytes: number = DEFAULT_MAX_D
   if (!ALERT_KINDS.includes(alert.kind)) problems.push("kind is not a known alert kind");
   if (status !== "firing" && status !== "resolved") problems.push("status must be firing or resolved");
   if (!SEVERITIES.includes(alert.severity)) problems.push("severity is not a known severity");
-  if (alert.title === "" || alert.title.length > MAX_TITLE_LENGTH || UNSAFE_IN_TITLE.test(alert.title)) problems.push("title must be 1-256 safe characters");
+  if (alert.title === "" || !fitsLength(alert.title, MAX_TITLE_LENGTH) || UNSAFE_IN_TITLE.test(alert.title)) problems.push("title must be 1-256 safe characters");
   if (!FINGERPRINT.test(alert.fingerprint)) problems.push("fingerprint must be 64 lower-case hex digits");
   if (!sameResources(alert.resources, validResources(alert.resources))) problems.push("resources must all be valid names");
   problems.push(...observableProblems(alert));

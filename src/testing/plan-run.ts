@@ -1,6 +1,6 @@
 import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook } from "../playbook/index.ts";
-import { guardPolicyOf, type GuardedHistory, type GuardPolicySettings } from "../policy/index.ts";
+import { guardPolicyOf, type GuardPolicySettings } from "../policy/index.ts";
 import { planRun, type RunPlan } from "../reconcilers/incident/plan.ts";
 import type { StepObservation } from "../steps/plan-context.ts";
 import { FIXED_NOW } from "./fixed-now.ts";
@@ -21,8 +21,6 @@ export interface PlanCase {
   readonly mayStart?: boolean | undefined;
   /** Operator settings of the guards; no dry-run, namespace `kube-soar-system`, no extra protected namespaces by default. */
   readonly operator?: Partial<GuardPolicySettings> | undefined;
-  /** Starts and active Incidents of other runs of the Playbook; none by default. */
-  readonly history?: GuardedHistory | undefined;
   /** The intent ledger's fresh intents; none by default. */
   readonly fresh?: readonly string[] | undefined;
 }
@@ -45,7 +43,7 @@ export function planFor(given: PlanCase): RunPlan {
     playbook: given.playbook,
     observations: new Map(Object.entries(given.observations ?? {})),
     mayStart: given.mayStart ?? true,
-    guards: { policy: guardPolicyOf(operator), history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 } },
+    guardPolicy: guardPolicyOf(operator),
     freshIntents: new Set(given.fresh ?? []),
   });
 }

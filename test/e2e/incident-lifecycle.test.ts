@@ -87,7 +87,9 @@ describe("an Incident's full lifecycle with Jobs run by the cluster (kwok)", () 
       expect(metrics).toContain('soar_playbook_runs_total{result="succeeded"} 1');
       expect(metrics).toMatch(/soar_step_duration_seconds_count\{kind="job",result="succeeded"\} 3/);
       expect(metrics).toContain("soar_alert_to_first_action_seconds_count 1");
-      expect(metrics).toContain('soar_active_incidents{phase="Succeeded"} 1');
+      // Active means a run in progress: the Incident's only run finished, so it is no longer counted.
+      expect(metrics).toContain('soar_active_incidents{phase="Succeeded"} 0');
+      expect(metrics).toContain('soar_active_incidents{phase="Running"} 0');
     });
   });
 });

@@ -32,7 +32,6 @@ async function guardedRun(playbookNamespace: string, type: ActionType, target: T
     {
       policy,
       playbook: { namespace: playbookNamespace, name: "containment", dryRun: false },
-      history: { otherRunStarts: [], otherActiveIncidents: 0 },
       step: { name: "contain", kind: "action", action: type, target: resolved.target },
       graph: [{ name: "contain", needs: [] }],
     },

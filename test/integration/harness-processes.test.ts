@@ -38,15 +38,17 @@ describe("harness processes", () => {
     const registry = new ProcessRegistry(join(dir, PIDFILE_NAME));
     const child = await spawnManaged({
       name: "stubborn",
-      command: "bash",
-      args: ["-c", "trap '' TERM; echo trapped; while :; do sleep 0.1; done", dir],
+      // A Node child ignores SIGTERM in-process: no shell, no grandchild that could die of the signal first.
+      command: process.execPath,
+      args: ["-e", "process.on('SIGTERM', () => {}); console.log('trapped'); setInterval(() => {}, 100);", dir],
       logFile: join(dir, "stubborn.log"),
       env: { PATH: "/usr/bin:/bin" },
       registry,
     });
     expect(readPidfile(registry.path)).toEqual([{ pid: child.pid, name: "stubborn" }]);
-    // Signal only once the trap is installed; a SIGTERM before that would end the shell normally.
-    await waitFor(async () => (await readFile(join(dir, "stubborn.log"), "utf8")).includes("trapped"), { timeoutMs: 10_000, intervalMs: 20, description: "the child to ignore SIGTERM" });
+    // Signal only once the handler is installed; a SIGTERM before that would end the child normally.
+    // The log's first line quotes the command, so only a line that is exactly "trapped" counts.
+    await waitFor(async () => (await readFile(join(dir, "stubborn.log"), "utf8")).split("\n").includes("trapped"), { timeoutMs: 10_000, intervalMs: 20, description: "the child to ignore SIGTERM" });
     await child.stop(300);
     expect(child.exitStatus).toEqual({ code: null, signal: "SIGKILL" });
     expect(readPidfile(registry.path)).toEqual([]);

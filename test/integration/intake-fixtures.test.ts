@@ -33,7 +33,9 @@ const falcoJson = (file: string, subject: string): Delivery => ({
 });
 
 const falcosidekickCloudEvent: Delivery = (() => {
-  const { headers, body } = headerFixture("cloudevents/falcosidekick-http-binary.txt", fixtureBytes("falco/terminal-shell-in-container.json"));
+  // The same rule on the same pod, another alert: Falcosidekick gave it another uuid.
+  const alert = fixtureBytes("falco/terminal-shell-in-container.json").toString("utf8").replace("3f1c2a9e-5b7d-4e8a-9c0f-1d2e3f4a5b6c", "9d4e7b21-0c6a-4f3e-8b5d-2a1c7e9f0b34");
+  const { headers, body } = headerFixture("cloudevents/falcosidekick-http-binary.txt", Buffer.from(alert, "utf8"));
   return {
     nats: (connection) => publish(connection, "soar.events.falcosidekick", body, headers),
     http: async (url) => {

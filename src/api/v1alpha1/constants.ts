@@ -39,79 +39,6 @@ export const ConditionType = {
 /** One of the condition types kube-soar writes. */
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
-/**
- * Condition and Event reasons. Each matches the metav1.Condition reason pattern, so it may be
- * used both as a condition reason and as a Kubernetes Event reason.
- */
-export const Reason = {
-  /** The spec was fully processed and the object is ready. */
-  Succeeded: "Succeeded",
-  /** The controller is working on the current generation. */
-  Progressing: "Progressing",
-  /** The spec is invalid in a way the schema cannot express (for example a dependency cycle). */
-  InvalidSpec: "InvalidSpec",
-  /** A CEL expression or `${{ }}` template does not compile. */
-  InvalidExpression: "InvalidExpression",
-  /** A step's `needs` form a cycle. */
-  DependencyCycle: "DependencyCycle",
-  /** A referenced Connector does not exist. */
-  ConnectorNotFound: "ConnectorNotFound",
-  /** A referenced Secret or Secret key does not exist. */
-  SecretNotFound: "SecretNotFound",
-  /** The operator may not read a referenced Secret (its RBAC lacks `get` on Secrets there). */
-  SecretForbidden: "SecretForbidden",
-  /** A referenced Secret could not be read because the API server did not answer; retried. */
-  SecretUnavailable: "SecretUnavailable",
-  /** The Playbook is suspended. */
-  Suspended: "Suspended",
-  /** A run was skipped because the Playbook's rate limit was reached. */
-  RateLimited: "RateLimited",
-  /** A run was skipped because the Playbook has `maxActiveIncidents` open incidents. */
-  TooManyActiveIncidents: "TooManyActiveIncidents",
-  /** A guard refused an action on an object in a protected namespace. */
-  ProtectedNamespace: "ProtectedNamespace",
-  /** A guard refused an action outside the Playbook's own namespace. */
-  TenancyViolation: "TenancyViolation",
-  /** A guard refused a destructive action without an approved approval step among its needs. */
-  ApprovalRequired: "ApprovalRequired",
-  /** A dry run: the step was planned and rendered, not executed. */
-  DryRun: "DryRun",
-  /** An approval step waits for a decision. */
-  ApprovalPending: "ApprovalPending",
-  /** An approval step was approved. */
-  Approved: "Approved",
-  /** An approval step was rejected. */
-  Rejected: "Rejected",
-  /** An approval step timed out. */
-  ApprovalTimedOut: "ApprovalTimedOut",
-  /** A step started. */
-  StepStarted: "StepStarted",
-  /** A step succeeded. */
-  StepSucceeded: "StepSucceeded",
-  /** A step failed after its retries. */
-  StepFailed: "StepFailed",
-  /** A step exceeded its timeout. */
-  StepTimedOut: "StepTimedOut",
-  /** A step was skipped (its `when` is false, or a step it needs did not succeed). */
-  StepSkipped: "StepSkipped",
-  /** A step's outcome is unknown after a restart and it is not safe to retry. */
-  OutcomeUnknown: "OutcomeUnknown",
-  /** Every playbook run of an Incident finished successfully. */
-  RunsSucceeded: "RunsSucceeded",
-  /** A playbook run of an Incident failed. */
-  RunFailed: "RunFailed",
-  /** The Incident was resolved. */
-  Resolved: "Resolved",
-  /** The Incident was closed. */
-  Closed: "Closed",
-  /** A reversible action was undone. */
-  Reverted: "Reverted",
-  /** An Incident received another occurrence of its alert. */
-  OccurrenceFolded: "OccurrenceFolded",
-} as const;
-/** One of the reasons kube-soar writes. */
-export type Reason = (typeof Reason)[keyof typeof Reason];
-
 /** Severities from least to most severe; the order is the one {@link compareSeverity} uses. */
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const satisfies readonly Severity[];
 
@@ -199,10 +126,29 @@ export const Label = {
   Isolated: "soar.kube-soar.io/isolated",
 } as const;
 
-/** Annotation keys kube-soar puts on the objects it creates. */
+/**
+ * Annotation keys kube-soar puts on the objects it creates, and on the objects its actions change
+ * (in the same write as the change, so that a step re-run after a crash rebuilds the same undo
+ * record).
+ */
 export const Annotation = {
   /** Deterministic id of the step attempt that created the object. */
   Intent: "soar.kube-soar.io/intent",
   /** Attempt number of the step that created the object. */
   Attempt: "soar.kube-soar.io/attempt",
+  /** JSON object: label key → the value before kube-soar changed it (null: absent). */
+  PreviousLabels: "soar.kube-soar.io/previous-labels",
+  /** JSON object: annotation key → the value before kube-soar changed it (null: absent). */
+  PreviousAnnotations: "soar.kube-soar.io/previous-annotations",
+  /** `<namespace>/<name>` of the Incident whose step cordoned the Node. */
+  CordonedBy: "soar.kube-soar.io/cordoned-by",
 } as const;
+
+/** Label and annotation keys under this prefix belong to kube-soar; the label and annotate actions refuse them. */
+export const RESERVED_KEY_PREFIX = `${GROUP}/`;
+
+/** The well-known label naming the tool that manages an object; on every object kube-soar creates. */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+
+/** kube-soar's value of {@link MANAGED_BY_LABEL}. */
+export const MANAGED_BY = "kube-soar";

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { TimelineEntry } from "./types.generated.ts";
-import { appendTimeline, MAX_TIMELINE_ENTRIES, MAX_TIMELINE_MESSAGE_LENGTH, timelineEntry } from "./timeline.ts";
+import { MAX_MESSAGE_LENGTH } from "./bounds.ts";
+import { MAX_TIMELINE_ENTRIES } from "./schema/incident.ts";
+import { appendTimeline, timelineEntry } from "./timeline.ts";
 
 const at = new Date("2026-01-01T00:00:00.000Z");
 const entry = (index: number): TimelineEntry => ({ time: at.toISOString(), type: "Normal", reason: "StepStarted", message: `m${index}` });
@@ -29,7 +31,7 @@ describe("appendTimeline", () => {
 describe("timelineEntry", () => {
   it("bounds the message and keeps playbook and step", () => {
     const result = timelineEntry({ type: "Warning", reason: "StepFailed", message: "x".repeat(5000), playbook: "pb", step: "s" }, at);
-    expect(result.message).toHaveLength(MAX_TIMELINE_MESSAGE_LENGTH);
+    expect(result.message).toHaveLength(MAX_MESSAGE_LENGTH);
     expect(result).toMatchObject({ time: at.toISOString(), type: "Warning", reason: "StepFailed", playbook: "pb", step: "s" });
   });
 });

@@ -1,11 +1,6 @@
 import type { TimelineEntry } from "./types.generated.ts";
-import { bounded } from "./bounds.ts";
-
-/** Most entries kept in `status.timeline` (the schema's bound); the oldest go first. */
-export const MAX_TIMELINE_ENTRIES = 100;
-
-/** Longest timeline message (the schema's bound). */
-export const MAX_TIMELINE_MESSAGE_LENGTH = 1024;
+import { boundText, MAX_MESSAGE_LENGTH } from "./bounds.ts";
+import { MAX_TIMELINE_ENTRIES } from "./schema/incident.ts";
 
 /** An entry as sub-steps report it; `time` is the reconcile's clock reading. */
 export interface TimelineEvent {
@@ -22,7 +17,7 @@ export function timelineEntry(event: TimelineEvent, now: Date): TimelineEntry {
     time: now.toISOString(),
     type: event.type,
     reason: event.reason,
-    message: bounded(event.message, MAX_TIMELINE_MESSAGE_LENGTH),
+    message: boundText(event.message, MAX_MESSAGE_LENGTH),
     ...(event.playbook === undefined ? {} : { playbook: event.playbook }),
     ...(event.step === undefined ? {} : { step: event.step }),
   };

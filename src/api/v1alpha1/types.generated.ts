@@ -116,9 +116,18 @@ export interface PlaybookSpec {
   dryRun?: boolean;
   /** Stop starting new runs; running ones finish. */
   suspend?: boolean;
-  /** At most `runs` runs start per `window`; further matches open Incidents without running steps. */
+  /**
+   * At most `runs` runs start per `window`, counting the runs started for other Incidents (dry runs
+   * too). A further match opens its Incident but does not start the run: the run is Skipped with
+   * reason RateLimited and none of its steps runs.
+   */
   rateLimit?: RateLimit;
-  /** Most Incidents with an unfinished run of this playbook; further matches do not start runs. */
+  /**
+   * Most active Incidents of this playbook at once: Incidents whose run of it started and has not
+   * finished, and that no person resolved or closed (dry runs count). While this many are active, a
+   * further match opens its Incident but does not start the run: the run is Skipped with reason
+   * TooManyActiveIncidents and none of its steps runs.
+   */
   maxActiveIncidents?: number;
   /** Default ServiceAccount for the Pods of job steps. */
   serviceAccountName?: string;
@@ -393,7 +402,11 @@ export interface NotifyStep {
   message: string;
 }
 
-/** At most `runs` runs start per `window`; further matches open Incidents without running steps. */
+/**
+ * At most `runs` runs start per `window`, counting the runs started for other Incidents (dry runs
+ * too). A further match opens its Incident but does not start the run: the run is Skipped with
+ * reason RateLimited and none of its steps runs.
+ */
 export interface RateLimit {
   /** Runs allowed per window. */
   runs: number;
@@ -412,7 +425,10 @@ export interface PlaybookStatus {
   observedGeneration?: number;
   /** Number of steps of the observed generation. */
   stepCount?: number;
-  /** Incidents with an unfinished run of this playbook. */
+  /**
+   * Active Incidents of this playbook, the count maxActiveIncidents caps: their run of it started
+   * and has not finished, and no person resolved or closed them.
+   */
   activeIncidents?: number;
   /** When an event last matched this playbook. */
   lastTriggeredAt?: string;
@@ -601,7 +617,7 @@ export interface IncidentStatus {
   countedEvents?: string;
   /** Whether the alert still fires, as its producer last reported. */
   alertStatus?: AlertStatus;
-  /** When the producer reported the alert resolved. */
+  /** When the producer reported the alert resolved; cleared when it fires again. */
   resolvedAlertAt?: string;
   /** Indicators extracted from the events. */
   observables?: Observable[];

@@ -1,4 +1,4 @@
-import { boundText } from "../../actions/output-bounds.ts";
+import { boundText } from "../../api/v1alpha1/bounds.ts";
 import type { ConnectorIncident } from "../connector-contract.ts";
 import type { BodyContext, ConnectorTypeDefinition, PreparedBody } from "../connector-type.ts";
 import { connectorFailure, type ConnectorFailure } from "../connector-failure.ts";

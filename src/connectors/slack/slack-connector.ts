@@ -1,4 +1,4 @@
-import { boundText, MAX_OUTPUT_CHARS } from "../../actions/output-bounds.ts";
+import { boundText, MAX_OUTPUT_VALUE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import type { ConnectorTypeDefinition } from "../connector-type.ts";
 import { connectorFailure } from "../connector-failure.ts";
 import { checkUrl } from "../http/http-connector.ts";
@@ -30,6 +30,6 @@ export const slackConnector: ConnectorTypeDefinition = {
     return Promise.resolve({ ok: true, body: payload.body });
   },
   outputs(response) {
-    return { status: String(response.status), response: boundText(response.body, MAX_OUTPUT_CHARS) };
+    return { status: String(response.status), response: boundText(response.body, MAX_OUTPUT_VALUE_LENGTH) };
   },
 };

@@ -13,7 +13,7 @@ import { parseJsonBytes } from "./safe-json.ts";
  * own http_output, Falcosidekick's webhook output), wrapped as a `falco.rule.output.v1` event.
  */
 export function decodeFalcoHttp(headers: HeaderSource, body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Result<readonly CloudEventEnvelope[]> {
-  const read = readHeaders(headers, limits);
+  const read = readHeaders(headers, limits, "http");
   if (!read.ok) return read;
   if (messageShape(read.value) !== "none") return decodeHttpCloudEventsFromMap(read.value, body, limits);
   if (body.byteLength > limits.maxBytes) {

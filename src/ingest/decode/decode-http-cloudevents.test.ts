@@ -22,6 +22,28 @@ describe("decodeHttpCloudEvents", () => {
     });
   });
 
+  it("reads raw UTF-8 header bytes as UTF-8 before percent-decoding, and unquotes quoted-strings", () => {
+    const latin1 = (bytes: string): string => Buffer.from(bytes, "binary").toString("latin1");
+    const result = decodeHttpCloudEvents(
+      {
+        ...binaryHeaders,
+        "Ce-Subject": latin1("Z\xc3\xbcrich \xe2\x9c\x93 \xe6\x9d\xb1\xe4\xba\xac 50% load"),
+        "Ce-Rule": latin1("Terminal shell in container \xe2\x80\x93 Z\xc3\xbcrich"),
+        "ce-quoted": '"a \\"b\\" 100%25"',
+      },
+      new Uint8Array(),
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      value: [{ subject: "Zürich ✓ 東京 50% load", extensions: { rule: "Terminal shell in container – Zürich", quoted: 'a "b" 100%' } }],
+    });
+    expect(decodeHttpCloudEvents({ ...binaryHeaders, "ce-subject": "Z\xfcrich" }, new Uint8Array())).toMatchObject({
+      ok: false,
+      reason: RejectReason.InvalidEncoding,
+      field: "ce-subject",
+    });
+  });
+
   it("decodes binary mode text data as a string and an empty body as no data", () => {
     expect(decodeHttpCloudEvents({ ...binaryHeaders, "content-type": "text/plain" }, body("hello"))).toMatchObject({ ok: true, value: [{ data: "hello" }] });
     const empty = decodeHttpCloudEvents(binaryHeaders, new Uint8Array());

@@ -7,13 +7,14 @@ import { accept, reject, RejectReason, type Result } from "../rejection.ts";
 import { isJsonObject, parseJsonBytes } from "./safe-json.ts";
 
 /**
- * Decodes an HTTP request carrying CloudEvents: binary mode (`ce-` headers, percent-decoded,
+ * Decodes an HTTP request carrying CloudEvents: binary mode (`ce-` headers read as UTF-8,
+ * unquoted when quoted-strings, then percent-decoded;
  * data content type from `Content-Type`), structured mode (`application/cloudevents+json`, or
  * a JSON body with `specversion` and no CloudEvents content type), or a batch
  * (`application/cloudevents-batch+json`, possibly empty). Returns every event or one rejection.
  */
 export function decodeHttpCloudEvents(headers: HeaderSource, body: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Result<readonly CloudEventEnvelope[]> {
-  const read = readHeaders(headers, limits);
+  const read = readHeaders(headers, limits, "http");
   if (!read.ok) return read;
   return decodeHttpCloudEventsFromMap(read.value, body, limits);
 }

@@ -31,7 +31,7 @@ export function decodeNatsMessage(message: NatsMessageInput, limits: DecodeLimit
   if (message.data.byteLength > limits.maxBytes) {
     return reject(RejectReason.TooLarge, "body", `body is ${message.data.byteLength} bytes, more than the limit of ${limits.maxBytes} bytes`);
   }
-  const headers = readHeaders(message.headers, limits);
+  const headers = readHeaders(message.headers, limits, "nats");
   if (!headers.ok) return headers;
   const shape = messageShape(headers.value);
   if (shape === "binary") return decodeBinaryMode(headers.value, message.data, limits);

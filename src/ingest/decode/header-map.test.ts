@@ -15,16 +15,16 @@ describe("readHeaders", () => {
     ["a Map of value lists, as NATS MsgHdrs iterates", new Map([["CE-ID", ["1"]], ["content-type", ["application/json"]], ["Nats-Msg-Id", ["x"]]])],
     ["an iterable of pairs", [["ce-id", "1"], ["Content-Type", "application/json"]] as const],
   ])("reads %s", (_name, source) => {
-    const result = readHeaders(source, DEFAULT_DECODE_LIMITS);
+    const result = readHeaders(source, DEFAULT_DECODE_LIMITS, "nats");
     expect(result).toEqual({ ok: true, value: expected });
   });
 
   it("reads absent headers as none", () => {
-    expect(readHeaders(undefined, DEFAULT_DECODE_LIMITS)).toEqual({ ok: true, value: new Map() });
+    expect(readHeaders(undefined, DEFAULT_DECODE_LIMITS, "nats")).toEqual({ ok: true, value: new Map() });
   });
 
   it("skips headers without values", () => {
-    expect(readHeaders({ "ce-id": [], "ce-source": undefined }, DEFAULT_DECODE_LIMITS)).toEqual({ ok: true, value: new Map() });
+    expect(readHeaders({ "ce-id": [], "ce-source": undefined }, DEFAULT_DECODE_LIMITS, "nats")).toEqual({ ok: true, value: new Map() });
   });
 
   it.each<[string, HeaderSource, string]>([
@@ -32,19 +32,19 @@ describe("readHeaders", () => {
     ["the same header in two spellings", { "Ce-Id": "1", "ce-id": "1" }, "ce-id"],
     ["Content-Type given twice", new Map([["Content-Type", ["a/b", "c/d"]]]), "content-type"],
   ])("rejects %s", (_name, source, field) => {
-    const result = readHeaders(source, DEFAULT_DECODE_LIMITS);
+    const result = readHeaders(source, DEFAULT_DECODE_LIMITS, "nats");
     expect(result).toMatchObject({ ok: false, reason: RejectReason.InvalidAttribute, field });
     if (!result.ok) expect(result.message).toContain(field);
   });
 
   it("rejects a non-string value", () => {
     const hostile = { "ce-id": 42 } as unknown as HeaderSource;
-    expect(readHeaders(hostile, DEFAULT_DECODE_LIMITS)).toMatchObject({ ok: false, reason: RejectReason.InvalidAttribute, field: "ce-id" });
+    expect(readHeaders(hostile, DEFAULT_DECODE_LIMITS, "nats")).toMatchObject({ ok: false, reason: RejectReason.InvalidAttribute, field: "ce-id" });
   });
 
   it("rejects headers above the size limit and ignores the size of other headers", () => {
     const big = "x".repeat(100);
-    expect(readHeaders({ "ce-a": big, "ce-b": big }, { maxHeaderBytes: 200 })).toMatchObject({ ok: false, reason: RejectReason.TooLarge, field: "headers" });
-    expect(readHeaders({ "ce-a": big, "x-other": big.repeat(10) }, { maxHeaderBytes: 200 }).ok).toBe(true);
+    expect(readHeaders({ "ce-a": big, "ce-b": big }, { maxHeaderBytes: 200 }, "nats")).toMatchObject({ ok: false, reason: RejectReason.TooLarge, field: "headers" });
+    expect(readHeaders({ "ce-a": big, "x-other": big.repeat(10) }, { maxHeaderBytes: 200 }, "nats").ok).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { displayText } from "./display-text.ts";
 import type { DecodeLimits } from "./decode-limits.ts";
 import { accept, reject, RejectReason, type Result } from "../rejection.ts";
+import { headerBytesAsText, unquoteHeaderValue } from "./text-encoding.ts";
 
 /** A header value as transports hand it over: one string, several, or none. */
 export type HeaderValue = string | readonly string[] | undefined;
@@ -21,11 +22,20 @@ export const CONTENT_TYPE_HEADER = "content-type";
 export const CE_HEADER_PREFIX = "ce-";
 
 /**
+ * The protocol binding headers come from. `nats`: values are text already. `http`: values are
+ * the bytes on the wire, one Latin-1 character each (as Node's HTTP parser gives them); they are
+ * read as UTF-8, and a `ce-*` value that is a quoted-string is unquoted, as the CloudEvents HTTP
+ * binding requires.
+ */
+export type HeaderBinding = "http" | "nats";
+
+/**
  * Collects the `ce-*` and `Content-Type` headers, lower-casing names. Other headers are
  * ignored. Rejects a relevant header given more than once (an attribute must have one value),
- * a non-string value, and a total size above `maxHeaderBytes`.
+ * a non-string value, an HTTP value whose bytes are not UTF-8, and a total size above
+ * `maxHeaderBytes`. Values are not yet percent-decoded.
  */
-export function readHeaders(source: HeaderSource | undefined, limits: Pick<DecodeLimits, "maxHeaderBytes">): Result<HeaderMap> {
+export function readHeaders(source: HeaderSource | undefined, limits: Pick<DecodeLimits, "maxHeaderBytes">, binding: HeaderBinding): Result<HeaderMap> {
   const headers = new Map<string, string>();
   let totalBytes = 0;
   for (const [rawName, rawValue] of headerEntries(source)) {
@@ -40,11 +50,13 @@ export function readHeaders(source: HeaderSource | undefined, limits: Pick<Decod
       return reject(RejectReason.InvalidAttribute, field, `header ${field} is given more than once; a CloudEvents header must have exactly one value`);
     }
     if (typeof value !== "string") return reject(RejectReason.InvalidAttribute, field, `header ${field} must have a string value`);
-    totalBytes += name.length + Buffer.byteLength(value, "utf8");
+    const text = binding === "http" ? headerBytesAsText(value) : value;
+    if (text === undefined) return reject(RejectReason.InvalidEncoding, field, `header ${field} is neither ASCII nor valid UTF-8`);
+    totalBytes += name.length + Buffer.byteLength(text, "utf8");
     if (totalBytes > limits.maxHeaderBytes) {
       return reject(RejectReason.TooLarge, "headers", `headers exceed the limit of ${limits.maxHeaderBytes} bytes of ce-* and Content-Type headers`);
     }
-    headers.set(name, value);
+    headers.set(name, binding === "http" && name.startsWith(CE_HEADER_PREFIX) ? unquoteHeaderValue(text) : text);
   }
   return accept(headers);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeBase64Strict, decodeUtf8, percentDecode, utf8Length } from "./text-encoding.ts";
+import { decodeBase64Strict, decodeUtf8, headerBytesAsText, percentDecode, unquoteHeaderValue, utf8Length } from "./text-encoding.ts";
 
 describe("percentDecode", () => {
   it.each([
@@ -57,5 +57,36 @@ describe("utf8Length", () => {
     ["😀", 4],
   ])("%j takes %i bytes", (text, bytes) => {
     expect(utf8Length(text)).toBe(bytes);
+  });
+});
+
+/** A header value as Node's HTTP parser gives it: each byte of `text`'s UTF-8 as one Latin-1 character. */
+const onTheWire = (text: string): string => Buffer.from(text, "utf8").toString("latin1");
+
+describe("headerBytesAsText", () => {
+  it.each(["plain ASCII 50% load", "Zürich ✓ 東京", "Terminal shell in container – Zürich"])("reads the UTF-8 bytes of %j as that text", (text) => {
+    expect(headerBytesAsText(onTheWire(text))).toBe(text);
+  });
+
+  it.each([["a lone Latin-1 byte", "Z\xfcrich"], ["a truncated sequence", "\xe2\x9c"], ["an encoded surrogate", "\xed\xa0\x80"]])("refuses %s", (_name, value) => {
+    expect(headerBytesAsText(value)).toBeUndefined();
+  });
+
+  it("takes a value with characters above U+00FF as text already", () => {
+    expect(headerBytesAsText("東京")).toBe("東京");
+  });
+});
+
+describe("unquoteHeaderValue", () => {
+  it.each([
+    ['"quoted"', "quoted"],
+    ['"a \\"b\\" \\\\ c"', 'a "b" \\ c'],
+    ['""', ""],
+    ["unquoted", "unquoted"],
+    ['"open', '"open'],
+    ['"a" and "b"', '"a" and "b"'],
+    ['"ends in a lone escape\\"', '"ends in a lone escape\\"'],
+  ])("%j reads as %j", (input, expected) => {
+    expect(unquoteHeaderValue(input)).toBe(expected);
   });
 });

@@ -15,6 +15,33 @@ export function utf8Length(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+const ABOVE_LATIN1 = /[\u0100-\uffff]/;
+
+/**
+ * Reads a header value as Node's HTTP parser hands it over, one Latin-1 character per byte
+ * on the wire: bytes that form valid UTF-8 are decoded as UTF-8 (producers such as the Go
+ * CloudEvents SDK send raw UTF-8), ASCII is returned as is, and other bytes give undefined.
+ * A value holding a character above U+00FF did not come off the wire as bytes and is already text.
+ */
+export function headerBytesAsText(value: string): string | undefined {
+  if (!NON_ASCII.test(value) || ABOVE_LATIN1.test(value)) return value;
+  return decodeUtf8(Buffer.from(value, "latin1"));
+}
+
+const QUOTED_STRING = /^"((?:[^"\\]|\\[^])*)"$/;
+const QUOTED_PAIR = /\\([^])/g;
+
+/**
+ * Unquotes a header value that is one RFC 7230 quoted-string (`"..."`, `\`-escapes taken
+ * literally), as the CloudEvents HTTP binding requires of receivers before percent-decoding.
+ * Any other value, including one only partly quoted, is returned unchanged.
+ */
+export function unquoteHeaderValue(value: string): string {
+  const match = QUOTED_STRING.exec(value);
+  return match === null ? value : (match[1] ?? "").replace(QUOTED_PAIR, "$1");
+}
+
 const PERCENT_TRIPLET = /%[0-9A-Fa-f]{2}/g;
 
 /**

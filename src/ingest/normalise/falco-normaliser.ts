@@ -4,6 +4,7 @@ import { validResources } from "./alert-resources.ts";
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
 import { parseFalcoPayload, type FalcoPayload } from "../decode/falco-payload.ts";
 import { fingerprint } from "../identity/alert-fingerprint.ts";
+import { eventIdentity } from "../identity/event-hash.ts";
 import { workloadRef } from "../../api/v1alpha1/kube-names.ts";
 import { collectObservables } from "./observables.ts";
 import { accept, type Result } from "../rejection.ts";
@@ -36,7 +37,8 @@ const AUDIT_WORKLOAD_RESOURCES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Normalises a `falco.rule.output.v1` event whose data is a Falco alert: severity from the
+ * Normalises a `falco.rule.output.v1` event whose data is a Falco alert: id and source its
+ * {@link eventIdentity} (the alert's uuid when it has one, whatever the envelope), severity from the
  * priority, title the rule name, status firing, labels rule/priority/source/hostname/tags,
  * resources and observables from `output_fields`, fingerprint from rule + source + namespace +
  * pod (or hostname + container id). Data that is not a valid Falco alert is refused as invalid-falco.
@@ -52,6 +54,7 @@ export function normaliseFalcoEvent(event: CloudEventEnvelope, options: Normalis
   const pod = field("k8s.pod.name") ?? field("k8smeta.pod.name") ?? (field("ka.target.resource") === "pods" ? field("ka.target.name") : undefined);
   return accept({
     ...envelopeOf(event, falco.time),
+    ...eventIdentity(event),
     kind: "falco",
     status: "firing",
     severity: severityOfFalcoPriority(falco.priority),

@@ -1,3 +1,4 @@
+import { boundText } from "../../api/v1alpha1/bounds.ts";
 import type { Severity } from "../../api/v1alpha1/index.ts";
 import type { Alert } from "../alert.ts";
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
@@ -35,7 +36,7 @@ export function boundLabels(labels: Readonly<Record<string, string>>): Readonly<
     .filter(([key]) => key.length <= MAX_LABEL_KEY_LENGTH)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, MAX_LABELS)
-    .map(([key, value]): [string, string] => [key, value.length <= MAX_LABEL_VALUE_LENGTH ? value : `${value.slice(0, MAX_LABEL_VALUE_LENGTH - 1)}…`]);
+    .map(([key, value]): [string, string] => [key, boundText(value, MAX_LABEL_VALUE_LENGTH)]);
   return Object.fromEntries(entries);
 }
 

@@ -1,5 +1,5 @@
 import type { FalcoPriority } from "../decode/falco-payload.ts";
-import type { Severity } from "../../api/v1alpha1/index.ts";
+import { SEVERITIES, type Severity } from "../../api/v1alpha1/index.ts";
 
 const FALCO_SEVERITY: Readonly<Record<FalcoPriority, Severity>> = {
   Emergency: "critical",
@@ -17,17 +17,19 @@ export function severityOfFalcoPriority(priority: FalcoPriority): Severity {
   return FALCO_SEVERITY[priority];
 }
 
-/**
- * Severity names and their common synonyms (case-insensitive), as CloudEvent producers and
- * monitoring tools spell them.
- */
-export const SEVERITY_SYNONYMS: ReadonlyMap<string, Severity> = new Map<string, Severity>([
-  ...(["critical", "crit", "fatal", "emergency", "emerg", "alert", "disaster", "p1", "sev1", "sev-1"] as const).map((name) => [name, "critical"] as const),
-  ...(["high", "error", "err", "severe", "major", "p2", "sev2", "sev-2"] as const).map((name) => [name, "high"] as const),
-  ...(["medium", "moderate", "warning", "warn", "average", "p3", "sev3", "sev-3"] as const).map((name) => [name, "medium"] as const),
-  ...(["low", "minor", "notice", "p4", "sev4", "sev-4"] as const).map((name) => [name, "low"] as const),
-  ...(["info", "informational", "information", "debug", "trace", "none", "ok", "p5", "sev5", "sev-5"] as const).map((name) => [name, "info"] as const),
-]);
+/** Synonyms of each severity besides its own name, as CloudEvent producers and monitoring tools spell them. */
+const SYNONYMS: Readonly<Record<Severity, readonly string[]>> = {
+  critical: ["crit", "fatal", "emergency", "emerg", "alert", "disaster", "p1", "sev1", "sev-1"],
+  high: ["error", "err", "severe", "major", "p2", "sev2", "sev-2"],
+  medium: ["moderate", "warning", "warn", "average", "p3", "sev3", "sev-3"],
+  low: ["minor", "notice", "p4", "sev4", "sev-4"],
+  info: ["informational", "information", "debug", "trace", "none", "ok", "p5", "sev5", "sev-5"],
+};
+
+/** Severity names ({@link SEVERITIES}) and their common synonyms, lower-case. */
+const SEVERITY_SYNONYMS: ReadonlyMap<string, Severity> = new Map(
+  SEVERITIES.flatMap((severity) => [severity, ...SYNONYMS[severity]].map((name): [string, Severity] => [name, severity])),
+);
 
 /** The severity a name or synonym denotes (`Warning`, `ERR`, `p1`), or undefined when unknown. */
 export function severityFromName(name: string): Severity | undefined {

@@ -1,5 +1,4 @@
-/** The longest title, in UTF-16 code units (and so in Unicode code points too). */
-export const MAX_TITLE_LENGTH = 256;
+import { boundText, CUT_MARKER, fitsLength, MAX_TITLE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 
 /**
  * Controls (C0, C1), format characters that reorder or hide text (bidi embeddings, overrides
@@ -16,9 +15,6 @@ const WHITESPACE_RUN = /\s+/gu;
 export function sanitiseTitle(text: string, fallback = "alert"): string {
   const clean = text.replace(WHITESPACE_RUN, " ").replace(UNSAFE_IN_TITLE, "").replace(WHITESPACE_RUN, " ").trim();
   if (clean === "") return fallback === "alert" ? fallback : sanitiseTitle(fallback);
-  if (clean.length <= MAX_TITLE_LENGTH) return clean;
-  let cut = MAX_TITLE_LENGTH - 1;
-  const last = clean.charCodeAt(cut - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut--;
-  return `${clean.slice(0, cut).trimEnd()}…`;
+  if (fitsLength(clean, MAX_TITLE_LENGTH)) return clean;
+  return `${boundText(clean, MAX_TITLE_LENGTH - 1, "").trimEnd()}${CUT_MARKER}`;
 }

@@ -47,9 +47,24 @@ describe("TokenFileAuthenticator", () => {
   it("accepts only listed tokens", () => {
     const auth = new TokenFileAuthenticator(tokenFile("first\nsecond\n"), logger);
     expect(auth.check("Bearer second")).toEqual({ ok: true });
-    expect(auth.check("Bearer third")).toEqual({ ok: false, message: "Authorization: the bearer token is not accepted" });
-    expect(auth.check(undefined)).toEqual({ ok: false, message: "Authorization: a bearer token is required" });
+    expect(auth.check("Bearer third")).toEqual({ ok: false, refusal: "token-not-accepted", message: "Authorization: the token is not accepted" });
+    expect(auth.check(undefined)).toEqual({
+      ok: false,
+      refusal: "credentials-missing",
+      message: "Authorization: a bearer token, or Basic credentials whose password is a token, is required",
+    });
+    expect(auth.check("Token second")).toMatchObject({ ok: false, refusal: "credentials-malformed" });
     expect(auth.check("Bearer secon")).toMatchObject({ ok: false });
+  });
+
+  it("accepts Basic credentials whose password is a listed token, whatever the user name", () => {
+    const auth = new TokenFileAuthenticator(tokenFile("first\nsecond\n"), logger);
+    const basic = (credentials: string): string => `Basic ${Buffer.from(credentials, "utf8").toString("base64")}`;
+    expect(auth.check(basic("falcosidekick:second"))).toEqual({ ok: true });
+    expect(auth.check(basic(":first"))).toEqual({ ok: true });
+    expect(auth.check(basic("second:third"))).toMatchObject({ ok: false, refusal: "token-not-accepted" });
+    expect(auth.check(basic("no-colon-second"))).toMatchObject({ ok: false, refusal: "credentials-malformed" });
+    expect(auth.check("Basic not*base64")).toMatchObject({ ok: false, refusal: "credentials-malformed" });
   });
 
   it("reloads the file when it changes", () => {

@@ -1,9 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import type { Logger } from "pino";
+import { decodeBase64Strict, decodeUtf8 } from "../decode/text-encoding.ts";
+
+/** Why a request was not authenticated: no `Authorization`, one of another form, or a token not accepted. */
+export type AuthRefusal = "credentials-missing" | "credentials-malformed" | "token-not-accepted";
 
 /** Why a request was not authenticated, or `ok`. */
-export type AuthResult = { ok: true } | { ok: false; message: string };
+export type AuthResult = { ok: true } | { ok: false; refusal: AuthRefusal; message: string };
 
 function digest(token: string): Buffer {
   return createHash("sha256").update(token, "utf8").digest();
@@ -41,6 +45,21 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+/**
+ * Reads the password of `Authorization: Basic <base64(user:password)>` (any user name, which
+ * may be empty), or undefined when the header is absent, not Basic, or not canonical base64 of
+ * UTF-8 holding a `:`. This is how a producer that can only put credentials in a URL (such as
+ * Falcosidekick's CloudEvents output) presents a token.
+ */
+export function basicPassword(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Basic[ ]+(\S+)[ ]*$/i.exec(header);
+  const bytes = match?.[1] === undefined ? undefined : decodeBase64Strict(match[1]);
+  const credentials = bytes === undefined ? undefined : decodeUtf8(bytes);
+  const colon = credentials?.indexOf(":") ?? -1;
+  return credentials === undefined || colon === -1 ? undefined : credentials.slice(colon + 1);
+}
+
 interface FileStamp {
   mtimeMs: number;
   size: number;
@@ -48,7 +67,7 @@ interface FileStamp {
 }
 
 /**
- * Bearer-token authentication from a file that may change while the process runs (a mounted
+ * Token authentication (a bearer token, or Basic credentials whose password is a token) from a file that may change while the process runs (a mounted
  * Secret): `refresh()` reloads the file when its modification time, size or inode changed; a file
  * that cannot be read on refresh keeps the last accepted tokens and logs an error. The tokens are
  * kept only as digests.
@@ -92,11 +111,16 @@ export class TokenFileAuthenticator {
     }
   }
 
-  /** Checks the request's Authorization header. */
+  /** Checks the request's Authorization header: `Bearer <token>` or `Basic` with any user name and a token as password. */
   check(authorization: string | undefined): AuthResult {
-    const token = bearerToken(authorization);
-    if (token === undefined) return { ok: false, message: "Authorization: a bearer token is required" };
-    if (!tokenAccepted(token, this.#digests)) return { ok: false, message: "Authorization: the bearer token is not accepted" };
+    if (authorization === undefined) {
+      return { ok: false, refusal: "credentials-missing", message: "Authorization: a bearer token, or Basic credentials whose password is a token, is required" };
+    }
+    const token = bearerToken(authorization) ?? basicPassword(authorization);
+    if (token === undefined) {
+      return { ok: false, refusal: "credentials-malformed", message: "Authorization: neither a bearer token nor Basic credentials" };
+    }
+    if (!tokenAccepted(token, this.#digests)) return { ok: false, refusal: "token-not-accepted", message: "Authorization: the token is not accepted" };
     return { ok: true };
   }
 

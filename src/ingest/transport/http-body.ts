@@ -1,5 +1,13 @@
 import type { IncomingMessage } from "node:http";
 
+/**
+ * How many times the body limit the receiver reads and discards of an oversized body before
+ * answering 413. A client that sends its whole body before reading the answer (as `fetch` and
+ * most HTTP libraries do) only sees the 413 if the connection is still open when it finishes
+ * sending; beyond this bound the connection is closed under it.
+ */
+export const OVERSIZED_BODY_DRAIN_FACTOR = 4;
+
 /** The body of a request, or why it could not be read within the limit. */
 export type BodyResult =
   | { ok: true; body: Uint8Array }
@@ -7,16 +15,23 @@ export type BodyResult =
   | { ok: false; status: 400; message: string };
 
 /**
- * Reads a request body of at most `maxBytes`. A declared `Content-Length` above the limit is
- * refused before reading; a body that grows past the limit stops being read as soon as it does
- * (the connection is then closed by the caller's response). Never rejects.
+ * Reads a request body of at most `maxBytes`. A body above the limit is read to its end and
+ * discarded, up to {@link OVERSIZED_BODY_DRAIN_FACTOR} times `maxBytes` in all, before it is
+ * refused with 413, so that the client can read the answer; a declared `Content-Length` above
+ * that bound is refused before reading, and a body that grows past it stops being read (the
+ * connection is then closed by the caller's response). Never rejects.
  */
 export function readBody(request: IncomingMessage, maxBytes: number): Promise<BodyResult> {
+  const drainBytes = OVERSIZED_BODY_DRAIN_FACTOR * maxBytes;
   const declared = request.headers["content-length"];
-  if (declared !== undefined && Number(declared) > maxBytes) {
-    request.resume();
-    return Promise.resolve({ ok: false, status: 413, message: `body: ${declared} bytes exceed the limit of ${String(maxBytes)} bytes` });
-  }
+  const tooLarge: BodyResult = {
+    ok: false,
+    status: 413,
+    message: declared !== undefined && Number(declared) > maxBytes
+      ? `body: ${declared} bytes exceed the limit of ${String(maxBytes)} bytes`
+      : `body: exceeds the limit of ${String(maxBytes)} bytes`,
+  };
+  if (declared !== undefined && Number(declared) > drainBytes) return Promise.resolve(tooLarge);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -29,16 +44,18 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bo
     request.on("data", (chunk: Buffer) => {
       if (settled) return;
       size += chunk.length;
-      if (size > maxBytes) {
-        chunks.length = 0;
-        request.pause();
-        settle({ ok: false, status: 413, message: `body: exceeds the limit of ${String(maxBytes)} bytes` });
+      if (size <= maxBytes) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      chunks.length = 0;
+      if (size > drainBytes) {
+        request.pause();
+        settle(tooLarge);
+      }
     });
     request.on("end", () => {
-      settle({ ok: true, body: Buffer.concat(chunks, size) });
+      settle(size > maxBytes ? tooLarge : { ok: true, body: Buffer.concat(chunks, size) });
     });
     request.on("error", (error: Error) => {
       settle({ ok: false, status: 400, message: `body: could not be read (${error.message})` });

@@ -7,10 +7,11 @@ import type { ReceiverOptions } from "../../config/options.ts";
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
 import { TokenFileAuthenticator } from "./http-auth.ts";
 import { readBody } from "./http-body.ts";
-import { sendError, sendJson, statusForReason } from "./http-response.ts";
+import { sendError, sendJson, statusForReason, type ErrorBody } from "./http-response.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
 import type { EventPublisher } from "./nats-publisher.ts";
 import type { Result } from "../rejection.ts";
+import { RefusalLog } from "./refusal-log.ts";
 
 /** Decodes one request body into the events it carries, or says why it is refused. */
 export type RouteDecoder = (headers: IncomingHttpHeaders, body: Uint8Array) => Result<readonly CloudEventEnvelope[]>;
@@ -59,16 +60,18 @@ function pathOf(url: string | undefined): string {
 /**
  * Serves the alert receiver: `POST /events`, `POST /alertmanager`, `POST /falco` and
  * `GET /healthz`. A POST is answered 202 only after every event it carries is stored in
- * JetStream; 401 without an accepted bearer token (when a token file is configured), 413 above the
- * body limit, 415 for an unsupported content type, 400 for any other invalid input, each with
- * `{ "error": { reason, field, message } }`; 503 when NATS cannot store events. Resolves once
- * listening.
+ * JetStream; 401 without an accepted token (when a token file is configured: `Bearer <token>`,
+ * or `Basic` with any user name and a token as password), 413 above the body limit, 415 for an
+ * unsupported content type, 400 for any other invalid input, each with
+ * `{ "error": { reason, field, message } }` and logged through a {@link RefusalLog}; 503 when
+ * NATS cannot store events. Resolves once listening.
  */
 export async function startHttpReceiver(options: HttpReceiverOptions): Promise<HttpReceiver> {
   const { receiver, logger } = options;
   const authenticator = receiver.tokenFile === undefined ? undefined : new TokenFileAuthenticator(receiver.tokenFile, logger);
+  const refusals = new RefusalLog(logger);
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
-    handle(options, authenticator, request, response).catch((error: unknown) => {
+    handle(options, authenticator, refusals, request, response).catch((error: unknown) => {
       logger.error({ err: error }, "receiver request failed");
       if (!response.headersSent) {
         sendError(response, 500, { reason: "internal", field: "", message: "the request could not be processed" }, { close: true });
@@ -119,13 +122,18 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
 async function handle(
   options: HttpReceiverOptions,
   authenticator: TokenFileAuthenticator | undefined,
+  refusals: RefusalLog,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   const path = pathOf(request.url);
+  const refuse = (status: number, error: ErrorBody["error"], logReason: string, answer: { close?: boolean; headers?: Record<string, string> } = {}): void => {
+    refusals.refused({ reason: logReason, status, remoteAddress: request.socket.remoteAddress, path: path.slice(0, 128), message: error.message });
+    sendError(response, status, error, answer);
+  };
   if (path === "/healthz") {
     if (request.method !== "GET" && request.method !== "HEAD") {
-      sendError(response, 405, { reason: "method-not-allowed", field: "method", message: "method: /healthz accepts GET" }, { headers: { Allow: "GET, HEAD" } });
+      refuse(405, { reason: "method-not-allowed", field: "method", message: "method: /healthz accepts GET" }, "method-not-allowed", { headers: { Allow: "GET, HEAD" } });
       return;
     }
     const nats = options.publisher.available();
@@ -135,12 +143,12 @@ async function handle(
   const target = routeKinds[path];
   if (target === undefined) {
     request.resume();
-    sendError(response, 404, { reason: "not-found", field: "path", message: `path: ${JSON.stringify(path.slice(0, 128))} is not an endpoint of this receiver` });
+    refuse(404, { reason: "not-found", field: "path", message: `path: ${JSON.stringify(path.slice(0, 128))} is not an endpoint of this receiver` }, "not-found");
     return;
   }
   if (request.method !== "POST") {
     request.resume();
-    sendError(response, 405, { reason: "method-not-allowed", field: "method", message: `method: ${path} accepts POST` }, { headers: { Allow: "POST" } });
+    refuse(405, { reason: "method-not-allowed", field: "method", message: `method: ${path} accepts POST` }, "method-not-allowed", { headers: { Allow: "POST" } });
     return;
   }
   if (authenticator !== undefined) {
@@ -148,7 +156,9 @@ async function handle(
     if (!auth.ok) {
       request.resume();
       options.metrics.rejected.inc({ reason: "unauthorized" });
-      sendError(response, 401, { reason: "unauthorized", field: "Authorization", message: auth.message }, { headers: { "WWW-Authenticate": 'Bearer realm="kube-soar"' } });
+      refuse(401, { reason: "unauthorized", field: "Authorization", message: auth.message }, auth.refusal, {
+        headers: { "WWW-Authenticate": 'Bearer realm="kube-soar", Basic realm="kube-soar"' },
+      });
       return;
     }
   }
@@ -159,14 +169,15 @@ async function handle(
   }
   const body = await readBody(request, options.receiver.maxBodyBytes);
   if (!body.ok) {
-    options.metrics.rejected.inc({ reason: body.status === 413 ? "too-large" : "invalid-request" });
-    sendError(response, body.status, { reason: body.status === 413 ? "too-large" : "invalid-request", field: "body", message: body.message }, { close: true });
+    const reason = body.status === 413 ? "too-large" : "invalid-request";
+    options.metrics.rejected.inc({ reason });
+    refuse(body.status, { reason, field: "body", message: body.message }, reason, { close: true });
     return;
   }
   const decoded = options.routes[target.route](request.headers, body.body);
   if (!decoded.ok) {
     options.metrics.rejected.inc({ reason: decoded.reason });
-    sendError(response, statusForReason(decoded.reason), { reason: decoded.reason, field: decoded.field, message: decoded.message });
+    refuse(statusForReason(decoded.reason), { reason: decoded.reason, field: decoded.field, message: decoded.message }, decoded.reason);
     return;
   }
   try {

@@ -1,3 +1,4 @@
+import { boundText } from "../../api/v1alpha1/bounds.ts";
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { subjectToken } from "./nats-subjects.ts";
@@ -36,7 +37,7 @@ export function headerValue(text: string): string {
     cleaned += code < 0x20 || code === 0x7f ? " " : char;
   }
   cleaned = cleaned.trim();
-  return cleaned.length > maxHeaderValueLength ? `${cleaned.slice(0, maxHeaderValueLength - 1)}…` : cleaned;
+  return boundText(cleaned, maxHeaderValueLength);
 }
 
 /**

@@ -3,7 +3,7 @@ import { decodeNatsMessage } from "../decode/decode-nats-message.ts";
 import { decodeAlertmanagerWebhook } from "../decode/decode-alertmanager-webhook.ts";
 import { decodeHttpCloudEvents } from "../decode/decode-http-cloudevents.ts";
 import { structuredEventJson, STRUCTURED_CONTENT_TYPE } from "./nats-publisher.ts";
-import { eventHash } from "../identity/event-hash.ts";
+import { eventHash, eventIdentity } from "../identity/event-hash.ts";
 
 const encoder = new TextEncoder();
 
@@ -67,5 +67,20 @@ describe("eventHash", () => {
     expect(eventHash("a", "b")).toBe(eventHash("a", "b"));
     expect(eventHash("a", "b")).toMatch(/^[0-9a-f]{32}$/);
     expect(eventHash("ab", "c")).not.toBe(eventHash("a", "bc"));
+  });
+});
+
+describe("eventIdentity", () => {
+  const uuid = "6B0F3C1E-2D4A-4F8B-9E7C-5A1D2C3B4E5F";
+  it("keys a Falco alert by its uuid whatever the envelope's id and source", () => {
+    expect(eventIdentity({ source: "//sidekick", id: "random-ce-id", type: "falco.rule.output.v1", data: { uuid } })).toEqual({
+      source: "https://falco.org",
+      id: uuid.toLowerCase(),
+    });
+  });
+
+  it("keeps the envelope's identity for other events and for Falco data without a UUID", () => {
+    expect(eventIdentity({ source: "//s", id: "e-1", type: "com.example", data: { uuid } })).toEqual({ source: "//s", id: "e-1" });
+    expect(eventIdentity({ source: "//s", id: "e-1", type: "falco.rule.output.v1", data: { uuid: "not-a-uuid" } })).toEqual({ source: "//s", id: "e-1" });
   });
 });

@@ -1,7 +1,7 @@
 import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
-import { eventHash } from "../identity/event-hash.ts";
+import { eventHash, eventIdentity } from "../identity/event-hash.ts";
 import type { NatsLink } from "./nats-connection.ts";
 
 /** Subject prefix under which the HTTP receiver stores the events it accepts. */
@@ -49,8 +49,8 @@ export function structuredEventJson(event: CloudEventEnvelope): string {
 
 /**
  * Publishes to `soar.events.http.<kind>` as structured CloudEvents with `Nats-Msg-Id` =
- * {@link eventHash}(source, id), so a retried POST within the stream's duplicate window is stored
- * once. Every failure to store is a {@link NatsUnavailableError}.
+ * the {@link eventHash} of its {@link eventIdentity}, so a retried POST (or the same Falco alert
+ * through another output) within the stream's duplicate window is stored once. Every failure to store is a {@link NatsUnavailableError}.
  */
 export class JetStreamEventPublisher implements EventPublisher {
   readonly #link: NatsLink;
@@ -74,10 +74,11 @@ export class JetStreamEventPublisher implements EventPublisher {
     try {
       const acks = await Promise.all(
         events.map((event) => {
+          const identity = eventIdentity(event);
           const headers = natsHeaders();
           headers.set("Content-Type", STRUCTURED_CONTENT_TYPE);
           return this.#jetstream.publish(subject, encoder.encode(structuredEventJson(event)), {
-            msgID: eventHash(event.source, event.id),
+            msgID: eventHash(identity.source, identity.id),
             headers,
             timeout: this.#timeoutMs,
           });

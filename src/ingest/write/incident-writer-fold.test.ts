@@ -79,7 +79,7 @@ describe("foldEvents", () => {
       name: "firing again after resolved sets firing",
       current: { occurrences: 1, firstSeen: t0, lastSeen: t0, recentEvents: ["a", "r"], alertStatus: "resolved", resolvedAlertAt: t1 },
       events: [firing("b", t2)],
-      expected: { occurrences: 2, alertStatus: "firing", resolvedAlertAt: t1, lastSeen: t2 },
+      expected: { occurrences: 2, alertStatus: "firing", lastSeen: t2 },
       counted: 1,
       duplicates: 0,
       changed: true,
@@ -103,6 +103,14 @@ describe("foldEvents", () => {
       expect(result.changed).toBe(testCase.changed);
     });
   }
+
+  it("clears resolvedAlertAt when the alert fires again, in a later batch or the same one", () => {
+    const resolvedBefore: IncidentStatus = { occurrences: 1, recentEvents: ["a", "r"], alertStatus: "resolved", resolvedAlertAt: t1 };
+    expect(foldEvents(resolvedBefore, [firing("b", t2)]).status).not.toHaveProperty("resolvedAlertAt");
+    expect(foldEvents(undefined, [firing("a", t0), resolved("r", t1), firing("b", t2)]).status).not.toHaveProperty("resolvedAlertAt");
+    expect(foldEvents(undefined, [firing("a", t0), resolved("r", t2)]).status).toMatchObject({ alertStatus: "resolved", resolvedAlertAt: t2 });
+    expect(foldEvents(resolvedBefore, [firing("a", t2)]).status).toMatchObject({ resolvedAlertAt: t1 });
+  });
 
   it("keeps fields it does not own and does not mutate its input", () => {
     const current: IncidentStatus = { phase: "Running", occurrences: 1, recentEvents: ["a"], timeline: [] };

@@ -1,5 +1,6 @@
 import { countedEventKey, countedEventKeys, packCountedEvents } from "../../api/v1alpha1/counted-events.ts";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
+import { isHumanClosed, isHumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import { MAX_COUNTED_EVENTS, MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
 import type { Incident, IncidentStatus, Observable } from "../../api/v1alpha1/types.generated.ts";
 
@@ -83,8 +84,8 @@ export function isFull(status: IncidentStatus): boolean {
  * An event is new unless its key is in `countedEvents`, which remembers every event the
  * Incident ever counted (up to {@link MAX_COUNTED_EVENTS}), so a repeat counts once however long
  * after and however many events came between. A new firing event adds one occurrence, moves
- * `lastSeen` forward (and `firstSeen` back), sets `alertStatus: firing` and merges its
- * observables; a new resolved event sets `alertStatus: resolved` and `resolvedAlertAt`; both
+ * `lastSeen` forward (and `firstSeen` back), sets `alertStatus: firing`, clears
+ * `resolvedAlertAt` and merges its observables; a new resolved event sets `alertStatus: resolved` and `resolvedAlertAt`; both
  * append their key to `countedEvents` and their hash to `recentEvents` (the latest
  * {@link MAX_RECENT_EVENTS}). A known event changes nothing; a new event beyond the bound is
  * left out (`overflow`). Every other status field is kept as it was. Pure.
@@ -129,6 +130,8 @@ export function foldEvents(current: IncidentStatus | undefined, events: readonly
     status.firstSeen = earlier(status.firstSeen, event.time);
     status.lastSeen = later(status.lastSeen, event.time);
     status.alertStatus = "firing";
+    // Firing again: the resolve recorded before no longer describes the alert.
+    delete status.resolvedAlertAt;
     observables = mergeObservables(observables, event.observables);
     effects.push("counted");
   }
@@ -139,11 +142,12 @@ export function foldEvents(current: IncidentStatus | undefined, events: readonly
   return { status, counted, resolved, duplicates, overflow, changed: !sameStatus(before, status), effects };
 }
 
-/** True when the Incident's state (or phase) says a person resolved or closed it. */
+/**
+ * True when the Incident's state says a person resolved or closed it, or its phase (which follows
+ * the state once the Incident controller has seen it) says so.
+ */
 export function isResolved(incident: Incident): boolean {
-  const state = incident.spec.state;
-  const phase = incident.status?.phase;
-  return state === "Resolved" || state === "Closed" || phase === "Resolved" || phase === "Closed";
+  return isHumanClosed(incident) || isHumanClosedState(incident.status?.phase);
 }
 
 /**

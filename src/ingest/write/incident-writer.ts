@@ -1,3 +1,4 @@
+import { LruCache } from "../../collections/lru-cache.ts";
 import type { Logger } from "pino";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
 import { countedEventKey } from "../../api/v1alpha1/counted-events.ts";
@@ -10,7 +11,6 @@ import { newIncident, slim } from "./incident-objects.ts";
 import { countedKeys, foldEvents, isFull, isOpen, type FoldEffect } from "./incident-writer-fold.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";
 import { KeyedBatcher } from "./keyed-batcher.ts";
-import { LruMap } from "./lru-map.ts";
 import type { WriteOutcome, WriteRequest } from "./write-request.ts";
 
 /** Options of {@link IncidentWriter}. */
@@ -60,8 +60,8 @@ const MAX_GENERATION_STEPS = 64;
 export class IncidentWriter {
   readonly #options: IncidentWriterOptions;
   readonly #batches: KeyedBatcher<WriteRequest, WriteOutcome>;
-  readonly #known: LruMap<string, Incident>;
-  readonly #chains: LruMap<string, Chain>;
+  readonly #known: LruCache<string, Incident>;
+  readonly #chains: LruCache<string, Chain>;
 
   constructor(options: IncidentWriterOptions) {
     if (!Number.isFinite(options.foldIntervalMs) || options.foldIntervalMs < 0) {
@@ -74,8 +74,8 @@ export class IncidentWriter {
       concurrency: options.concurrency,
       write: (key, requests) => this.#writeBatch(key, requests),
     });
-    this.#known = new LruMap(options.cacheEntries ?? 10_000);
-    this.#chains = new LruMap(options.cacheEntries ?? 10_000);
+    this.#known = new LruCache(options.cacheEntries ?? 10_000);
+    this.#chains = new LruCache(options.cacheEntries ?? 10_000);
   }
 
   /** Records one alert on its target; see the class comment. */

@@ -15,7 +15,7 @@ function connector(conditions: Condition[]): Connector {
 
 describe("connectorStatus", () => {
   const now = new Date("2026-11-23T12:00:00.123Z");
-  const ready = { ready: true, reason: "Succeeded", message: "ok" };
+  const ready = { ready: true, reason: "Succeeded", message: "ok" } as const;
   const custom: Condition = { type: "Custom", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z", reason: "X", message: "" };
 
   it.each([

@@ -1,4 +1,5 @@
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
+import type { HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import type { Incident, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
@@ -12,7 +13,7 @@ export interface CloseInput {
   readonly runs: readonly PlaybookRun[];
   /** What happened during this reconcile, in order; each becomes a timeline entry. */
   readonly events: readonly TimelineEvent[];
-  readonly finalState: "Resolved" | "Closed" | undefined;
+  readonly finalState: HumanClosedState | undefined;
   readonly mayStart: boolean;
   readonly waits: readonly PlaybookWait[];
   readonly now: Date;

@@ -1,4 +1,5 @@
 import { ConditionType } from "../../api/v1alpha1/constants.ts";
+import { isRunFinished, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import type { ConditionStatus, IncidentPhase, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import type { DesiredCondition } from "../conditions.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
@@ -14,7 +15,7 @@ export interface PlaybookWait {
 /** What the summary is computed from. */
 export interface SummaryInput {
   /** Set when a person resolved or closed the Incident. */
-  readonly finalState: "Resolved" | "Closed" | undefined;
+  readonly finalState: HumanClosedState | undefined;
   /** False while the operator is paused. */
   readonly mayStart: boolean;
   readonly runs: readonly PlaybookRun[];
@@ -26,8 +27,6 @@ export interface IncidentSummary {
   readonly phase: IncidentPhase;
   readonly conditions: readonly DesiredCondition[];
 }
-
-const terminalRunPhases: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
 
 function condition(type: string, status: ConditionStatus, reason: string, message: string): DesiredCondition {
   return { type, status, reason, message };
@@ -44,7 +43,7 @@ function pendingApprovals(runs: readonly PlaybookRun[]): string[] {
 }
 
 function phaseOf(runs: readonly PlaybookRun[]): IncidentPhase {
-  const open = runs.filter((run) => !terminalRunPhases.has(run.phase));
+  const open = runs.filter((run) => !isRunFinished(run));
   if (open.length === 0) return runs.some((run) => run.phase === "Failed") ? "Failed" : "Succeeded";
   if (open.every((run) => run.phase === "Pending") && open.length === runs.length) return "Pending";
   if (open.some((run) => run.phase === "AwaitingApproval") && !open.some((run) => run.phase === "Running")) {
@@ -82,7 +81,7 @@ function readyOf(input: SummaryInput, phase: IncidentPhase, approvals: readonly 
   if (input.waits.length > 0) {
     return { status: "Unknown", reason: IncidentReason.PlaybookNotReady, message: input.waits.map((wait) => wait.message).join("; ") };
   }
-  const open = input.runs.filter((run) => !terminalRunPhases.has(run.phase)).map((run) => run.name);
+  const open = input.runs.filter((run) => !isRunFinished(run)).map((run) => run.name);
   return { status: "Unknown", reason: IncidentReason.Progressing, message: `running playbook(s): ${open.join(", ")}` };
 }
 
@@ -116,7 +115,7 @@ export function summarizeIncident(input: SummaryInput): IncidentSummary {
   const approvals = pendingApprovals(input.runs);
   const ready = readyOf(input, phase, approvals);
   const stalled = input.waits.filter((wait) => wait.stalled);
-  const openRuns = input.runs.filter((run) => !terminalRunPhases.has(run.phase));
+  const openRuns = input.runs.filter((run) => !isRunFinished(run));
   const progressing = openRuns.some((run) => run.phase !== "Pending") || input.waits.some((wait) => !wait.stalled);
   const reconcilingReason = !input.mayStart ? IncidentReason.Paused : approvals.length > 0 && phase === "AwaitingApproval" ? IncidentReason.ApprovalPending : IncidentReason.Progressing;
   return {

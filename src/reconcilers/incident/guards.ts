@@ -1,3 +1,4 @@
+import { isHumanClosedState, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
 
 /** What the reconcile may do with an Incident, decided before anything else is looked at. */
@@ -5,7 +6,7 @@ export type GuardDecision =
   /** Being deleted: its Jobs go with it (ownerReferences); nothing to converge. */
   | { readonly kind: "ignore" }
   /** A person resolved or closed it: no new step starts; the summary records the state. */
-  | { readonly kind: "finalize"; readonly state: "Resolved" | "Closed" }
+  | { readonly kind: "finalize"; readonly state: HumanClosedState }
   /** Open or acknowledged: runs progress; new steps start only when `mayStart`. */
   | { readonly kind: "run"; readonly mayStart: boolean };
 
@@ -26,7 +27,7 @@ export function decideGuards(input: GuardInput): GuardDecision {
   if (incident.metadata.deletionTimestamp !== undefined) {
     return { kind: "ignore" };
   }
-  const state = incident.spec.state ?? "Open";
-  if (state === "Resolved" || state === "Closed") return { kind: "finalize", state };
+  const state = incident.spec.state;
+  if (isHumanClosedState(state)) return { kind: "finalize", state };
   return { kind: "run", mayStart: !input.paused };
 }

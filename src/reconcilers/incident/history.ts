@@ -1,27 +1,21 @@
-import type { Incident, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
-import type { GuardedHistory } from "../../policy/index.ts";
-
-/** Whether a run was admitted: it started and no guard blocked any of its steps. */
-function admitted(run: PlaybookRun): boolean {
-  return run.startedAt !== undefined && run.dryRun !== true && !(run.steps ?? []).some((step) => step.phase === "Blocked");
-}
+import { isActiveFor, runOf } from "../../api/v1alpha1/lifecycle.ts";
+import type { Incident } from "../../api/v1alpha1/types.generated.ts";
+import type { RunHistory } from "../../policy/index.ts";
 
 /**
- * What Playbook `playbook` has been doing in the *other* Incidents of a namespace, for the rate
- * limit and the active-incident cap: the start times of their admitted runs of it (started, not
- * dry, no step blocked by a guard), and how many of those Incidents are active (state neither
- * Resolved nor Closed). The Incident `incident` itself is never counted. Pure.
+ * What Playbook `playbook` has been doing in the *other* Incidents of a namespace, for its
+ * run-start limits: when their runs of it started (any run that started, dry runs included,
+ * whatever became of it; a run skipped at start never started), and how many of them are active
+ * for it (`isActiveFor`). The Incident named `incident` is never counted. Pure.
  */
-export function playbookHistory(incidents: readonly Incident[], playbook: string, incident: string): GuardedHistory {
+export function playbookHistory(incidents: readonly Incident[], playbook: string, incident: string): RunHistory {
   const otherRunStarts: Date[] = [];
   let otherActiveIncidents = 0;
   for (const other of incidents) {
     if (other.metadata.name === incident) continue;
-    const run = other.status?.playbooks?.find((candidate) => candidate.name === playbook);
-    if (run === undefined || !admitted(run) || run.startedAt === undefined) continue;
-    otherRunStarts.push(new Date(run.startedAt));
-    const state = other.spec.state ?? "Open";
-    if (state !== "Resolved" && state !== "Closed") otherActiveIncidents += 1;
+    const startedAt = runOf(other, playbook)?.startedAt;
+    if (startedAt !== undefined) otherRunStarts.push(new Date(startedAt));
+    if (isActiveFor(other, playbook)) otherActiveIncidents += 1;
   }
   return { otherRunStarts, otherActiveIncidents };
 }

@@ -1,6 +1,7 @@
 import { CoreV1Api, type V1Job } from "@kubernetes/client-node";
 import { createActionClients, type ActionClients } from "../../actions/index.ts";
 import { Plural } from "../../api/v1alpha1/constants.ts";
+import { isHumanClosed, isRunFinished, runOf } from "../../api/v1alpha1/lifecycle.ts";
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
@@ -39,15 +40,13 @@ export interface IncidentControllerOptions extends ControllerBaseOptions {
   readonly actionClients?: ActionClients;
 }
 
-const finishedRunPhases: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
 
 /** Whether a change to Playbook `name` may matter to this Incident: a run of it is not finished. */
 function waitsOn(incident: Incident, name: string): boolean {
-  const state = incident.spec.state ?? "Open";
-  if (state === "Resolved" || state === "Closed") return false;
+  if (isHumanClosed(incident)) return false;
   if (!(incident.spec.playbooks ?? []).includes(name)) return false;
-  const run = incident.status?.playbooks?.find((candidate) => candidate.name === name);
-  return run === undefined || !finishedRunPhases.has(run.phase);
+  const run = runOf(incident, name);
+  return run === undefined || !isRunFinished(run);
 }
 
 /** The key of the Incident that controls a Job, if any. */

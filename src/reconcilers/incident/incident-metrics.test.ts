@@ -4,7 +4,7 @@ import type { Incident, IncidentStatus } from "../../api/v1alpha1/types.generate
 import { incidentMetrics, recordTransitions, trackActiveIncidents } from "./incident-metrics.ts";
 import { anIncident } from "../../testing/objects.ts";
 
-function incident(status: IncidentStatus, state: "Open" | "Resolved" = "Open"): Incident {
+function incident(status: IncidentStatus, state: "Open" | "Resolved" | "Closed" = "Open"): Incident {
   return anIncident({ metadata: { creationTimestamp: new Date("2026-01-01T00:00:00Z") }, spec: { state }, status });
 }
 
@@ -31,15 +31,29 @@ describe("incident metrics", () => {
     expect(text).toContain("soar_alert_to_first_action_seconds_count 1");
   });
 
-  it("reports open incidents by phase at scrape time and clears the gauge when stopped", async () => {
+  it("reports active incidents (a run in progress, not resolved or closed) by phase at scrape time and clears the gauge when stopped", async () => {
     const registry = new Registry();
     const metrics = incidentMetrics(registry);
-    const cache = [incident({ phase: "Running" }), incident({ phase: "Running" }), incident({}), incident({ phase: "Succeeded" }, "Resolved")];
+    const running = { name: "pb", phase: "Running" as const, startedAt: "2026-01-01T00:00:01.000Z" };
+    const cache = [
+      incident({ phase: "Running", playbooks: [running] }),
+      incident({ phase: "Running", playbooks: [running, { name: "other", phase: "Succeeded" }] }),
+      incident({ phase: "AwaitingApproval", playbooks: [{ ...running, phase: "AwaitingApproval" }] }),
+      incident({}),
+      incident({ phase: "Pending", playbooks: [{ name: "pb", phase: "Pending" }] }),
+      incident({ phase: "Succeeded", playbooks: [{ ...running, phase: "Succeeded" }] }),
+      incident({ phase: "Succeeded", playbooks: [{ name: "pb", phase: "Skipped", message: "rate limited" }] }),
+      incident({ phase: "Resolved", playbooks: [running] }, "Resolved"),
+      incident({ phase: "Closed", playbooks: [running] }, "Closed"),
+    ];
     const stop = trackActiveIncidents(registry, metrics, () => cache);
     const text = await registry.metrics();
     expect(text).toContain('soar_active_incidents{phase="Running"} 2');
-    expect(text).toContain('soar_active_incidents{phase="Pending"} 1');
+    expect(text).toContain('soar_active_incidents{phase="AwaitingApproval"} 1');
+    expect(text).toContain('soar_active_incidents{phase="Pending"} 0');
     expect(text).toContain('soar_active_incidents{phase="Succeeded"} 0');
+    expect(text).toContain('soar_active_incidents{phase="Resolved"} 0');
+    expect(text).toContain('soar_active_incidents{phase="Closed"} 0');
     stop();
     expect(await registry.metrics()).not.toContain('soar_active_incidents{phase="Running"}');
   });

@@ -1,5 +1,6 @@
 import type { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { INCIDENT_PHASES } from "../../api/v1alpha1/constants.ts";
+import { isActive, isRunFinished, isStepTerminal } from "../../api/v1alpha1/lifecycle.ts";
 import type { Incident, IncidentStatus } from "../../api/v1alpha1/types.generated.ts";
 import { counterOn, gaugeOn, histogramOn, onCollect } from "../../runtime/metric-registration.ts";
 
@@ -10,9 +11,6 @@ export interface IncidentMetrics {
   readonly alertToFirstAction: Histogram;
   readonly activeIncidents: Gauge<"phase">;
 }
-
-const terminalRuns: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
-const terminalSteps: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped", "TimedOut", "Blocked"]);
 
 /** Creates (or reuses) the metrics on `registry`. */
 export function incidentMetrics(registry: Registry): IncidentMetrics {
@@ -36,7 +34,7 @@ export function incidentMetrics(registry: Registry): IncidentMetrics {
     }),
     activeIncidents: gaugeOn(registry, {
       name: "soar_active_incidents",
-      help: "Incidents that are neither resolved nor closed, by phase.",
+      help: "Active Incidents (a playbook run started and not finished, not resolved or closed by a person), by Incident phase.",
       labelNames: ["phase"],
     }),
   };
@@ -44,15 +42,15 @@ export function incidentMetrics(registry: Registry): IncidentMetrics {
 
 /**
  * Keeps `soar_active_incidents` equal to a count over `list()` (the informer cache) at every
- * scrape: incidents whose state is not Resolved or Closed, by phase (Pending when none yet).
+ * scrape: the active Incidents (`isActive`: the same definition as `maxActiveIncidents` and
+ * `Playbook.status.activeIncidents`), by Incident phase (Pending when none yet).
  * Returns a function that stops it and clears the gauge (a standby reports no incidents).
  */
 export function trackActiveIncidents(registry: Registry, metrics: IncidentMetrics, list: () => readonly Incident[]): () => void {
   const stop = onCollect(registry, "soar_active_incidents", () => {
     const counts = new Map<string, number>(INCIDENT_PHASES.map((phase) => [phase, 0]));
     for (const incident of list()) {
-      const state = incident.spec.state ?? "Open";
-      if (state === "Resolved" || state === "Closed") continue;
+      if (!isActive(incident)) continue;
       const phase = incident.status?.phase ?? "Pending";
       counts.set(phase, (counts.get(phase) ?? 0) + 1);
     }
@@ -86,13 +84,13 @@ export function recordTransitions(
   const previousRuns = new Map((before?.playbooks ?? []).map((run) => [run.name, run]));
   for (const run of after.playbooks ?? []) {
     const previous = previousRuns.get(run.name);
-    if (terminalRuns.has(run.phase) && (previous === undefined || !terminalRuns.has(previous.phase))) {
+    if (isRunFinished(run) && (previous === undefined || !isRunFinished(previous))) {
       metrics.runs.inc({ result: run.phase.toLowerCase() });
     }
     const previousSteps = new Map((previous?.steps ?? []).map((step) => [step.name, step]));
     for (const step of run.steps ?? []) {
       const old = previousSteps.get(step.name);
-      if (!terminalSteps.has(step.phase) || (old !== undefined && terminalSteps.has(old.phase))) continue;
+      if (!isStepTerminal(step) || (old !== undefined && isStepTerminal(old))) continue;
       const duration = seconds(step.startedAt, step.finishedAt);
       if (duration !== undefined) {
         metrics.stepDuration.observe({ kind: kindOf(run.name, step.name), result: step.phase.toLowerCase() }, duration);

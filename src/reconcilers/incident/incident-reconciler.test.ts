@@ -5,7 +5,7 @@ import type { JobClient } from "../../steps/job/job-client.ts";
 import type { JobManifest } from "../../steps/job/job-manifest.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
-import { createGuardMetrics } from "../../policy/index.ts";
+import { createGuardMetrics, type RunHistory } from "../../policy/index.ts";
 import type { ReconcileContext } from "../../runtime/controller.ts";
 import type { RecordedEvent } from "../event-recorder.ts";
 import { guardPolicyOf } from "../../policy/index.ts";
@@ -43,7 +43,7 @@ function newIncident(): Incident {
  * A world whose cache never moves past the Incident as created: only the status writes (which
  * answer with the stored object and a new resourceVersion) carry state forward.
  */
-function world() {
+function world(given: { playbook?: Playbook; history?: RunHistory } = {}) {
   const cached = newIncident();
   const writes: Incident[] = [];
   const created: JobManifest[] = [];
@@ -60,7 +60,7 @@ function world() {
   const registry = new Registry();
   const deps: IncidentReconcilerDeps = {
     incident: () => cached,
-    playbook: () => playbook,
+    playbook: () => given.playbook ?? playbook,
     cachedJob: () => undefined,
     jobs,
     writeStatus: (object) => {
@@ -77,10 +77,10 @@ function world() {
     calls: unused<IncidentReconcilerDeps["calls"]>("calls"),
     guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
     guardMetrics: createGuardMetrics(registry),
-    history: () => ({ otherRunStarts: [], otherActiveIncidents: 0 }),
+    history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
     undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
   };
-  return { reconciler: new IncidentReconciler(deps), writes, created, events };
+  return { reconciler: new IncidentReconciler(deps), writes, created, events, registry };
 }
 
 const context: ReconcileContext = { reconcileID: "r1", logger, signal: new AbortController().signal };
@@ -108,4 +108,36 @@ describe("IncidentReconciler", () => {
     expect(writes).toHaveLength(2);
     expect(created).toHaveLength(1);
   });
+
+  // Before, a run over these limits started, its Job steps ran and its first action, connector
+  // or notify step was Blocked. Now the run is refused at start: nothing of it runs.
+  it.each([
+    {
+      limit: "rateLimit",
+      spec: { rateLimit: { runs: 1, window: "10m" } },
+      history: { otherRunStarts: [new Date(now.getTime() - 60_000)], otherActiveIncidents: 0 },
+      reason: "RateLimited",
+      message: "Playbook pb already started 1 run in the last 10m (rateLimit: 1 per 10m); the run was not started",
+    },
+    {
+      limit: "maxActiveIncidents",
+      spec: { maxActiveIncidents: 1 },
+      history: { otherRunStarts: [], otherActiveIncidents: 1 },
+      reason: "TooManyActiveIncidents",
+      message: "Playbook pb already has 1 other Incident with a run in progress (maxActiveIncidents 1); the run was not started",
+    },
+  ])("skips a run over the Playbook's $limit: no Job, a Warning and a counted refusal", async ({ limit, spec, history, reason, message }) => {
+    const limited: Playbook = { ...playbook, spec: { ...playbook.spec, ...spec } };
+    const { reconciler, writes, created, events, registry } = world({ playbook: limited, history });
+    await reconciler.reconcile("ns/inc", context);
+
+    expect(created).toEqual([]);
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.status?.playbooks).toEqual([{ name: "pb", phase: "Skipped", finishedAt: now.toISOString(), message }]);
+    expect(writes[0]?.status?.phase).toBe("Succeeded");
+    expect(writes[0]?.status?.timeline?.map((entry) => entry.reason)).toContain(reason);
+    expect(events).toContainEqual({ type: "Warning", reason, message: `pb: ${message}` });
+    expect(await registry.metrics()).toContain(`soar_guard_refusals_total{guard="${limit}"} 1`);
+  });
 });
+

@@ -10,7 +10,7 @@ import type { StepKind } from "../../playbook/index.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { UndoContext } from "../../actions/index.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
-import type { GuardDecision, GuardedHistory, GuardMetrics, GuardPolicy } from "../../policy/index.ts";
+import type { GuardDecision, GuardMetrics, GuardPolicy, RunHistory, RunStartDecision } from "../../policy/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import type { EventRecorder } from "../event-recorder.ts";
@@ -51,8 +51,8 @@ export interface IncidentReconcilerDeps {
   /** Operator-wide guard settings: protected namespaces, privileged namespace, approvals. */
   readonly guardPolicy: GuardPolicy;
   readonly guardMetrics: GuardMetrics;
-  /** What a Playbook has been doing in other Incidents of the namespace, for rate limits and caps. */
-  readonly history: (namespace: string, playbook: string, incident: string) => GuardedHistory;
+  /** What a Playbook has been doing in the other Incidents of the namespace, for its run-start limits. */
+  readonly history: (namespace: string, playbook: string, incident: string) => RunHistory;
   /** What undoing actions needs, when a resolved Incident asks for a revert. */
   readonly undo: UndoContext;
 }
@@ -80,8 +80,6 @@ function planRuns(context: PlanRunsInput, runs: readonly PlaybookRun[], active: 
   const { incident, observations, mayStart, now, deps, freshIntents } = context;
   const byName = new Map(active.map((entry) => [entry.run.name, entry]));
   const planned: PlannedRuns = { runs: [], effects: [], events: [], refusals: [], recheckAfterMs: undefined };
-  const namespace = incident.metadata.namespace ?? "";
-  const name = incident.metadata.name ?? "";
   let recheck: number | undefined;
   for (const run of runs) {
     const entry = byName.get(run.name);
@@ -89,10 +87,8 @@ function planRuns(context: PlanRunsInput, runs: readonly PlaybookRun[], active: 
       planned.runs.push(run);
       continue;
     }
-    let history: GuardedHistory | undefined;
-    const guards = { policy: deps.guardPolicy, history: () => (history ??= deps.history(namespace, run.name, name)) };
     const observed = observations.get(run.name) ?? new Map();
-    const result = planRun({ now, incident, run, playbook: entry.playbook, observations: observed, mayStart, guards, freshIntents });
+    const result = planRun({ now, incident, run, playbook: entry.playbook, observations: observed, mayStart, guardPolicy: deps.guardPolicy, freshIntents });
     planned.runs.push(result.run);
     planned.effects.push(...result.effects);
     planned.events.push(...result.events);
@@ -121,7 +117,8 @@ interface PassOutcome {
 /**
  * The Incident reconcile. It reads the cached Incident, runs the guards
  * (deletion, resolved/closed, pause), then the sub-steps in order, each in its own file:
- * triage (runs pinned to Playbook generations), observe (the Jobs of running steps), plan (the
+ * triage (runs pinned to Playbook generations; a run over its Playbook's rate limit or
+ * active-incident cap is skipped instead of started), observe (the Jobs of running steps), plan (the
  * next state of each run, pure, with the guard chain before every action, connector and notify
  * step), execute (the Jobs, actions and connector calls whose intents are durable; see
  * `steps/intent-ledger.ts` for the intent protocol), close (the
@@ -177,16 +174,18 @@ export class IncidentReconciler {
     let events: TimelineEvent[] = [];
     let waits: readonly PlaybookWait[] = [];
     let recheckAfterMs: number | undefined;
-    let refusals: readonly GuardDecision[] = [];
+    let refusals: readonly (GuardDecision | RunStartDecision)[] = [];
     const kinds = new Map<string, StepKind | undefined>();
     if (guard.kind === "run") {
-      const triaged = triage({ incident, now, playbooks: deps.playbook, compiler: deps.compiler, operatorDryRun: deps.dryRun });
+      const { namespace, name } = splitObjectKey(key);
+      const history = (playbook: string): RunHistory => deps.history(namespace, playbook, name);
+      const triaged = triage({ incident, now, playbooks: deps.playbook, compiler: deps.compiler, operatorDryRun: deps.dryRun, history });
       for (const { run, playbook } of triaged.active) {
         for (const step of playbook.steps) kinds.set(`${run.name}/${step.name}`, step.kind);
       }
       const observations = await observe({ incident, active: triaged.active, cachedJob: deps.cachedJob, jobs: deps.jobs });
       const planned = planRuns({ incident, observations, mayStart, now, deps, freshIntents: this.#intents.fresh(key) }, triaged.runs, triaged.active);
-      refusals = planned.refusals;
+      refusals = [...triaged.refusals, ...planned.refusals];
       const effects = this.#intents.takeForExecution(key, planned.effects);
       const calls = { ...deps.calls, signal: context.signal };
       const executed = await execute({ incident, runs: planned.runs, effects, jobs: deps.jobs, calls, hooks: deps.hooks, now });

@@ -3,7 +3,6 @@ import type { Incident, PlaybookStep, StepState } from "../../api/v1alpha1/types
 import { sideEffectIntentId } from "../../steps/intent-id.ts";
 import type { CallConnectorEffect, RunActionEffect } from "../../steps/step-effects.ts";
 import type { CompiledPlaybook } from "../../playbook/index.ts";
-import type { GuardedHistory } from "../../policy/index.ts";
 import { compiledPlaybook } from "../../testing/compiled-playbook.ts";
 import { FIXED_NOW } from "../../testing/fixed-now.ts";
 import { anIncident } from "../../testing/objects.ts";
@@ -30,7 +29,6 @@ interface Case {
   readonly fresh?: string[];
   readonly dryRun?: boolean;
   readonly operatorDryRun?: boolean;
-  readonly history?: GuardedHistory;
   readonly extra?: Partial<CompiledPlaybook["source"]["spec"]>;
   readonly approvals?: Incident["spec"]["approvals"];
 }
@@ -43,7 +41,6 @@ function plan(given: Case): RunPlan {
     states: given.states,
     dryRun: given.dryRun,
     operator: { dryRun: given.operatorDryRun ?? false, protectedNamespaces: ["payments"] },
-    history: given.history,
     fresh: given.fresh,
   });
 }
@@ -80,22 +77,6 @@ describe("planRun with action, connector and notify steps", () => {
       reason: "ApprovalRequired",
       guard: "approval",
     },
-    {
-      name: "the Playbook's rate limit",
-      steps: [isolate],
-      extra: { rateLimit: { runs: 1, window: "1h" } },
-      history: { otherRunStarts: [new Date(FIXED_NOW.getTime() - 60_000)], otherActiveIncidents: 0 },
-      reason: "RateLimited",
-      guard: "rateLimit",
-    },
-    {
-      name: "the active-incident cap",
-      steps: [{ name: "tell", connector: { ref: "hook" } }],
-      extra: { maxActiveIncidents: 2 },
-      history: { otherRunStarts: [], otherActiveIncidents: 2 },
-      reason: "TooManyActiveIncidents",
-      guard: "maxActiveIncidents",
-    },
   ])("blocks a step refused by $name, with the guard's reason", ({ steps, reason, guard, ...rest }) => {
     const result = plan({ steps, ...rest });
     const state = stateOf(result, steps[0]?.name ?? "");
@@ -105,6 +86,20 @@ describe("planRun with action, connector and notify steps", () => {
     expect(result.refusals).toMatchObject([{ allowed: false, guard, reason }]);
     expect(result.events.find((event) => event.step === state.name)).toMatchObject({ type: "Warning", reason, message: state.message });
     expect(result.run.phase).toBe("Failed");
+  });
+
+  // The Playbook's rateLimit and maxActiveIncidents are decided once, when triage starts the run
+  // (a run over either is Skipped and none of its steps runs; see triage.test.ts and
+  // incident-reconciler.test.ts). A run that started is never refused a step by them.
+  it.each([
+    { name: "rate limit", steps: [isolate], extra: { rateLimit: { runs: 1, window: "1h" } } },
+    { name: "active-incident cap", steps: [{ name: "tell", connector: { ref: "hook" } }], extra: { maxActiveIncidents: 1 } },
+  ])("does not check the Playbook's $name before a step of a started run", ({ steps, extra }) => {
+    const result = plan({ steps, extra });
+    const state = stateOf(result, steps[0]?.name ?? "");
+    expect(state).toMatchObject({ phase: "Running", attempts: 1, intent: { attempt: 1 } });
+    expect(result.refusals).toEqual([]);
+    expect(result.run.phase).toBe("Running");
   });
 
   it("lets a destructive action run after an approved approval step", () => {

@@ -6,7 +6,8 @@ import { dryRunRendered } from "../../steps/dry-run.ts";
 import { PlanContext, type RunPlanInput } from "../../steps/plan-context.ts";
 import type { StepEffect } from "../../steps/step-effects.ts";
 import { STEP_KINDS } from "../../steps/step-kinds.ts";
-import { failsRun, isTerminal, satisfiesNeeds } from "../../steps/step-outcome.ts";
+import { isStepTerminal } from "../../api/v1alpha1/lifecycle.ts";
+import { failsRun, satisfiesNeeds } from "../../steps/step-outcome.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
 import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
@@ -42,7 +43,7 @@ class RunPlanner {
   }
 
   #advance(step: CompiledStep, state: StepState): StepState {
-    if (isTerminal(state)) return state;
+    if (isStepTerminal(state)) return state;
     const plan = this.#plan;
     // A step without a kind never leaves Pending; the Job kind is the default of older states.
     const kind = STEP_KINDS[step.kind ?? "job"];
@@ -65,7 +66,7 @@ class RunPlanner {
     for (const needed of dependencies) {
       const neededState = plan.states.get(needed);
       const neededStep = this.#steps.get(needed);
-      if (neededState === undefined || neededStep === undefined || !isTerminal(neededState)) return state;
+      if (neededState === undefined || neededStep === undefined || !isStepTerminal(neededState)) return state;
       if (!satisfiesNeeds(neededState, neededStep)) return state;
     }
     if (plan.failing()) return state;
@@ -93,7 +94,7 @@ class RunPlanner {
     const base: PlaybookRun = { ...plan.input.run, steps: states };
     const running = states.some((state) => state.phase === "Running");
     if (failing && !running) return this.#closeFailedRun(base);
-    if (states.every(isTerminal)) {
+    if (states.every(isStepTerminal)) {
       const message = `all ${states.length} steps finished`;
       plan.events.push({ type: "Normal", reason: IncidentReason.RunsSucceeded, message: `run succeeded: ${message}`, playbook: plan.runName });
       return { ...base, phase: "Succeeded", finishedAt: plan.now.toISOString(), message };
@@ -110,7 +111,7 @@ class RunPlanner {
     });
     const culpritName = culprit?.name ?? "";
     const closed = (base.steps ?? []).map((state): StepState => {
-      if (isTerminal(state)) return state;
+      if (isStepTerminal(state)) return state;
       if (state.phase === "Waiting" && state.attempts !== undefined && state.intent !== undefined) {
         return plan.finished(state, "Failed", `${state.message ?? "attempt failed"}; not retried because step ${culpritName} failed the run`);
       }

@@ -45,7 +45,7 @@ export async function revert(input: RevertInput): Promise<RevertResult> {
   const at = input.now.toISOString();
   for (const pending of pendingUndos(runs)) {
     const parsed = parseUndoRecord(pending.undo);
-    const outcome = parsed.ok ? await undoAction(input.undo, parsed.record) : { ok: false as const, retryable: false, reason: "InvalidUndo", message: parsed.message };
+    const outcome = parsed.ok ? await undoAction(input.undo, parsed.record) : { ok: false as const, retryable: false, reason: IncidentReason.InvalidUndo, message: parsed.message };
     const scope = { playbook: pending.playbook, step: pending.step };
     if (outcome.ok) {
       runs = replaceUndo(runs, pending.playbook, pending.step, { ...pending.undo, revertedAt: at, reverted: true, revertMessage: outcome.message });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Incident, Playbook, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import type { Incident, Playbook, PlaybookRun, PlaybookSpec } from "../../api/v1alpha1/types.generated.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
+import type { RunHistory } from "../../policy/index.ts";
 import { triage } from "./triage.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 import { FIXED_NOW } from "../../testing/fixed-now.ts";
@@ -17,7 +18,10 @@ interface PlaybookShape {
   dryRun?: boolean;
   createdAt?: string;
   when?: string;
+  limits?: Pick<PlaybookSpec, "rateLimit" | "maxActiveIncidents">;
 }
+
+const noHistory = (): RunHistory => ({ otherRunStarts: [], otherActiveIncidents: 0 });
 
 function playbook(name: string, shape: PlaybookShape = {}): Playbook {
   const generation = shape.generation ?? 1;
@@ -30,6 +34,7 @@ function playbook(name: string, shape: PlaybookShape = {}): Playbook {
       trigger: { types: ["t"] },
       ...(shape.suspend === undefined ? {} : { suspend: shape.suspend }),
       ...(shape.dryRun === undefined ? {} : { dryRun: shape.dryRun }),
+      ...shape.limits,
       steps: [
         { name: "a", job: { image: "x" }, ...(shape.when === undefined ? {} : { when: shape.when }) },
         { name: "b", approval: {} },
@@ -192,7 +197,7 @@ describe("triage", () => {
     },
   ])("$name", ({ playbooks, runs, operatorDryRun, expected, active, waits, events }) => {
     const lookup = (_namespace: string, name: string): Playbook | undefined => (playbooks as Record<string, Playbook | undefined>)[name];
-    const result = triage({ incident: incident(["pb"], runs), now, playbooks: lookup, compiler, operatorDryRun });
+    const result = triage({ incident: incident(["pb"], runs), now, playbooks: lookup, compiler, operatorDryRun, history: noHistory });
     expect(result.runs).toHaveLength(1);
     expect(result.runs[0]).toMatchObject(expected);
     expect(result.active).toHaveLength(active);
@@ -208,10 +213,104 @@ describe("triage", () => {
       playbooks: (_namespace, name) => (name === "pb" ? playbook("pb") : undefined),
       compiler,
       operatorDryRun: false,
+      history: noHistory,
     });
     expect(result.runs.map((run) => [run.name, run.phase])).toEqual([
       ["pb", "Running"],
       ["old", "Succeeded"],
     ]);
+  });
+
+  describe("a Playbook's rateLimit and maxActiveIncidents, decided once when the run would start", () => {
+    const recent: RunHistory = { otherRunStarts: [new Date(now.getTime() - 60_000)], otherActiveIncidents: 2 };
+    const rateLimited = "Playbook pb already started 1 run in the last 1h (rateLimit: 1 per 1h); the run was not started";
+    const capped = "Playbook pb already has 2 other Incidents with a run in progress (maxActiveIncidents 2); the run was not started";
+
+    it.each([
+      {
+        name: "a run over the rate limit is skipped, not started",
+        shape: { limits: { rateLimit: { runs: 1, window: "1h" } } },
+        runs: [],
+        expected: { phase: "Skipped", finishedAt: now.toISOString(), message: rateLimited },
+        events: [{ type: "Warning", reason: "RateLimited", message: rateLimited }],
+        refusals: ["rateLimit"],
+        reads: 1,
+      },
+      {
+        name: "a run at the active-incident cap is skipped, not started",
+        shape: { limits: { maxActiveIncidents: 2 } },
+        runs: [],
+        expected: { phase: "Skipped", message: capped },
+        events: [{ type: "Warning", reason: "TooManyActiveIncidents", message: capped }],
+        refusals: ["maxActiveIncidents"],
+        reads: 1,
+      },
+      {
+        name: "a dry run is limited like any other",
+        shape: { dryRun: true, limits: { rateLimit: { runs: 1, window: "1h" } } },
+        runs: [],
+        expected: { phase: "Skipped", message: rateLimited },
+        events: [{ type: "Warning", reason: "RateLimited", message: rateLimited }],
+        refusals: ["rateLimit"],
+        reads: 1,
+      },
+      {
+        name: "a Pending run whose Playbook became Ready is limited when it would start",
+        shape: { limits: { maxActiveIncidents: 2 } },
+        runs: [{ name: "pb", phase: "Pending" as const, message: "Playbook pb generation 1 is not processed yet" }],
+        expected: { phase: "Skipped", message: capped },
+        events: [{ type: "Warning", reason: "TooManyActiveIncidents", message: capped }],
+        refusals: ["maxActiveIncidents"],
+        reads: 1,
+      },
+      {
+        name: "a run under its limits starts",
+        shape: { limits: { rateLimit: { runs: 2, window: "1h" }, maxActiveIncidents: 3 } },
+        runs: [],
+        expected: { phase: "Running", startedAt: now.toISOString() },
+        events: [{ type: "Normal", reason: "RunStarted", message: "run pinned to generation 1" }],
+        refusals: [],
+        reads: 1,
+      },
+      {
+        name: "a Playbook without limits starts its run without reading the namespace's Incidents",
+        shape: {},
+        runs: [],
+        expected: { phase: "Running" },
+        events: [{ type: "Normal", reason: "RunStarted", message: "run pinned to generation 1" }],
+        refusals: [],
+        reads: 0,
+      },
+      {
+        name: "a run in progress is not checked again",
+        shape: { limits: { rateLimit: { runs: 1, window: "1h" }, maxActiveIncidents: 1 } },
+        runs: [runningRun],
+        expected: runningRun,
+        events: [],
+        refusals: [],
+        reads: 0,
+      },
+    ])("$name", ({ shape, runs, expected, events, refusals, reads }) => {
+      const asked: string[] = [];
+      const result = triage({
+        incident: incident(["pb"], runs),
+        now,
+        playbooks: () => playbook("pb", shape),
+        // A compiler of its own: the shared one caches by uid and generation, across shapes.
+        compiler: new PlaybookCompiler(createExpressionCompiler()),
+        operatorDryRun: false,
+        history: (name) => {
+          asked.push(name);
+          return recent;
+        },
+      });
+      expect(result.runs).toHaveLength(1);
+      expect(result.runs[0]).toMatchObject(expected);
+      expect(result.runs[0]?.steps).toEqual(expected.phase === "Skipped" ? undefined : expect.anything());
+      expect(result.active).toHaveLength(expected.phase === "Skipped" ? 0 : 1);
+      expect(result.events).toEqual(events.map((event) => ({ ...event, playbook: "pb" })));
+      expect(result.refusals.map((refusal) => refusal.guard)).toEqual(refusals);
+      expect(asked).toEqual(Array.from({ length: reads }, () => "pb"));
+    });
   });
 });

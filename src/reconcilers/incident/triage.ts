@@ -1,10 +1,11 @@
 import { ConditionType } from "../../api/v1alpha1/constants.ts";
 import type { Incident, Playbook, PlaybookRun, StepState } from "../../api/v1alpha1/types.generated.ts";
+import { isRunFinished, isStepTerminal } from "../../api/v1alpha1/lifecycle.ts";
 import type { CompiledPlaybook, PlaybookCompiler } from "../../playbook/index.ts";
+import { decideRunStart, runLimitsOf, type RunHistory, type RunStartDecision } from "../../policy/index.ts";
 import { findCondition } from "../conditions.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
-import { isTerminal } from "../../steps/step-outcome.ts";
 import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
 
 /** Finds a Playbook by namespace and name (an informer cache). */
@@ -18,6 +19,11 @@ export interface TriageInput {
   readonly compiler: PlaybookCompiler;
   /** The operator-wide dry-run switch; a run is dry when it or the Playbook says so. */
   readonly operatorDryRun: boolean;
+  /**
+   * What Playbook `playbook` has been doing in the other Incidents of the namespace; read only
+   * when a run of a Playbook with a rate limit or an active-incident cap is about to start.
+   */
+  readonly history: (playbook: string) => RunHistory;
 }
 
 /** A run to plan, with the compiled generation it is pinned to. */
@@ -34,9 +40,9 @@ export interface TriageResult {
   readonly active: readonly ActiveRun[];
   readonly waits: readonly PlaybookWait[];
   readonly events: readonly TimelineEvent[];
+  /** Runs not started because of a Playbook limit, for the guard refusal metric. */
+  readonly refusals: readonly Extract<RunStartDecision, { allowed: false }>[];
 }
-
-const finishedRunPhases: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
 
 type Readiness = { readonly ready: true } | { readonly ready: false; readonly stalled: boolean; readonly message: string };
 
@@ -61,7 +67,7 @@ function readinessOf(playbook: Playbook, compiled: CompiledPlaybook): Readiness 
 function stopRun(run: PlaybookRun, message: string, now: Date): PlaybookRun {
   const at = now.toISOString();
   const steps = (run.steps ?? []).map((step): StepState => {
-    if (isTerminal(step)) return step;
+    if (isStepTerminal(step)) return step;
     if (step.phase === "Running") {
       const leftover = step.job === undefined ? "" : `; Job ${step.job} was left to finish on its own`;
       return { ...step, phase: "Failed", finishedAt: at, message: `run stopped: ${message}${leftover}` };
@@ -113,7 +119,10 @@ function checkPin(run: PlaybookRun, playbook: Playbook | undefined): PinCheck {
  *   Playbook reconciler and compiling): the run records that generation, whether it is a dry
  *   run (the Playbook's `dryRun` or the operator's) and a Pending state per step. A missing
  *   Playbook fails the run (PlaybookNotFound), a suspended one skips it (Suspended), one that
- *   is not Ready leaves it Pending and is reported as a wait (stalled when found invalid).
+ *   is not Ready leaves it Pending and is reported as a wait (stalled when found invalid). A
+ *   Ready Playbook over its `rateLimit` or `maxActiveIncidents` (see `decideRunStart`) skips
+ *   the run with a Warning (RateLimited, TooManyActiveIncidents) and a refusal: none of its
+ *   steps runs. Dry runs are limited and counted like any other.
  * - A run in progress goes on only with the generation it pinned: when the Playbook was
  *   deleted, edited (another generation) or recreated since the run started, the run fails
  *   with PlaybookNotFound or PlaybookChanged. Jobs already created are left to finish; they
@@ -128,12 +137,13 @@ export function triage(input: TriageInput): TriageResult {
   const active: ActiveRun[] = [];
   const waits: PlaybookWait[] = [];
   const events: TimelineEvent[] = [];
+  const refusals: Extract<RunStartDecision, { allowed: false }>[] = [];
 
   for (const name of names) {
     const run = existing.get(name);
     existing.delete(name);
     const playbook = input.playbooks(namespace, name);
-    if (run !== undefined && finishedRunPhases.has(run.phase)) {
+    if (run !== undefined && isRunFinished(run)) {
       runs.push(run);
       continue;
     }
@@ -168,6 +178,13 @@ export function triage(input: TriageInput): TriageResult {
       runs.push({ name, phase: "Pending", message: readiness.message });
       continue;
     }
+    const limit = decideRunStart({ playbook: name, limits: runLimitsOf(playbook.spec), history: () => input.history(name), now: input.now });
+    if (!limit.allowed) {
+      events.push({ type: "Warning", reason: limit.reason, message: limit.message, playbook: name });
+      refusals.push(limit);
+      runs.push({ name, phase: "Skipped", finishedAt: input.now.toISOString(), message: limit.message });
+      continue;
+    }
     const started = startRun(name, compiled, compiled.dryRun || input.operatorDryRun, input.now);
     const dry = started.dryRun === true ? " (dry run)" : "";
     events.push({ type: "Normal", reason: IncidentReason.RunStarted, message: `run pinned to generation ${compiled.generation}${dry}`, playbook: name });
@@ -175,5 +192,5 @@ export function triage(input: TriageInput): TriageResult {
     active.push({ run: started, playbook: compiled });
   }
   runs.push(...existing.values());
-  return { runs, active, waits, events };
+  return { runs, active, waits, events, refusals };
 }

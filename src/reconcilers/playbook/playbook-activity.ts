@@ -1,19 +1,18 @@
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
+import { isActiveFor } from "../../api/v1alpha1/lifecycle.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
 
 /** What a Playbook's status says about the Incidents that name it. */
 export interface PlaybookActivity {
-  /** Incidents with an unfinished run of the Playbook (Pending, Running or AwaitingApproval). */
+  /** Incidents active for the Playbook (`isActiveFor`): the count its `maxActiveIncidents` caps. */
   readonly activeIncidents: number;
   /** The latest occurrence of an Incident that names the Playbook, if any. */
   readonly lastTriggeredAt: string | undefined;
 }
 
-const finishedRunPhases: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Skipped"]);
-
 /**
- * The activity of Playbook `playbook` among the Incidents of its namespace: how many have an
- * unfinished run of it, and when an alert last matched it (the latest `lastSeen` of the
+ * The activity of Playbook `playbook` among the Incidents of its namespace: how many are active
+ * for it (a run of it started and not finished, and no person resolved or closed them), and when an alert last matched it (the latest `lastSeen` of the
  * Incidents whose `spec.playbooks` name it; intake pins the matched Playbooks there). Pure.
  */
 export function playbookActivity(incidents: readonly Incident[], playbook: string): PlaybookActivity {
@@ -28,8 +27,7 @@ export function playbookActivity(incidents: readonly Incident[], playbook: strin
       latestMs = lastSeenMs;
       lastTriggeredAt = lastSeen;
     }
-    const run = incident.status?.playbooks?.find((candidate) => candidate.name === playbook);
-    if (run !== undefined && !finishedRunPhases.has(run.phase)) activeIncidents += 1;
+    if (isActiveFor(incident, playbook)) activeIncidents += 1;
   }
   return { activeIncidents, lastTriggeredAt };
 }

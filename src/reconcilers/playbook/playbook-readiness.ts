@@ -1,4 +1,5 @@
-import { ConditionType, Reason } from "../../api/v1alpha1/constants.ts";
+import { ConditionType } from "../../api/v1alpha1/constants.ts";
+import { Reason } from "../../api/v1alpha1/reasons.ts";
 import { formatFieldError, PlaybookReason, type CompiledPlaybook, type PlaybookProblem, type StepKind } from "../../playbook/index.ts";
 import type { DesiredCondition } from "../conditions.ts";
 

@@ -1,5 +1,5 @@
 import { isActionType, resolveActionTarget, type ResolvedTarget } from "../../actions/index.ts";
-import type { ActionType } from "../../api/v1alpha1/index.ts";
+import { Reason, type ActionType } from "../../api/v1alpha1/index.ts";
 import type { AffectedResources } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import type { RenderedTemplates } from "../render-templates.ts";
@@ -15,7 +15,7 @@ export interface PreparedAction {
 /** Why an action step cannot run as written; `message` names the field. */
 export interface ActionStepProblem {
   readonly ok: false;
-  readonly reason: string;
+  readonly reason: Reason;
   readonly message: string;
 }
 
@@ -31,7 +31,7 @@ const paramPath = /^action\.params\[(.+)\]$/;
 export function prepareActionStep(step: CompiledStep, rendered: RenderedTemplates, resources: AffectedResources | undefined): PreparedAction | ActionStepProblem {
   const spec = step.spec.action;
   if (spec === undefined || !isActionType(spec.type)) {
-    return { ok: false, reason: "InvalidParams", message: `spec.steps[${step.index}].action.type: not a built-in action` };
+    return { ok: false, reason: Reason.InvalidParams, message: `spec.steps[${step.index}].action.type: not a built-in action` };
   }
   const params: Record<string, string> = {};
   for (const [path, value] of rendered) {

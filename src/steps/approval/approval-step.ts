@@ -1,4 +1,4 @@
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import type { StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
@@ -43,7 +43,7 @@ function startApproval(plan: PlanContext, step: CompiledStep, state: StepState):
     phase: "Waiting",
     attempts: 1,
     startedAt: plan.now.toISOString(),
-    message: bounded(`waiting for approval: ${question}`, MAX_STEP_MESSAGE_LENGTH),
+    message: boundText(`waiting for approval: ${question}`, MAX_MESSAGE_LENGTH),
   };
   plan.event("Normal", IncidentReason.ApprovalPending, step.name, waiting.message ?? "");
   return advanceApproval(plan, step, waiting);

@@ -1,4 +1,5 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
+import { Reason } from "../../api/v1alpha1/reasons.ts";
 import type { Connector } from "../../api/v1alpha1/types.generated.ts";
 import { createSecretResolver, type ConnectorCaller, type ConnectorIncident } from "../../connectors/index.ts";
 import type { CallConnectorEffect, EffectOutcome } from "../step-effects.ts";
@@ -20,7 +21,7 @@ export async function callConnectorEffect(args: {
 }): Promise<EffectOutcome> {
   const { effect, connector } = args;
   if (connector === undefined) {
-    return { ok: false, reason: "ConnectorNotFound", message: `Connector ${args.namespace}/${effect.connector} does not exist`, retryable: true };
+    return { ok: false, reason: Reason.ConnectorNotFound, message: `Connector ${args.namespace}/${effect.connector} does not exist`, retryable: true };
   }
   const result = await args.caller.call({
     connector: { namespace: args.namespace, name: effect.connector, spec: connector.spec },

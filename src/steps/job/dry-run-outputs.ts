@@ -1,6 +1,5 @@
-import { bounded } from "../../api/v1alpha1/bounds.ts";
+import { boundText, MAX_OUTPUT_VALUE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import type { JobManifest } from "./job-manifest.ts";
-import { MAX_OUTPUT_VALUE_LENGTH } from "./termination-outputs.ts";
 
 /**
  * What a dry run records for a Job step, as step outputs (at most 16 keys of at most 2048
@@ -40,6 +39,6 @@ export function jobDryRunOutputs(job: JobManifest): Record<string, string> {
   return Object.fromEntries(
     Object.entries(outputs)
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .map(([key, value]) => [key, bounded(value, MAX_OUTPUT_VALUE_LENGTH)]),
+      .map(([key, value]) => [key, boundText(value, MAX_OUTPUT_VALUE_LENGTH)]),
   );
 }

@@ -1,6 +1,6 @@
 import type { V1Container, V1EnvVar, V1Job, V1ResourceRequirements } from "@kubernetes/client-node";
 import type { Plain } from "../../runtime/plain-object.ts";
-import { API_VERSION, Annotation, Kind, Label } from "../../api/v1alpha1/constants.ts";
+import { API_VERSION, Annotation, Kind, Label, MANAGED_BY, MANAGED_BY_LABEL } from "../../api/v1alpha1/constants.ts";
 import type { JobStep, ResourceRequirements } from "../../api/v1alpha1/types.generated.ts";
 import type { RenderedTemplates } from "../render-templates.ts";
 import { labelValueFor } from "./job-name.ts";
@@ -8,11 +8,6 @@ import { labelValueFor } from "./job-name.ts";
 /** Name of the step's container in the Job's Pod. */
 export const STEP_CONTAINER_NAME = "step";
 
-/** Label every object created by kube-soar carries. */
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-
-/** Value of {@link MANAGED_BY_LABEL}. */
-export const MANAGED_BY = "kube-soar";
 
 /** The Incident a Job belongs to. */
 export interface JobOwner {

@@ -1,3 +1,4 @@
+import { boundText } from "../../api/v1alpha1/bounds.ts";
 import type { V1Job, V1Pod } from "@kubernetes/client-node";
 import { STEP_CONTAINER_NAME } from "./job-manifest.ts";
 import { outputsFromTerminationMessage } from "./termination-outputs.ts";
@@ -52,9 +53,9 @@ function failureMessage(job: V1Job, pods: readonly V1Pod[]): string {
   if (terminated !== undefined) {
     parts.push(`: exit code ${terminated.exitCode}`);
     const detail = (terminated.message ?? terminated.reason ?? "").trim();
-    if (detail !== "") parts.push(`: ${detail.slice(0, MAX_FAILURE_DETAIL_LENGTH)}`);
+    if (detail !== "") parts.push(`: ${boundText(detail, MAX_FAILURE_DETAIL_LENGTH, "")}`);
   } else if (condition?.message !== undefined && condition.message !== "") {
-    parts.push(`: ${condition.message.slice(0, MAX_FAILURE_DETAIL_LENGTH)}`);
+    parts.push(`: ${boundText(condition.message, MAX_FAILURE_DETAIL_LENGTH, "")}`);
   }
   return parts.join("");
 }

@@ -1,5 +1,6 @@
 import { formatDuration } from "../../api/duration.ts";
-import { bounded, MAX_STEP_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
+import { boundText, MAX_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
+import { Reason } from "../../api/v1alpha1/reasons.ts";
 import type { StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
@@ -142,13 +143,13 @@ const ensureJob: EffectExecutor<EnsureJobEffect> = {
   name: (effect) => effect.job.metadata?.name ?? "",
   async execute(effect, state, context) {
     const name = effect.job.metadata?.name ?? "";
-    const failed = (message: string): StepState => ({ ...state, phase: "Failed", finishedAt: context.now.toISOString(), message: bounded(message, MAX_STEP_MESSAGE_LENGTH) });
+    const failed = (message: string): StepState => ({ ...state, phase: "Failed", finishedAt: context.now.toISOString(), message: boundText(message, MAX_MESSAGE_LENGTH) });
     let outcome: EnsureJobResult;
     try {
       outcome = await context.jobs.ensure(effect.job);
     } catch (error: unknown) {
       if (classifyApiError(error) !== "invalid") {
-        throw new TransientError("JobCreateFailed", `creating Job ${name} failed`, { cause: error });
+        throw new TransientError(Reason.JobCreateFailed, `creating Job ${name} failed`, { cause: error });
       }
       const message = `attempt ${effect.attempt}: the API rejected Job ${name}: ${error instanceof Error ? error.message : String(error)}`;
       return { state: failed(message), event: { type: "Warning", reason: IncidentReason.StepFailed, message }, carriedOut: false };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_OUTPUTS, MAX_OUTPUT_VALUE_LENGTH, MAX_RAW_MESSAGE_LENGTH, outputsFromTerminationMessage } from "./termination-outputs.ts";
+import { MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../../api/v1alpha1/bounds.ts";
+import { MAX_RAW_MESSAGE_LENGTH, outputsFromTerminationMessage } from "./termination-outputs.ts";
 
 const manyKeys = JSON.stringify(Object.fromEntries(Array.from({ length: MAX_OUTPUTS + 2 }, (_, i) => [`k${i}`, "v"])));
 

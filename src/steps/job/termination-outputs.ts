@@ -1,8 +1,4 @@
-/** Most outputs one step may produce (the bound of `StepState.outputs`). */
-export const MAX_OUTPUTS = 16;
-
-/** Longest output value kept, in characters (the bound of one `StepState.outputs` value). */
-export const MAX_OUTPUT_VALUE_LENGTH = 2048;
+import { boundText, fitsLength, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../../api/v1alpha1/bounds.ts";
 
 /** Longest raw message kept when the termination message is not a JSON object. */
 export const MAX_RAW_MESSAGE_LENGTH = 1024;
@@ -46,7 +42,7 @@ export function outputsFromTerminationMessage(message: string | undefined): Term
   const object = parseObject(message);
   if (object === undefined) {
     return {
-      outputs: { message: message.slice(0, MAX_RAW_MESSAGE_LENGTH) },
+      outputs: { message: boundText(message, MAX_RAW_MESSAGE_LENGTH, "") },
       note: "termination message is not a JSON object; kept as the output \"message\"",
     };
   }
@@ -59,8 +55,8 @@ export function outputsFromTerminationMessage(message: string | undefined): Term
       continue;
     }
     const text = asOutputValue(value);
-    if (text.length > MAX_OUTPUT_VALUE_LENGTH) cut += 1;
-    kept.push([key, text.slice(0, MAX_OUTPUT_VALUE_LENGTH)]);
+    if (!fitsLength(text, MAX_OUTPUT_VALUE_LENGTH)) cut += 1;
+    kept.push([key, boundText(text, MAX_OUTPUT_VALUE_LENGTH, "")]);
   }
   // fromEntries defines own properties, so a key such as "__proto__" stays plain data.
   const outputs = Object.fromEntries(kept);

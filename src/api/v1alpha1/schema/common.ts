@@ -1,6 +1,6 @@
 import { SEVERITIES } from "../constants.ts";
 import type { Schema } from "./builders.ts";
-import { enumeration, integer, list, object, string, timestamp } from "./builders.ts";
+import { enumeration, integer, list, map, object, string, timestamp } from "./builders.ts";
 
 /** Pattern of a Go/Kubernetes style duration such as `90s`, `1h30m` or `250ms`. */
 export const DURATION_PATTERN = String.raw`^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$`;
@@ -139,4 +139,14 @@ export function conditions(): Schema {
 /** The generation of the spec the controller last fully processed. */
 export function observedGeneration(): Schema {
   return integer("The metadata.generation of the spec the controller last fully processed.", { minimum: 0 });
+}
+
+/** Most template parameters of an action or connector step. */
+const MAX_PARAMS = 16;
+
+/** Template parameters of an action or connector step, by name. */
+export function templateParams(description: string): Schema {
+  return map(description, template("Value of the parameter; may embed `${{ }}` templates.", 1024), {
+    maxProperties: MAX_PARAMS,
+  });
 }

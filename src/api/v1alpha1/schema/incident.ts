@@ -1,4 +1,5 @@
 import { ALERT_SOURCE_KINDS, ALERT_STATUSES, INCIDENT_PHASES, INCIDENT_STATES, Kind, OBSERVABLE_TYPES, Plural, TIMELINE_ENTRY_TYPES } from "../constants.ts";
+import { AFFECTED_RESOURCE_BOUNDS, INCIDENT_EVENT_BOUNDS, MAX_MESSAGE_LENGTH, MAX_OBSERVABLE_VALUE_LENGTH, MAX_TITLE_LENGTH } from "../bounds.ts";
 import type { Schema } from "./builders.ts";
 import { boolean, enumeration, freeform, integer, list, object, string, timestamp } from "./builders.ts";
 import { conditions, objectName, observedGeneration, severity, stepName } from "./common.ts";
@@ -56,10 +57,10 @@ function event(): Schema {
   return object(
     "The first event of the Incident, bounded and redacted at intake. Its content comes from the alert producer and is untrusted.",
     {
-      id: string("CloudEvent id.", { maxLength: 256 }),
-      source: string("CloudEvent source.", { maxLength: 1024 }),
-      type: string("CloudEvent type.", { maxLength: 256 }),
-      subject: string("CloudEvent subject.", { maxLength: 1024 }),
+      id: string("CloudEvent id.", { maxLength: INCIDENT_EVENT_BOUNDS.id }),
+      source: string("CloudEvent source.", { maxLength: INCIDENT_EVENT_BOUNDS.source }),
+      type: string("CloudEvent type.", { maxLength: INCIDENT_EVENT_BOUNDS.type }),
+      subject: string("CloudEvent subject.", { maxLength: INCIDENT_EVENT_BOUNDS.subject }),
       time: timestamp("When the event occurred, as its producer reports it."),
       data: freeform("The event payload after redaction; large payloads are truncated."),
       truncated: boolean("Whether data was truncated to fit."),
@@ -72,12 +73,12 @@ function affectedResources(): Schema {
   return object(
     "The Kubernetes objects the alert is about; action steps default their target to these.",
     {
-      namespace: string("Namespace of the affected objects.", { maxLength: 63 }),
-      pod: string("Name of the affected Pod.", { maxLength: 253 }),
-      container: string("Name of the affected container.", { maxLength: 63 }),
-      node: string("Name of the Node the Pod runs on.", { maxLength: 253 }),
-      image: string("Image of the affected container.", { maxLength: 512 }),
-      workload: string("Owning workload as <Kind>/<name>, such as Deployment/web.", { maxLength: 320 }),
+      namespace: string("Namespace of the affected objects.", { maxLength: AFFECTED_RESOURCE_BOUNDS.namespace }),
+      pod: string("Name of the affected Pod.", { maxLength: AFFECTED_RESOURCE_BOUNDS.pod }),
+      container: string("Name of the affected container.", { maxLength: AFFECTED_RESOURCE_BOUNDS.container }),
+      node: string("Name of the Node the Pod runs on.", { maxLength: AFFECTED_RESOURCE_BOUNDS.node }),
+      image: string("Image of the affected container.", { maxLength: AFFECTED_RESOURCE_BOUNDS.image }),
+      workload: string("Owning workload as <Kind>/<name>, such as Deployment/web.", { maxLength: AFFECTED_RESOURCE_BOUNDS.workload }),
     },
     { typeName: "AffectedResources" },
   );
@@ -91,7 +92,7 @@ function observable(): Schema {
         typeName: "ObservableType",
         typeDescription: "Kinds of indicator.",
       }),
-      value: string("The indicator.", { minLength: 1, maxLength: 1024 }),
+      value: string("The indicator.", { minLength: 1, maxLength: MAX_OBSERVABLE_VALUE_LENGTH }),
     },
     { required: ["type", "value"], typeName: "Observable" },
   );
@@ -122,7 +123,7 @@ function incidentSpec(): Schema {
       revert: boolean("Undo the reversible actions taken (un-isolate, uncordon, scale back) when the Incident is resolved."),
       approvals: list("Decisions on approval steps, appended by approvers.", approval(), { maxItems: 64 }),
       severity: severity("Severity of the alert, normalised at intake."),
-      title: string("One-line summary of the alert.", { minLength: 1, maxLength: 256 }),
+      title: string("One-line summary of the alert.", { minLength: 1, maxLength: MAX_TITLE_LENGTH }),
       fingerprint: string("Deduplication key: events with this fingerprint fold into this Incident. Immutable.", {
         minLength: 1,
         maxLength: 128,
@@ -153,7 +154,7 @@ function timelineEntry(): Schema {
         typeDescription: "Types of timeline entry.",
       }),
       reason: string("What happened, in CamelCase.", { minLength: 1, maxLength: 128, pattern: "^[A-Z][A-Za-z0-9]*$" }),
-      message: string("Human readable detail.", { maxLength: 1024 }),
+      message: string("Human readable detail.", { maxLength: MAX_MESSAGE_LENGTH }),
       playbook: objectName("Playbook concerned, if any."),
       step: stepName("Step concerned, if any."),
     },
@@ -185,7 +186,7 @@ function incidentStatus(): Schema {
         typeName: "AlertStatus",
         typeDescription: "Whether an alert fires.",
       }),
-      resolvedAlertAt: timestamp("When the producer reported the alert resolved."),
+      resolvedAlertAt: timestamp("When the producer reported the alert resolved; cleared when it fires again."),
       observables: list("Indicators extracted from the events.", observable(), { maxItems: MAX_OBSERVABLES }),
       playbooks: list("Runs of the matched playbooks.", playbookRun(), {
         maxItems: MAX_PLAYBOOKS,

@@ -1,4 +1,5 @@
 import { APPROVAL_DECISIONS, PLAYBOOK_RUN_PHASES, STEP_PHASES } from "../constants.ts";
+import { MAX_MESSAGE_LENGTH, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../bounds.ts";
 import type { Schema } from "./builders.ts";
 import { boolean, enumeration, freeform, integer, list, map, object, string, timestamp } from "./builders.ts";
 import { objectName, stepName } from "./common.ts";
@@ -24,11 +25,11 @@ function stepState(): Schema {
       attempts: integer("Attempts started so far.", { minimum: 0, format: "int32" }),
       startedAt: timestamp("When the first attempt started."),
       finishedAt: timestamp("When the step reached a final phase."),
-      message: string("Human readable detail of the phase.", { maxLength: 1024 }),
+      message: string("Human readable detail of the phase.", { maxLength: MAX_MESSAGE_LENGTH }),
       outputs: map(
         "Outputs of the step, available to later steps as steps.<name>.outputs.",
-        string("Value of one output.", { maxLength: 2048 }),
-        { maxProperties: 16 },
+        string("Value of one output.", { maxLength: MAX_OUTPUT_VALUE_LENGTH }),
+        { maxProperties: MAX_OUTPUTS },
       ),
       job: objectName("Name of the Job the step owns."),
       intent: object(
@@ -73,7 +74,7 @@ export function playbookRun(): Schema {
       startedAt: timestamp("When the run started."),
       finishedAt: timestamp("When the run reached a final phase."),
       dryRun: boolean("Whether the run only planned and touched nothing."),
-      message: string("Human readable detail of the phase.", { maxLength: 1024 }),
+      message: string("Human readable detail of the phase.", { maxLength: MAX_MESSAGE_LENGTH }),
       steps: list("Progress of each step.", stepState(), { maxItems: MAX_STEPS, listType: "map", mapKeys: ["name"] }),
     },
     { required: ["name", "phase"], typeName: "PlaybookRun" },

@@ -50,7 +50,7 @@ function dedup(): Schema {
 
 function rateLimit(): Schema {
   return object(
-    "At most `runs` runs start per `window`; further matches open Incidents without running steps.",
+    "At most `runs` runs start per `window`, counting the runs started for other Incidents (dry runs too). A further match opens its Incident but does not start the run: the run is Skipped with reason RateLimited and none of its steps runs.",
     {
       runs: integer("Runs allowed per window.", { minimum: 1, maximum: 10000, format: "int32" }),
       window: duration("Length of the window."),
@@ -71,7 +71,7 @@ function playbookSpec(): Schema {
       suspend: boolean("Stop starting new runs; running ones finish."),
       rateLimit: rateLimit(),
       maxActiveIncidents: integer(
-        "Most Incidents with an unfinished run of this playbook; further matches do not start runs.",
+        "Most active Incidents of this playbook at once: Incidents whose run of it started and has not finished, and that no person resolved or closed (dry runs count). While this many are active, a further match opens its Incident but does not start the run: the run is Skipped with reason TooManyActiveIncidents and none of its steps runs.",
         { minimum: 1, maximum: 10000, format: "int32" },
       ),
       serviceAccountName: objectName("Default ServiceAccount for the Pods of job steps."),
@@ -87,7 +87,10 @@ function playbookStatus(): Schema {
       conditions: conditions(),
       observedGeneration: observedGeneration(),
       stepCount: integer("Number of steps of the observed generation.", { minimum: 0, format: "int32" }),
-      activeIncidents: integer("Incidents with an unfinished run of this playbook.", { minimum: 0, format: "int32" }),
+      activeIncidents: integer(
+        "Active Incidents of this playbook, the count maxActiveIncidents caps: their run of it started and has not finished, and no person resolved or closed them.",
+        { minimum: 0, format: "int32" },
+      ),
       lastTriggeredAt: timestamp("When an event last matched this playbook."),
     },
     { typeName: "PlaybookStatus" },
@@ -113,7 +116,7 @@ export const playbookKind: KindSchema = {
       description: "Whether the playbook compiled and is active.",
     },
     { name: "Steps", type: "integer", jsonPath: ".status.stepCount", description: "Number of steps." },
-    { name: "Active", type: "integer", jsonPath: ".status.activeIncidents", description: "Incidents with an unfinished run of the playbook." },
+    { name: "Active", type: "integer", jsonPath: ".status.activeIncidents", description: "Active Incidents: a run of the playbook started and not finished, not resolved or closed." },
     { name: "Last-Triggered", type: "date", jsonPath: ".status.lastTriggeredAt", description: "Time since an alert last matched the playbook.", priority: 1 },
     { name: "Suspended", type: "boolean", jsonPath: ".spec.suspend", description: "Whether new runs are stopped.", priority: 1 },
     { name: "Dry-Run", type: "boolean", jsonPath: ".spec.dryRun", description: "Whether runs touch nothing.", priority: 1 },

@@ -1,7 +1,8 @@
 /**
- * A map that keeps the most recently used entries within two bounds: an entry count and a
- * total weight (for example the bytes of the keys). Inserting past either bound evicts the
- * least recently used entries; an entry heavier than the whole weight bound is not kept.
+ * A map that keeps the most recently used entries (read or written) within two bounds: an entry
+ * count and a total weight (for example the bytes of the keys; unbounded unless given).
+ * Inserting past either bound evicts the least recently used entries; an entry heavier than the
+ * whole weight bound is not kept.
  */
 export class LruCache<K, V> {
   readonly #maxEntries: number;
@@ -9,7 +10,7 @@ export class LruCache<K, V> {
   readonly #entries = new Map<K, { value: V; weight: number }>();
   #weight = 0;
 
-  constructor(maxEntries: number, maxWeight: number) {
+  constructor(maxEntries: number, maxWeight = Number.POSITIVE_INFINITY) {
     this.#maxEntries = maxEntries;
     this.#maxWeight = maxWeight;
   }
@@ -23,8 +24,8 @@ export class LruCache<K, V> {
     return entry.value;
   }
 
-  /** Stores `value` as the most recently used entry, then evicts until both bounds hold. */
-  set(key: K, value: V, weight: number): void {
+  /** Stores `value` (of `weight`, none unless given) as the most recently used entry, then evicts until both bounds hold. */
+  set(key: K, value: V, weight = 0): void {
     this.delete(key);
     if (weight > this.#maxWeight) return;
     this.#entries.set(key, { value, weight });

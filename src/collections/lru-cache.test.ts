@@ -12,6 +12,16 @@ describe("LruCache", () => {
     expect(cache.size).toBe(2);
   });
 
+  it("bounds the entry count alone when given no weight bound", () => {
+    const cache = new LruCache<string, number>(2);
+    cache.set("a", 1);
+    cache.set("b", 2);
+    cache.set("a", 10);
+    cache.set("c", 3);
+    expect([cache.get("a"), cache.get("b"), cache.get("c")]).toEqual([10, undefined, 3]);
+    expect(cache.weight).toBe(0);
+  });
+
   it("evicts until the weight bound holds", () => {
     const cache = new LruCache<string, number>(10, 10);
     cache.set("a", 1, 4);
