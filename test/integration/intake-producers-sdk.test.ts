@@ -45,7 +45,7 @@ describe("the CloudEvents Go SDK as a producer", () => {
       const dataFile = join(scratch, `${mode}.json`);
       writeFileSync(dataFile, JSON.stringify(data));
       const id = `sdk-${mode}-1`;
-      const subject = `checkout/${mode}`;
+      const subject = `checkout/${mode} Zürich ✓ 東京 50% load`;
       const http = mode.startsWith("http");
       await run(await binaryPath(inject("binDir"), "cloudevents-send"), [
         "-mode", mode,
