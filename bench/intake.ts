@@ -81,7 +81,7 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nat
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,
     },
-    receiver: { enabled: false, host: "127.0.0.1", port: 0, maxBodyBytes: 1_048_576, maxJsonDepth: 32 },
+    receiver: { enabled: false, host: "127.0.0.1", port: 0, allowUnauthenticated: false, maxBodyBytes: 1_048_576, maxJsonDepth: 32 },
     intake: {
       unmatchedMinSeverity: "info",
       defaultNamespace: namespace,

@@ -176,7 +176,7 @@ async function runOperator(command: Command, session: Session, controlPlane: Con
   session.operator = operator;
   await step(operator.waitUntilReady());
   const { probePort, receiverPort } = operator.ports;
-  const receiver = receiverPort === undefined ? "off" : `http://127.0.0.1:${receiverPort}`;
+  const receiver = receiverPort === undefined ? "off" : `http://127.0.0.1:${receiverPort} (Authorization: Bearer <the token in ${operator.receiverTokenFile}>)`;
   log.info({ pid: operator.pid, log: logFile, probes: `http://127.0.0.1:${probePort}`, receiver }, "operator ready");
 }
 

@@ -10,6 +10,7 @@ describe("operatorArgs", () => {
       expected: [
         "--kubeconfig", "/k/config", "--nats-servers", "nats://127.0.0.1:4222", "--namespace", "soar-system",
         "--leader-election-identity", "op-a", "--probe-bind", "127.0.0.1:0", "--receiver-bind", "127.0.0.1:0",
+        "--receiver-token-file", "/k/receiver-token",
       ],
     },
     {
@@ -18,11 +19,11 @@ describe("operatorArgs", () => {
       expected: [
         "--kubeconfig", "/k/config", "--nats-servers", "nats://127.0.0.1:4222", "--namespace", "soar-system",
         "--leader-election-identity", "op-a", "--probe-bind", "127.0.0.1:9090", "--receiver-bind", "127.0.0.1:0",
-        "--lease-duration", "4s",
+        "--receiver-token-file", "/k/receiver-token", "--lease-duration", "4s",
       ],
     },
   ])("$name", ({ flags, expected }) => {
-    expect(operatorArgs({ ...launch, ...(flags === undefined ? {} : { flags }) })).toEqual(expected);
+    expect(operatorArgs({ ...launch, ...(flags === undefined ? {} : { flags }) }, "/k/receiver-token")).toEqual(expected);
   });
 });
 

@@ -1,6 +1,7 @@
-import { open, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { open, stat, writeFile } from "node:fs/promises";
 import { request } from "node:http";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { REPO_ROOT } from "../harness/binaries.ts";
 import { logTail } from "../harness/log-tail.ts";
 import { signalGroup, spawnManaged, type ExitStatus, type ManagedProcess } from "../harness/managed-process.ts";
@@ -28,7 +29,8 @@ export interface OperatorLaunch {
   identity: string;
   /**
    * Further flags as `flag → value` (without the leading dashes); they override the defaults
-   * this module sets (`--probe-bind` and `--receiver-bind` on 127.0.0.1 port 0).
+   * this module sets (`--probe-bind` and `--receiver-bind` on 127.0.0.1 port 0, and
+   * `--receiver-token-file` with a token generated for the launch).
    */
   flags?: Readonly<Record<string, string>>;
   /** stdout and stderr of the process are appended to this file. */
@@ -51,8 +53,11 @@ export interface OperatorPorts {
   receiverPort: number | undefined;
 }
 
-/** The command-line arguments of `node src/main.ts` for a launch: defaults, then `flags`. */
-export function operatorArgs(launch: Pick<OperatorLaunch, "kubeconfig" | "natsUrl" | "namespace" | "identity" | "flags">): string[] {
+/**
+ * The command-line arguments of `node src/main.ts` for a launch: defaults (the receiver
+ * accepting the tokens of `receiverTokenFile`), then `flags`.
+ */
+export function operatorArgs(launch: Pick<OperatorLaunch, "kubeconfig" | "natsUrl" | "namespace" | "identity" | "flags">, receiverTokenFile: string): string[] {
   const flags: Record<string, string> = {
     kubeconfig: launch.kubeconfig,
     "nats-servers": launch.natsUrl,
@@ -60,6 +65,7 @@ export function operatorArgs(launch: Pick<OperatorLaunch, "kubeconfig" | "natsUr
     "leader-election-identity": launch.identity,
     "probe-bind": "127.0.0.1:0",
     "receiver-bind": "127.0.0.1:0",
+    "receiver-token-file": receiverTokenFile,
     ...launch.flags,
   };
   return Object.entries(flags).flatMap(([flag, value]) => [`--${flag}`, value]);
@@ -98,14 +104,20 @@ export class OperatorProcess {
   readonly name: string;
   readonly identity: string;
   readonly logFile: string;
+  /** The file holding {@link receiverToken}, one line, next to the log file. */
+  readonly receiverTokenFile: string;
+  /** The token the receiver accepts (as `Authorization: Bearer <token>`) unless the launch's flags chose otherwise. */
+  readonly receiverToken: string;
   readonly #process: ManagedProcess;
   readonly #logOffset: number;
   #ports: OperatorPorts | undefined;
 
-  constructor(name: string, identity: string, process: ManagedProcess, logOffset: number) {
+  constructor(name: string, identity: string, process: ManagedProcess, logOffset: number, receiver: { tokenFile: string; token: string }) {
     this.name = name;
     this.identity = identity;
     this.logFile = process.logFile;
+    this.receiverTokenFile = receiver.tokenFile;
+    this.receiverToken = receiver.token;
     this.#process = process;
     this.#logOffset = logOffset;
   }
@@ -232,19 +244,23 @@ export class OperatorProcess {
  * Starts `node src/main.ts` with the launch's flags in a new process group, recorded in the
  * registry, and resolves as soon as the operating system started it (not when the operator
  * is ready: see {@link OperatorProcess.waitUntilStarted}). The environment is empty: the
- * operator gets everything through flags.
+ * operator gets everything through flags. A fresh receiver token is written, readable by the
+ * owner only, to `<name>.receiver-token` next to the log file.
  */
 export async function spawnOperator(launch: OperatorLaunch): Promise<OperatorProcess> {
   const offset = await stat(launch.logFile).then((info) => info.size, () => 0);
+  const token = randomBytes(24).toString("base64url");
+  const tokenFile = join(dirname(launch.logFile), `${launch.name}.receiver-token`);
+  await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
   const child = await spawnManaged({
     name: launch.name,
     command: launch.node ?? process.execPath,
-    args: [...(launch.nodeOptions ?? []), OPERATOR_MAIN, ...operatorArgs(launch)],
+    args: [...(launch.nodeOptions ?? []), OPERATOR_MAIN, ...operatorArgs(launch, tokenFile)],
     logFile: launch.logFile,
     env: {},
     registry: launch.registry,
   });
-  return new OperatorProcess(launch.name, launch.identity, child, offset);
+  return new OperatorProcess(launch.name, launch.identity, child, offset, { tokenFile, token });
 }
 
 /** {@link spawnOperator}, then waits for the "operator started" line; stops the process if it never comes. */

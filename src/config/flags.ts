@@ -1,5 +1,6 @@
 import { SEVERITIES } from "../api/v1alpha1/constants.ts";
 import { BUILTIN_PROTECTED_NAMESPACES } from "../policy/protected-namespace-guard.ts";
+import { UNAUTHENTICATED_WARNING_INTERVAL_MS } from "./receiver-authentication.ts";
 
 type Kind = "string" | "list" | "int" | "duration" | "durations" | "bool";
 
@@ -51,7 +52,15 @@ export const settings = {
   "nats-dead-letter-max-age": { kind: "duration", default: "336h", description: "how long the dead-letter stream keeps an alert" },
   "receiver-enabled": { kind: "bool", default: "true", description: "serve the HTTP alert receiver" },
   "receiver-bind": { kind: "string", default: "0.0.0.0:8080", description: "host:port of the HTTP alert receiver" },
-  "receiver-token-file": { kind: "string", description: "file with accepted tokens, one per line, sent as Authorization: Bearer <token> or as the password of Basic credentials (any user name)" },
+  "receiver-token-file": {
+    kind: "string",
+    description: "file with accepted tokens, one per line, sent as Authorization: Bearer <token> or as the password of Basic credentials (any user name); required while the receiver is enabled, unless --receiver-allow-unauthenticated",
+  },
+  "receiver-allow-unauthenticated": {
+    kind: "bool",
+    default: "false",
+    description: `serve the receiver without --receiver-token-file, so that anyone who reaches it can open Incidents; a warning is logged at start and every ${String(UNAUTHENTICATED_WARNING_INTERVAL_MS / 60_000)} minutes`,
+  },
   "receiver-tls-cert-file": { kind: "string", description: "TLS certificate of the receiver" },
   "receiver-tls-key-file": { kind: "string", description: "TLS key of the receiver" },
   "receiver-max-body-bytes": { kind: "int", default: "1048576", description: "largest accepted request body" },

@@ -37,9 +37,11 @@ export interface ReceiverOptions {
   port: number;
   /**
    * A file with one accepted token per line, presented as a bearer token or as the password of
-   * Basic credentials (any user name); absent means no authentication.
+   * Basic credentials (any user name). Required unless `allowUnauthenticated`.
    */
   tokenFile?: string;
+  /** Serve without a token file (an explicit choice, warned about while it lasts). */
+  allowUnauthenticated: boolean;
   tls?: { certFile: string; keyFile: string };
   maxBodyBytes: number;
   maxJsonDepth: number;

@@ -4,9 +4,12 @@ import { ConfigError } from "./flag-reader.ts";
 import { envNameOf, usage } from "./flags.ts";
 import { parseOperatorOptions } from "./parse.ts";
 
+/** The receiver is enabled by default and needs tokens; these tests are about other flags. */
+const withTokens = (argv: readonly string[]): string[] => ["--receiver-token-file", "/etc/kube-soar/tokens", ...argv];
+
 describe("parseOperatorOptions", () => {
   it("applies documented defaults", () => {
-    const options = parseOperatorOptions([], {});
+    const options = parseOperatorOptions(withTokens([]), {});
     expect(options.namespace).toBe("soar-system");
     expect(options.protectedNamespaces).toEqual([]);
     expect(protectedNamespaces(options.namespace, options.protectedNamespaces)).toEqual(["kube-system", "kube-public", "kube-node-lease", "soar-system"]);
@@ -20,7 +23,7 @@ describe("parseOperatorOptions", () => {
   });
 
   it("takes flags over environment over defaults", () => {
-    const options = parseOperatorOptions(["--namespace", "sec"], {
+    const options = parseOperatorOptions(withTokens(["--namespace", "sec"]), {
       KUBE_SOAR_NAMESPACE: "ignored",
       KUBE_SOAR_NATS_SERVERS: "nats://a:4222, nats://b:4222",
       KUBE_SOAR_DRY_RUN: "true",
@@ -32,7 +35,7 @@ describe("parseOperatorOptions", () => {
   });
 
   it("parses bind addresses including IPv6", () => {
-    const options = parseOperatorOptions(["--receiver-bind", "[::1]:9443", "--probe-bind", ":8081"], {});
+    const options = parseOperatorOptions(withTokens(["--receiver-bind", "[::1]:9443", "--probe-bind", ":8081"]), {});
     expect(options.receiver).toMatchObject({ host: "::1", port: 9443 });
     expect(options.probeHost).toBe("0.0.0.0");
   });
@@ -49,12 +52,23 @@ describe("parseOperatorOptions", () => {
     [["--no-such-flag", "1"], /no-such-flag/],
     [["--nats-backoff", "1s,2x"], /--nats-backoff: "2x" is not a duration/],
   ])("rejects %j naming the flag", (argv, message) => {
-    expect(() => parseOperatorOptions(argv, {})).toThrow(ConfigError);
-    expect(() => parseOperatorOptions(argv, {})).toThrow(message);
+    expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
+    expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);
+  });
+
+  it("refuses to start the receiver without tokens, naming both flags", () => {
+    expect(() => parseOperatorOptions([], {})).toThrow(ConfigError);
+    expect(() => parseOperatorOptions([], {})).toThrow(/--receiver-token-file.*--receiver-allow-unauthenticated/);
+  });
+
+  it("starts the receiver without tokens only when told to, or not at all when disabled", () => {
+    expect(parseOperatorOptions(["--receiver-allow-unauthenticated", "true"], {}).receiver).toMatchObject({ enabled: true, allowUnauthenticated: true });
+    expect(parseOperatorOptions(["--receiver-enabled", "false"], {}).receiver).toMatchObject({ enabled: false, allowUnauthenticated: false });
+    expect(parseOperatorOptions([], { KUBE_SOAR_RECEIVER_TOKEN_FILE: "/t" }).receiver).toMatchObject({ tokenFile: "/t", allowUnauthenticated: false });
   });
 
   it("names the environment variable when the bad value came from it", () => {
-    expect(() => parseOperatorOptions([], { KUBE_SOAR_NATS_CONCURRENCY: "lots" })).toThrow(/KUBE_SOAR_NATS_CONCURRENCY: "lots"/);
+    expect(() => parseOperatorOptions(withTokens([]), { KUBE_SOAR_NATS_CONCURRENCY: "lots" })).toThrow(/KUBE_SOAR_NATS_CONCURRENCY: "lots"/);
   });
 
   it("documents every flag with its variable", () => {

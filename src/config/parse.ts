@@ -2,7 +2,8 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
-import type { OperatorOptions } from "./options.ts";
+import type { OperatorOptions, ReceiverOptions } from "./options.ts";
+import { receiverAuthenticationProblem } from "./receiver-authentication.ts";
 
 /**
  * Reads the operator's options from command-line flags, then `KUBE_SOAR_*` variables, then
@@ -46,6 +47,19 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     throw new ConfigError("--nats-backoff may list at most --nats-max-deliver delays");
   }
 
+  const receiverOptions: ReceiverOptions = {
+    enabled: read.bool("receiver-enabled"),
+    host: receiver.host,
+    port: receiver.port,
+    ...optionalField("tokenFile", read.optional("receiver-token-file")),
+    allowUnauthenticated: read.bool("receiver-allow-unauthenticated"),
+    ...(receiverCert === undefined || receiverKey === undefined ? {} : { tls: { certFile: receiverCert, keyFile: receiverKey } }),
+    maxBodyBytes: read.int("receiver-max-body-bytes", 1024, 64 * 1024 * 1024),
+    maxJsonDepth: read.int("receiver-max-json-depth", 2, 1000),
+  };
+  const unauthenticated = receiverOptions.enabled ? receiverAuthenticationProblem(receiverOptions) : undefined;
+  if (unauthenticated !== undefined) throw new ConfigError(unauthenticated);
+
   return {
     ...optionalField("kubeconfig", read.optional("kubeconfig")),
     namespace,
@@ -77,15 +91,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       deadLetterStream: read.string("nats-dead-letter-stream"),
       deadLetterMaxAgeMs: read.duration("nats-dead-letter-max-age"),
     },
-    receiver: {
-      enabled: read.bool("receiver-enabled"),
-      host: receiver.host,
-      port: receiver.port,
-      ...optionalField("tokenFile", read.optional("receiver-token-file")),
-      ...(receiverCert === undefined || receiverKey === undefined ? {} : { tls: { certFile: receiverCert, keyFile: receiverKey } }),
-      maxBodyBytes: read.int("receiver-max-body-bytes", 1024, 64 * 1024 * 1024),
-      maxJsonDepth: read.int("receiver-max-json-depth", 2, 1000),
-    },
+    receiver: receiverOptions,
     intake: {
       unmatchedMinSeverity: read.string("unmatched-min-severity") as OperatorOptions["intake"]["unmatchedMinSeverity"],
       defaultNamespace: read.string("default-namespace"),

@@ -26,6 +26,7 @@ import {
   natsClient,
   post,
   publish,
+  RECEIVER_AUTH,
   setIncidentState,
   startTestIntake,
   testOptions,
@@ -149,7 +150,7 @@ describe("deduplication with one intake", () => {
         },
       ],
     };
-    const response = await post(suite.intake.receiverUrl, "/alertmanager", JSON.stringify(webhook), { "content-type": "application/json" });
+    const response = await post(suite.intake.receiverUrl, "/alertmanager", JSON.stringify(webhook), { ...RECEIVER_AUTH, "content-type": "application/json" });
     expect(response.status).toBe(202);
     await waitFor(() => streamDrained(suite.connection, "SOAR_EVENTS", "kube-soar-intake"), { timeoutMs: 10_000, description: "the resolved alert handled" });
     const incidents = await listIncidents(suite.kubeConfig, namespace);

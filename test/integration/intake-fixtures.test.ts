@@ -12,6 +12,7 @@ import {
   listIncidents,
   post,
   publish,
+  RECEIVER_AUTH,
   testOptions,
   useIntakeSuite,
 } from "./intake-helpers.ts";
@@ -27,7 +28,7 @@ interface Delivery {
 const falcoJson = (file: string, subject: string): Delivery => ({
   nats: (connection) => publish(connection, subject, fixtureBytes(file)),
   http: async (url) => {
-    const response = await post(url, "/falco", fixtureBytes(file), { "content-type": "application/json" });
+    const response = await post(url, "/falco", fixtureBytes(file), { ...RECEIVER_AUTH, "content-type": "application/json" });
     expect(response.status).toBe(202);
   },
 });
@@ -39,7 +40,7 @@ const falcosidekickCloudEvent: Delivery = (() => {
   return {
     nats: (connection) => publish(connection, "soar.events.falcosidekick", body, headers),
     http: async (url) => {
-      const response = await post(url, "/falco", body, headers);
+      const response = await post(url, "/falco", body, { ...RECEIVER_AUTH, ...headers });
       expect(response.status).toBe(202);
     },
   };
@@ -55,7 +56,7 @@ const alertmanagerWebhook = (file: string): Delivery => ({
     }
   },
   http: async (url) => {
-    const response = await post(url, "/alertmanager", fixtureBytes(file), { "content-type": "application/json" });
+    const response = await post(url, "/alertmanager", fixtureBytes(file), { ...RECEIVER_AUTH, "content-type": "application/json" });
     expect(response.status).toBe(202);
   },
 });
@@ -63,7 +64,7 @@ const alertmanagerWebhook = (file: string): Delivery => ({
 const structuredCloudEvent: Delivery = {
   nats: (connection) => publish(connection, "soar.events.scanner", fixtureBytes("cloudevents/structured.json"), { "content-type": "application/cloudevents+json" }),
   http: async (url) => {
-    const response = await post(url, "/events", fixtureBytes("cloudevents/structured.json"), { "content-type": "application/cloudevents+json" });
+    const response = await post(url, "/events", fixtureBytes("cloudevents/structured.json"), { ...RECEIVER_AUTH, "content-type": "application/cloudevents+json" });
     expect(response.status).toBe(202);
   },
 };
@@ -73,7 +74,7 @@ const binaryCloudEvent: Delivery = (() => {
   return {
     nats: (connection) => publish(connection, "soar.events.scanner", body, headers),
     http: async (url) => {
-      const response = await post(url, "/events", body, { ...headers, "content-type": "application/json" });
+      const response = await post(url, "/events", body, { ...RECEIVER_AUTH, ...headers, "content-type": "application/json" });
       expect(response.status).toBe(202);
     },
   };

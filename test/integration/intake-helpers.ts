@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Writable } from "node:stream";
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
 import { connect, headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from "@nats-io/transport-node";
@@ -13,6 +14,14 @@ import type { Incident, Playbook } from "../../src/api/v1alpha1/types.generated.
 import type { OperatorOptions } from "../../src/config/options.ts";
 import { startIntake, type IntakeHandle } from "../../src/ingest/intake-start.ts";
 import { occurrenceStatus } from "../../src/api/v1alpha1/incident-occurrences.ts";
+
+/** The token the test receiver accepts (from `test/fixtures/receiver-tokens`) unless a test brings its own file. */
+export const TEST_RECEIVER_TOKEN = "intake-test-receiver-token";
+
+/** The `Authorization` header that carries {@link TEST_RECEIVER_TOKEN}. */
+export const RECEIVER_AUTH = { authorization: `Bearer ${TEST_RECEIVER_TOKEN}` } as const;
+
+const TEST_RECEIVER_TOKEN_FILE = fileURLToPath(new URL("../fixtures/receiver-tokens", import.meta.url));
 
 /** Directory of the shared sample payloads. */
 export const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
@@ -68,7 +77,7 @@ export class LogCapture {
   }
 }
 
-/** Options for a test intake: fast backoff, short fold interval, everything overridable. */
+/** Options for a test intake: fast backoff, short fold interval, the receiver accepting {@link TEST_RECEIVER_TOKEN}, everything overridable. */
 export function testOptions(input: {
   natsUrl: string;
   defaultNamespace: string;
@@ -100,6 +109,8 @@ export function testOptions(input: {
       enabled: true,
       host: "127.0.0.1",
       port: 0,
+      tokenFile: TEST_RECEIVER_TOKEN_FILE,
+      allowUnauthenticated: false,
       maxBodyBytes: 1024 * 1024,
       maxJsonDepth: 32,
       ...input.receiver,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Registry } from "prom-client";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestNamespace, waitFor } from "../support/kube.ts";
-import { listIncidents, publish, testOptions, useIntakeSuite } from "./intake-helpers.ts";
+import { listIncidents, publish, RECEIVER_AUTH, testOptions, useIntakeSuite } from "./intake-helpers.ts";
 
 /** An HTTP answer read off a raw socket. */
 interface RawAnswer {
@@ -61,7 +61,7 @@ async function sendThenRead(receiverUrl: string, path: string, size: number, dec
     });
   const write = (bytes: Buffer): Promise<void> => Promise.race([failed, written(bytes)]);
   const framing = declared ? `Content-Length: ${String(size)}` : "Transfer-Encoding: chunked";
-  await write(Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/cloudevents+json\r\n${framing}\r\n\r\n`, "latin1"));
+  await write(Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/cloudevents+json\r\n${AUTHORIZATION_LINE}\r\n${framing}\r\n\r\n`, "latin1"));
   const chunk = Buffer.alloc(64 * 1024, 0x20);
   for (let written = 0; written < size; written += chunk.length) {
     await write(declared ? chunk : Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]));
@@ -78,7 +78,7 @@ async function sendThenRead(receiverUrl: string, path: string, size: number, dec
 /** POSTs `body` with the given header lines (raw bytes each) over a raw socket. */
 function rawPost(receiverUrl: string, path: string, headerLines: readonly Buffer[], body: Buffer): Promise<RawAnswer> {
   const head = [
-    Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(body.length)}\r\n`, "latin1"),
+    Buffer.from(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: ${String(body.length)}\r\n${AUTHORIZATION_LINE}\r\n`, "latin1"),
     ...headerLines.flatMap((line) => [line, Buffer.from("\r\n", "latin1")]),
     Buffer.from("\r\n", "latin1"),
   ];
@@ -97,6 +97,15 @@ function falcosidekickFixture(name: string): Buffer {
 function withHeader(request: Buffer, header: string): Buffer {
   const at = request.indexOf("\r\nCe-") + 2;
   return Buffer.concat([request.subarray(0, at), Buffer.from(`${header}\r\n`, "latin1"), request.subarray(at)]);
+}
+
+/** The header line that authenticates these tests' raw requests to the receiver. */
+const AUTHORIZATION_LINE = `Authorization: ${RECEIVER_AUTH.authorization}`;
+
+/** `request` with {@link AUTHORIZATION_LINE} right after its request line. */
+function authorized(request: Buffer): Buffer {
+  const at = request.indexOf("\r\n") + 2;
+  return Buffer.concat([request.subarray(0, at), Buffer.from(`${AUTHORIZATION_LINE}\r\n`, "latin1"), request.subarray(at)]);
 }
 
 /** The subject and payload of a NATS `PUB <subject> <size>` protocol message. */
@@ -181,10 +190,10 @@ describe("producers as they really send", () => {
   });
 
   it("counts one Falco alert sent through Falcosidekick's webhook, CloudEvents and NATS outputs once", async () => {
-    const webhook = await rawRequest(suite.intake.receiverUrl, falcosidekickFixture("webhook.http"));
+    const webhook = await rawRequest(suite.intake.receiverUrl, authorized(falcosidekickFixture("webhook.http")));
     expect(webhook).toMatchObject({ status: 202 });
     expect(JSON.parse(webhook.body)).toMatchObject({ stored: 1, duplicates: 0 });
-    const cloudEvent = await rawRequest(suite.intake.receiverUrl, falcosidekickFixture("cloudevents-binary.http"));
+    const cloudEvent = await rawRequest(suite.intake.receiverUrl, authorized(falcosidekickFixture("cloudevents-binary.http")));
     expect(cloudEvent).toMatchObject({ status: 202 });
     expect(JSON.parse(cloudEvent.body)).toMatchObject({ stored: 0, duplicates: 1 });
     const { subject, payload } = natsPublication(falcosidekickFixture("nats.msg"));

@@ -6,7 +6,7 @@ import { startControlPlane, type ControlPlane } from "../../hack/harness/control
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, waitFor } from "../support/kube.ts";
-import { listIncidents, metricValue, natsClient, post, publish, startTestIntake, testOptions, type TestIntake } from "./intake-helpers.ts";
+import { listIncidents, metricValue, natsClient, post, publish, RECEIVER_AUTH, startTestIntake, testOptions, type TestIntake } from "./intake-helpers.ts";
 
 const structured = { "content-type": "application/cloudevents+json" };
 
@@ -99,7 +99,7 @@ describe("intake survives its dependencies restarting", () => {
     for (let index = 2; index <= 6; index++) await publish(connection, "soar.events.resilience", event(`nats-${String(index)}`, "nats-restart"), structured);
     const response = await waitFor(
       async () => {
-        const attempt = await post(intake.receiverUrl, "/events", event("nats-http", "nats-restart"), structured);
+        const attempt = await post(intake.receiverUrl, "/events", event("nats-http", "nats-restart"), { ...RECEIVER_AUTH, ...structured });
         return attempt.status === 202 ? attempt : undefined;
       },
       { timeoutMs: 30_000, description: "the receiver storing events again" },

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { ReceiverOptions } from "../../config/options.ts";
+import { receiverAuthenticationProblem } from "../../config/receiver-authentication.ts";
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
+import type { HeaderValue } from "../decode/header-map.ts";
 import { TokenFileAuthenticator } from "./http-auth.ts";
 import { readBody } from "./http-body.ts";
 import { sendError, sendJson, statusForReason, type ErrorBody } from "./http-response.ts";
@@ -12,9 +14,16 @@ import type { IntakeMetrics } from "../intake-metrics.ts";
 import type { EventPublisher } from "./nats-publisher.ts";
 import type { Result } from "../rejection.ts";
 import { RefusalLog } from "./refusal-log.ts";
+import { warnWhileUnauthenticated } from "./http-unauthenticated-warning.ts";
+
+/**
+ * Request headers by lower-case name. The receiver hands its decoders every value of a header
+ * (Node's `headersDistinct`), so that a header given more than once is seen, not joined.
+ */
+export type RequestHeaders = Readonly<Record<string, HeaderValue>>;
 
 /** Decodes one request body into the events it carries, or says why it is refused. */
-export type RouteDecoder = (headers: IncomingHttpHeaders, body: Uint8Array) => Result<readonly CloudEventEnvelope[]>;
+export type RouteDecoder = (headers: RequestHeaders, body: Uint8Array) => Result<readonly CloudEventEnvelope[]>;
 
 /** The receiver's POST endpoints, each with its decoder and the subject kind its events are stored under. */
 export interface ReceiverRoutes {
@@ -41,6 +50,8 @@ export interface HttpReceiverOptions {
   metrics: IntakeMetrics;
   /** How often the token file is checked for changes. */
   tokenRefreshMs?: number;
+  /** How often running without authentication is warned about again; default `UNAUTHENTICATED_WARNING_INTERVAL_MS`. */
+  unauthenticatedWarningMs?: number;
 }
 
 /** A running receiver. */
@@ -60,14 +71,19 @@ function pathOf(url: string | undefined): string {
 /**
  * Serves the alert receiver: `POST /events`, `POST /alertmanager`, `POST /falco` and
  * `GET /healthz`. A POST is answered 202 only after every event it carries is stored in
- * JetStream; 401 without an accepted token (when a token file is configured: `Bearer <token>`,
- * or `Basic` with any user name and a token as password), 413 above the body limit, 415 for an
- * unsupported content type, 400 for any other invalid input, each with
+ * JetStream; 401 without an accepted token (`Bearer <token>`, or `Basic` with any user name
+ * and a token as password), 413 above the body limit, 415 for an unsupported content type, 400
+ * for any other invalid input (a `ce-*` header given more than once among them), each with
  * `{ "error": { reason, field, message } }` and logged through a {@link RefusalLog}; 503 when
- * NATS cannot store events. Resolves once listening.
+ * NATS cannot store events. A request refused before its body is read (401, 404, 405) is
+ * answered with `Connection: close` and its body is never read. Rejects without a token file
+ * unless `allowUnauthenticated`, which is warned about at start and every
+ * `unauthenticatedWarningMs` while it runs. Resolves once listening.
  */
 export async function startHttpReceiver(options: HttpReceiverOptions): Promise<HttpReceiver> {
   const { receiver, logger } = options;
+  const unauthenticated = receiverAuthenticationProblem(receiver);
+  if (unauthenticated !== undefined) throw new Error(unauthenticated);
   const authenticator = receiver.tokenFile === undefined ? undefined : new TokenFileAuthenticator(receiver.tokenFile, logger);
   const refusals = new RefusalLog(logger);
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
@@ -102,13 +118,15 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
   }, options.tokenRefreshMs ?? 2_000);
   refresh?.unref();
   const address = server.address() as AddressInfo;
-  logger.info({ host: address.address, port: address.port, tls: receiver.tls !== undefined }, "receiver listening");
+  logger.info({ host: address.address, port: address.port, tls: receiver.tls !== undefined, authenticated: authenticator !== undefined }, "receiver listening");
+  const stopWarning = authenticator === undefined ? warnWhileUnauthenticated(logger, options.unauthenticatedWarningMs) : undefined;
   let closing: Promise<void> | undefined;
   return {
     address: () => address,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(refresh);
+        stopWarning?.();
         server.close(() => {
           resolve();
         });
@@ -141,22 +159,21 @@ async function handle(
     return;
   }
   const target = routeKinds[path];
+  // Refusals before authentication never read the body: the connection is closed under it.
   if (target === undefined) {
-    request.resume();
-    refuse(404, { reason: "not-found", field: "path", message: `path: ${JSON.stringify(path.slice(0, 128))} is not an endpoint of this receiver` }, "not-found");
+    refuse(404, { reason: "not-found", field: "path", message: `path: ${JSON.stringify(path.slice(0, 128))} is not an endpoint of this receiver` }, "not-found", { close: true });
     return;
   }
   if (request.method !== "POST") {
-    request.resume();
-    refuse(405, { reason: "method-not-allowed", field: "method", message: `method: ${path} accepts POST` }, "method-not-allowed", { headers: { Allow: "POST" } });
+    refuse(405, { reason: "method-not-allowed", field: "method", message: `method: ${path} accepts POST` }, "method-not-allowed", { close: true, headers: { Allow: "POST" } });
     return;
   }
   if (authenticator !== undefined) {
     const auth = authenticator.check(request.headers.authorization);
     if (!auth.ok) {
-      request.resume();
       options.metrics.rejected.inc({ reason: "unauthorized" });
       refuse(401, { reason: "unauthorized", field: "Authorization", message: auth.message }, auth.refusal, {
+        close: true,
         headers: { "WWW-Authenticate": 'Bearer realm="kube-soar", Basic realm="kube-soar"' },
       });
       return;
@@ -174,7 +191,7 @@ async function handle(
     refuse(body.status, { reason, field: "body", message: body.message }, reason, { close: true });
     return;
   }
-  const decoded = options.routes[target.route](request.headers, body.body);
+  const decoded = options.routes[target.route](request.headersDistinct, body.body);
   if (!decoded.ok) {
     options.metrics.rejected.inc({ reason: decoded.reason });
     refuse(statusForReason(decoded.reason), { reason: decoded.reason, field: decoded.field, message: decoded.message }, decoded.reason);
