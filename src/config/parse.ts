@@ -2,7 +2,15 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
-import type { OperatorOptions } from "./options.ts";
+import type { OperatorOptions, StreamLimits } from "./options.ts";
+
+function streamLimits(read: FlagReader, maxBytes: Flag, maxMsgs: Flag, discard: Flag): StreamLimits {
+  return {
+    maxBytes: read.int(maxBytes, 0, Number.MAX_SAFE_INTEGER),
+    maxMsgs: read.int(maxMsgs, 0, Number.MAX_SAFE_INTEGER),
+    discard: read.string(discard) as StreamLimits["discard"],
+  };
+}
 
 /**
  * Reads the operator's options from command-line flags, then `KUBE_SOAR_*` variables, then
@@ -68,6 +76,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       subjects: read.list("nats-subjects"),
       streamMode: read.string("nats-stream-mode") as "create" | "verify",
       duplicateWindowMs: read.duration("nats-duplicate-window"),
+      streamLimits: streamLimits(read, "nats-stream-max-bytes", "nats-stream-max-msgs", "nats-stream-discard"),
       durable: read.string("nats-durable"),
       maxDeliver,
       ackWaitMs: read.duration("nats-ack-wait"),
@@ -76,6 +85,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       deadLetterPrefix: read.string("nats-dead-letter-prefix"),
       deadLetterStream: read.string("nats-dead-letter-stream"),
       deadLetterMaxAgeMs: read.duration("nats-dead-letter-max-age"),
+      deadLetterLimits: streamLimits(read, "nats-dead-letter-max-bytes", "nats-dead-letter-max-msgs", "nats-dead-letter-discard"),
     },
     receiver: {
       enabled: read.bool("receiver-enabled"),

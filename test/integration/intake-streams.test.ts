@@ -5,12 +5,15 @@ import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
 import { ensureDeadLetterStream, ensureStream, JetStreamSetupError, type DeadLetterStreamSettings } from "../../src/ingest/transport/nats-stream.ts";
 import { natsClient } from "./intake-helpers.ts";
 
+const noLimits = { maxBytes: 0, maxMsgs: 0, discard: "old" } as const;
+
 const deadLetters = (overrides: Partial<DeadLetterStreamSettings> = {}): DeadLetterStreamSettings => ({
   deadLetterStream: "DL",
   deadLetterPrefix: "soar.deadletter",
   deadLetterMaxAgeMs: 60 * 60 * 1000,
   streamMode: "create",
   duplicateWindowMs: 120_000,
+  deadLetterLimits: noLimits,
   ...overrides,
 });
 
@@ -44,7 +47,7 @@ describe("JetStream streams of intake (real nats-server)", () => {
   });
 
   it("names the option when the dead-letter subjects overlap another stream", async () => {
-    await ensureStream(jsm, { stream: "ALERTS_WIDE", subjects: ["wide.>"], streamMode: "create", duplicateWindowMs: 120_000 });
+    await ensureStream(jsm, { stream: "ALERTS_WIDE", subjects: ["wide.>"], streamMode: "create", duplicateWindowMs: 120_000, streamLimits: noLimits });
     const failure = ensureDeadLetterStream(jsm, deadLetters({ deadLetterStream: "DL_OVERLAP", deadLetterPrefix: "wide.dead" }));
     await expect(failure).rejects.toThrow(JetStreamSetupError);
     await expect(failure).rejects.toThrow(/^nats\.deadLetterStream: stream "DL_OVERLAP" for wide\.dead\.> could not be created: /);
