@@ -72,6 +72,7 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nat
       subjects: ["soar.events.>", "falco.>"],
       streamMode: "create",
       duplicateWindowMs: 120_000,
+      streamLimits: { maxBytes: 0, maxMsgs: 0, discard: "new" },
       durable: "kube-soar-intake",
       maxDeliver: 20,
       ackWaitMs: 30_000,
@@ -80,6 +81,7 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nat
       deadLetterPrefix: "soar.deadletter",
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,
+      deadLetterLimits: { maxBytes: 0, maxMsgs: 0, discard: "old" },
     },
     receiver: { enabled: false, host: "127.0.0.1", port: 0, allowUnauthenticated: false, maxBodyBytes: 1_048_576, maxJsonDepth: 32 },
     intake: {

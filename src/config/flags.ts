@@ -41,6 +41,18 @@ export const settings = {
   "nats-stream": { kind: "string", default: "SOAR_EVENTS", description: "JetStream stream holding incoming alerts" },
   "nats-subjects": { kind: "list", default: "soar.events.>,falco.>", description: "subjects the stream covers" },
   "nats-stream-mode": { kind: "string", default: "create", choices: ["create", "verify"], description: "create the stream, or only verify it exists and covers the subjects" },
+  "nats-stream-max-bytes": {
+    kind: "int",
+    default: String(1024 ** 3),
+    description: "bytes the alert stream may hold, 0 for no limit; 1 GiB keeps a long intake outage (or a flood) from filling the NATS disk",
+  },
+  "nats-stream-max-msgs": { kind: "int", default: "1000000", description: "alerts the alert stream may hold, 0 for no limit" },
+  "nats-stream-discard": {
+    kind: "string",
+    default: "new",
+    choices: ["new", "old"],
+    description: "when the alert stream is full: new refuses new alerts (producers get an error and retry: backpressure, nothing stored is lost); old drops the oldest alerts not yet handled",
+  },
   "nats-duplicate-window": { kind: "duration", default: "2m", description: "JetStream duplicate window for message ids" },
   "nats-durable": { kind: "string", default: "kube-soar-intake", description: "durable pull consumer shared by all replicas" },
   "nats-max-deliver": { kind: "int", default: "20", description: "deliveries before an alert is dead-lettered" },
@@ -50,6 +62,14 @@ export const settings = {
   "nats-dead-letter-prefix": { kind: "string", default: "soar.deadletter", description: "subject prefix of dead-lettered alerts; the reason follows" },
   "nats-dead-letter-stream": { kind: "string", default: "SOAR_DEADLETTER", description: "JetStream stream keeping dead-lettered alerts, created or verified as nats-stream-mode says" },
   "nats-dead-letter-max-age": { kind: "duration", default: "336h", description: "how long the dead-letter stream keeps an alert" },
+  "nats-dead-letter-max-bytes": { kind: "int", default: String(256 * 1024 ** 2), description: "bytes the dead-letter stream may hold, 0 for no limit" },
+  "nats-dead-letter-max-msgs": { kind: "int", default: "100000", description: "entries the dead-letter stream may hold, 0 for no limit" },
+  "nats-dead-letter-discard": {
+    kind: "string",
+    default: "old",
+    choices: ["old", "new"],
+    description: "when the dead-letter stream is full: old drops the oldest entries and keeps the newest (a flood of poison never blocks dead-lettering, which would redeliver it forever); new refuses new dead letters",
+  },
   "receiver-enabled": { kind: "bool", default: "true", description: "serve the HTTP alert receiver" },
   "receiver-bind": { kind: "string", default: "0.0.0.0:8080", description: "host:port of the HTTP alert receiver" },
   "receiver-token-file": {

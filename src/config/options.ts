@@ -1,6 +1,14 @@
 import type { LevelWithSilent } from "pino";
 import type { Severity } from "../api/v1alpha1/types.generated.ts";
 
+/** Size limits of a JetStream stream and what it does when full; 0 means no limit. */
+export interface StreamLimits {
+  maxBytes: number;
+  maxMsgs: number;
+  /** `new` refuses publishes to a full stream; `old` drops its oldest messages to make room. */
+  discard: "old" | "new";
+}
+
 /** Connection settings for NATS; every credential is a file path so secrets stay out of argv. */
 export interface NatsOptions {
   servers: string[];
@@ -16,6 +24,8 @@ export interface NatsOptions {
   /** `create` creates or updates the stream; `verify` only checks that it covers the subjects. */
   streamMode: "create" | "verify";
   duplicateWindowMs: number;
+  /** Limits of `stream`, applied when it is created or updated (stream mode `create`). */
+  streamLimits: StreamLimits;
   durable: string;
   maxDeliver: number;
   ackWaitMs: number;
@@ -28,6 +38,8 @@ export interface NatsOptions {
   deadLetterStream: string;
   /** How long the dead-letter stream keeps an entry. */
   deadLetterMaxAgeMs: number;
+  /** Limits of `deadLetterStream`, applied like {@link NatsOptions.streamLimits}. */
+  deadLetterLimits: StreamLimits;
 }
 
 /** The HTTP receiver for Alertmanager, Falcosidekick and CloudEvents producers. */

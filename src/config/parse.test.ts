@@ -20,6 +20,14 @@ describe("parseOperatorOptions", () => {
     expect(options.leaderElection).toMatchObject({ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, leaseNamespace: "soar-system" });
     expect(options.kubeconfig).toBeUndefined();
     expect(options.nats.tls).toBeUndefined();
+    expect(options.nats.streamLimits).toEqual({ maxBytes: 1024 ** 3, maxMsgs: 1_000_000, discard: "new" });
+    expect(options.nats.deadLetterLimits).toEqual({ maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" });
+  });
+
+  it("reads stream limits, 0 meaning none", () => {
+    const options = parseOperatorOptions(["--nats-stream-max-bytes", "0", "--nats-stream-discard", "old", "--nats-dead-letter-max-msgs", "50"], {});
+    expect(options.nats.streamLimits).toEqual({ maxBytes: 0, maxMsgs: 1_000_000, discard: "old" });
+    expect(options.nats.deadLetterLimits).toMatchObject({ maxMsgs: 50 });
   });
 
   it("takes flags over environment over defaults", () => {
@@ -51,6 +59,8 @@ describe("parseOperatorOptions", () => {
     [["--redact-key-patterns", "("], /--redact-key-patterns: "\(" is not a valid regular expression/],
     [["--no-such-flag", "1"], /no-such-flag/],
     [["--nats-backoff", "1s,2x"], /--nats-backoff: "2x" is not a duration/],
+    [["--nats-dead-letter-max-msgs", "1.5"], /--nats-dead-letter-max-msgs: "1.5" must be a whole number from 0/],
+    [["--nats-dead-letter-discard", "both"], /--nats-dead-letter-discard: "both" is not one of old, new/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);

@@ -2,8 +2,16 @@ import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
-import type { OperatorOptions, ReceiverOptions } from "./options.ts";
+import type { OperatorOptions, ReceiverOptions, StreamLimits } from "./options.ts";
 import { receiverAuthenticationProblem } from "./receiver-authentication.ts";
+
+function streamLimits(read: FlagReader, maxBytes: Flag, maxMsgs: Flag, discard: Flag): StreamLimits {
+  return {
+    maxBytes: read.int(maxBytes, 0, Number.MAX_SAFE_INTEGER),
+    maxMsgs: read.int(maxMsgs, 0, Number.MAX_SAFE_INTEGER),
+    discard: read.string(discard) as StreamLimits["discard"],
+  };
+}
 
 /**
  * Reads the operator's options from command-line flags, then `KUBE_SOAR_*` variables, then
@@ -82,6 +90,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       subjects: read.list("nats-subjects"),
       streamMode: read.string("nats-stream-mode") as "create" | "verify",
       duplicateWindowMs: read.duration("nats-duplicate-window"),
+      streamLimits: streamLimits(read, "nats-stream-max-bytes", "nats-stream-max-msgs", "nats-stream-discard"),
       durable: read.string("nats-durable"),
       maxDeliver,
       ackWaitMs: read.duration("nats-ack-wait"),
@@ -90,6 +99,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       deadLetterPrefix: read.string("nats-dead-letter-prefix"),
       deadLetterStream: read.string("nats-dead-letter-stream"),
       deadLetterMaxAgeMs: read.duration("nats-dead-letter-max-age"),
+      deadLetterLimits: streamLimits(read, "nats-dead-letter-max-bytes", "nats-dead-letter-max-msgs", "nats-dead-letter-discard"),
     },
     receiver: receiverOptions,
     intake: {

@@ -1,5 +1,5 @@
-import type { Counter, Histogram, Registry } from "prom-client";
-import { counterOn, histogramOn } from "../runtime/metric-registration.ts";
+import type { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { counterOn, gaugeOn, histogramOn } from "../runtime/metric-registration.ts";
 
 /** The transports an alert can arrive on. */
 export type IntakeTransport = "nats" | "http";
@@ -20,6 +20,14 @@ export interface IntakeMetrics {
   latency: Histogram;
   /** Alerts no Playbook matched and below the severity that opens an Incident anyway. */
   unmatchedDropped: Counter;
+  /** Bytes stored in intake's JetStream streams, by stream name (the alert and dead-letter streams). */
+  streamBytes: Gauge<"stream">;
+  /** Messages stored in intake's JetStream streams, by stream name. */
+  streamMessages: Gauge<"stream">;
+  /** The byte limit of each of intake's streams, -1 when it has none. */
+  streamMaxBytes: Gauge<"stream">;
+  /** The message limit of each of intake's streams, -1 when it has none. */
+  streamMaxMessages: Gauge<"stream">;
 }
 
 /** Registers (or reuses) intake's metrics on `registry`. */
@@ -60,6 +68,26 @@ export function createIntakeMetrics(registry: Registry): IntakeMetrics {
       name: "soar_intake_unmatched_dropped_total",
       help: "Alerts no Playbook matched, below the severity that opens an Incident anyway, dropped.",
       labelNames: [],
+    }),
+    streamBytes: gaugeOn(registry, {
+      name: "soar_nats_stream_bytes",
+      help: "Bytes stored in intake's JetStream streams (alerts, dead letters), sampled periodically.",
+      labelNames: ["stream"],
+    }),
+    streamMessages: gaugeOn(registry, {
+      name: "soar_nats_stream_messages",
+      help: "Messages stored in intake's JetStream streams (alerts, dead letters), sampled periodically.",
+      labelNames: ["stream"],
+    }),
+    streamMaxBytes: gaugeOn(registry, {
+      name: "soar_nats_stream_max_bytes",
+      help: "Byte limit of intake's JetStream streams, -1 when unlimited.",
+      labelNames: ["stream"],
+    }),
+    streamMaxMessages: gaugeOn(registry, {
+      name: "soar_nats_stream_max_messages",
+      help: "Message limit of intake's JetStream streams, -1 when unlimited.",
+      labelNames: ["stream"],
     }),
   };
 }

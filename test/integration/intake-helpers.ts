@@ -95,6 +95,7 @@ export function testOptions(input: {
       subjects: ["soar.events.>", "falco.>"],
       streamMode: "create",
       duplicateWindowMs: 120_000,
+      streamLimits: { maxBytes: 0, maxMsgs: 0, discard: "new" },
       durable: input.durable ?? "kube-soar-intake",
       maxDeliver: 50,
       ackWaitMs: 5_000,
@@ -103,6 +104,7 @@ export function testOptions(input: {
       deadLetterPrefix: "soar.deadletter",
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,
+      deadLetterLimits: { maxBytes: 0, maxMsgs: 0, discard: "old" },
       ...input.nats,
     },
     receiver: {

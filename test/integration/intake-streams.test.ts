@@ -1,9 +1,14 @@
-import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { jetstreamManager, RetentionPolicy, type JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
+import { Registry } from "prom-client";
+import { createIntakeMetrics } from "../../src/ingest/intake-metrics.ts";
 import { ensureDeadLetterStream, ensureStream, JetStreamSetupError, type DeadLetterStreamSettings } from "../../src/ingest/transport/nats-stream.ts";
-import { natsClient } from "./intake-helpers.ts";
+import { StreamUsageMonitor } from "../../src/ingest/transport/nats-stream-usage.ts";
+import { LogCapture, metricValue, natsClient } from "./intake-helpers.ts";
+
+const noLimits = { maxBytes: 0, maxMsgs: 0, discard: "old" } as const;
 
 const deadLetters = (overrides: Partial<DeadLetterStreamSettings> = {}): DeadLetterStreamSettings => ({
   deadLetterStream: "DL",
@@ -11,6 +16,7 @@ const deadLetters = (overrides: Partial<DeadLetterStreamSettings> = {}): DeadLet
   deadLetterMaxAgeMs: 60 * 60 * 1000,
   streamMode: "create",
   duplicateWindowMs: 120_000,
+  deadLetterLimits: noLimits,
   ...overrides,
 });
 
@@ -44,7 +50,7 @@ describe("JetStream streams of intake (real nats-server)", () => {
   });
 
   it("names the option when the dead-letter subjects overlap another stream", async () => {
-    await ensureStream(jsm, { stream: "ALERTS_WIDE", subjects: ["wide.>"], streamMode: "create", duplicateWindowMs: 120_000 });
+    await ensureStream(jsm, { stream: "ALERTS_WIDE", subjects: ["wide.>"], streamMode: "create", duplicateWindowMs: 120_000, streamLimits: noLimits });
     const failure = ensureDeadLetterStream(jsm, deadLetters({ deadLetterStream: "DL_OVERLAP", deadLetterPrefix: "wide.dead" }));
     await expect(failure).rejects.toThrow(JetStreamSetupError);
     await expect(failure).rejects.toThrow(/^nats\.deadLetterStream: stream "DL_OVERLAP" for wide\.dead\.> could not be created: /);
@@ -65,5 +71,55 @@ describe("JetStream streams of intake (real nats-server)", () => {
     await jsm.streams.add({ name: "DL_READY", subjects: ["ready.dead.>"] });
     const info = await ensureDeadLetterStream(jsm, deadLetters({ deadLetterStream: "DL_READY", deadLetterPrefix: "ready.dead", streamMode: "verify" }));
     expect(info.config.name).toBe("DL_READY");
+  });
+
+  it("creates both streams with the configured limits and discard policies", async () => {
+    const events = await ensureStream(jsm, {
+      stream: "LIMITED",
+      subjects: ["limited.>"],
+      streamMode: "create",
+      duplicateWindowMs: 120_000,
+      streamLimits: { maxBytes: 1024 ** 3, maxMsgs: 1_000_000, discard: "new" },
+    });
+    const dead = await ensureDeadLetterStream(jsm, deadLetters({ deadLetterStream: "DL_LIMITED", deadLetterPrefix: "limited-dead", deadLetterLimits: { maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" } }));
+    expect((await jsm.streams.info("LIMITED")).config).toMatchObject({ max_bytes: 1024 ** 3, max_msgs: 1_000_000, discard: "new" });
+    expect((await jsm.streams.info("DL_LIMITED")).config).toMatchObject({ max_bytes: 256 * 1024 ** 2, max_msgs: 100_000, discard: "old" });
+    expect(events.config.max_bytes).toBe(1024 ** 3);
+    expect(dead.config.discard).toBe("old");
+  });
+
+  it("in create mode puts the limits on an existing stream without any", async () => {
+    await jsm.streams.add({ name: "UNLIMITED", subjects: ["unlimited.>"], retention: RetentionPolicy.Workqueue });
+    await ensureStream(jsm, { stream: "UNLIMITED", subjects: ["unlimited.>"], streamMode: "create", duplicateWindowMs: 120_000, streamLimits: { maxBytes: 4096, maxMsgs: 10, discard: "new" } });
+    expect((await jsm.streams.info("UNLIMITED")).config).toMatchObject({ max_bytes: 4096, max_msgs: 10, discard: "new" });
+  });
+
+  it("in verify mode accepts a stream without limits and leaves it as it is", async () => {
+    await jsm.streams.add({ name: "OWNED", subjects: ["owned.>"] });
+    const info = await ensureStream(jsm, { stream: "OWNED", subjects: ["owned.>"], streamMode: "verify", duplicateWindowMs: 120_000, streamLimits: { maxBytes: 4096, maxMsgs: 10, discard: "new" } });
+    expect(info.config).toMatchObject({ max_bytes: -1, max_msgs: -1 });
+    expect((await jsm.streams.info("OWNED")).config).toMatchObject({ max_bytes: -1, max_msgs: -1 });
+  });
+
+  it("samples usage into the gauges and warns once when a stream reaches 80 % of a limit", async () => {
+    await ensureStream(jsm, { stream: "FILLING", subjects: ["filling.>"], streamMode: "create", duplicateWindowMs: 120_000, streamLimits: { maxBytes: 0, maxMsgs: 10, discard: "new" } });
+    const registry = new Registry();
+    const logs = new LogCapture();
+    const monitor = new StreamUsageMonitor({ metrics: createIntakeMetrics(registry), logger: logs.logger, streams: ["FILLING"] });
+    const nearlyFull = (): string[] => logs.lines.filter((line) => line.includes("jetstream stream is nearly full"));
+    const js = jsm.jetstream();
+    for (let index = 0; index < 7; index++) await js.publish("filling.x", `m${String(index)}`);
+    await monitor.sample(jsm);
+    expect(nearlyFull()).toHaveLength(0);
+    expect(await metricValue(registry, "soar_nats_stream_messages", { stream: "FILLING" })).toBe(7);
+    expect(await metricValue(registry, "soar_nats_stream_max_messages", { stream: "FILLING" })).toBe(10);
+    expect(await metricValue(registry, "soar_nats_stream_bytes", { stream: "FILLING" })).toBeGreaterThan(0);
+    expect(logs.lines.filter((line) => line.includes("has no byte limit"))).toHaveLength(1);
+    await js.publish("filling.x", "m7");
+    await monitor.sample(jsm);
+    await js.publish("filling.x", "m8");
+    await monitor.sample(jsm);
+    expect(nearlyFull()).toHaveLength(1);
+    expect(JSON.parse(nearlyFull()[0] ?? "{}")).toMatchObject({ stream: "FILLING", messages: 8, maxMessages: 10, percent: 80, discard: "new" });
   });
 });

@@ -11,7 +11,7 @@ import { TokenFileAuthenticator } from "./http-auth.ts";
 import { readBody } from "./http-body.ts";
 import { sendError, sendJson, statusForReason, type ErrorBody } from "./http-response.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
-import type { EventPublisher } from "./nats-publisher.ts";
+import { EventTooLargeError, type EventPublisher } from "./nats-publisher.ts";
 import type { Result } from "../rejection.ts";
 import { RefusalLog } from "./refusal-log.ts";
 import { warnWhileUnauthenticated } from "./http-unauthenticated-warning.ts";
@@ -72,8 +72,9 @@ function pathOf(url: string | undefined): string {
  * Serves the alert receiver: `POST /events`, `POST /alertmanager`, `POST /falco` and
  * `GET /healthz`. A POST is answered 202 only after every event it carries is stored in
  * JetStream; 401 without an accepted token (`Bearer <token>`, or `Basic` with any user name
- * and a token as password), 413 above the body limit, 415 for an unsupported content type, 400
- * for any other invalid input (a `ce-*` header given more than once among them), each with
+ * and a token as password), 413 above the body limit or for an event too large to store once
+ * encoded (never stored, so never worth a retry), 415 for an unsupported content type, 400 for
+ * any other invalid input (a `ce-*` header given more than once among them), each with
  * `{ "error": { reason, field, message } }` and logged through a {@link RefusalLog}; 503 when
  * NATS cannot store events. A request refused before its body is read (401, 404, 405) is
  * answered with `Connection: close` and its body is never read. Rejects without a token file
@@ -201,6 +202,11 @@ async function handle(
     const outcome = await options.publisher.publish(target.kind, decoded.value);
     sendJson(response, 202, { accepted: decoded.value.length, stored: outcome.stored, duplicates: outcome.duplicates });
   } catch (error: unknown) {
+    if (error instanceof EventTooLargeError) {
+      options.metrics.rejected.inc({ reason: "too-large" });
+      refuse(413, { reason: "too-large", field: "body", message: error.message }, "too-large");
+      return;
+    }
     options.logger.warn({ err: error, path }, "receiver could not store events");
     sendUnavailable(response);
   }

@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import type { NatsOptions } from "../../config/options.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
@@ -9,6 +9,7 @@ import { watchConsumerStatus } from "./nats-consumer-status.ts";
 import { DeadLetterPublisher } from "./nats-dead-letter.ts";
 import { DeliverySettlement } from "./nats-settlement.ts";
 import { ensureConsumer, ensureDeadLetterStream, ensureStream } from "./nats-stream.ts";
+import { StreamUsageMonitor } from "./nats-stream-usage.ts";
 
 /** Options of {@link JetStreamSource}. */
 export interface JetStreamSourceOptions {
@@ -19,6 +20,8 @@ export interface JetStreamSourceOptions {
   metrics: IntakeMetrics;
   /** Delay before setting the stream and consumer up again after a failure. */
   setupRetryMs?: number;
+  /** How often the streams' usage is sampled (metrics and the nearly-full warning) while attached. */
+  usageSampleMs?: number;
 }
 
 /** Unacknowledged deliveries the shared consumer allows, across replicas, for a per-replica concurrency. */
@@ -49,6 +52,7 @@ export class JetStreamSource {
   readonly #unacked = new Set<JsMsg>();
   #heartbeat: NodeJS.Timeout | undefined;
   readonly #settlement: DeliverySettlement;
+  readonly #usage: StreamUsageMonitor;
   readonly #stop = new AbortController();
   #messages: ConsumerMessages | undefined;
   #consuming = false;
@@ -58,6 +62,7 @@ export class JetStreamSource {
     this.#options = options;
     this.#slots = new Semaphore(Math.max(1, options.nats.concurrency));
     this.#settlement = new DeliverySettlement(options);
+    this.#usage = new StreamUsageMonitor({ ...options, streams: [options.nats.stream, options.nats.deadLetterStream] });
   }
 
   /** True while the consumer is attached and delivering. */
@@ -132,6 +137,7 @@ export class JetStreamSource {
     await ensureStream(jsm, nats);
     await ensureDeadLetterStream(jsm, nats);
     await ensureConsumer(jsm, { ...nats, maxAckPending: maxAckPendingFor(nats.concurrency) });
+    await this.#sampleUsage(jsm);
     const js = jetstream(link.connection);
     const deadLetters = new DeadLetterPublisher({ connection: link.connection, jetstream: js, manager: jsm, prefix: nats.deadLetterPrefix });
     const consumer = await js.consumers.get(nats.stream, nats.durable);
@@ -143,14 +149,30 @@ export class JetStreamSource {
     watchConsumerStatus(messages, logger).catch((error: unknown) => {
       logger.warn({ err: error }, "jetstream consumer status stream failed");
     });
-    for await (const message of messages) {
-      await this.#slots.acquire();
-      const work = this.#process(deadLetters, message);
-      this.#inFlight.add(work);
-      void work.finally(() => this.#inFlight.delete(work));
+    // Sampled on a timer, not at scrape: stream info is a NATS request and a scrape must not wait on it.
+    const usageTimer = setInterval(() => void this.#sampleUsage(jsm), this.#options.usageSampleMs ?? 15_000);
+    usageTimer.unref();
+    try {
+      for await (const message of messages) {
+        await this.#slots.acquire();
+        const work = this.#process(deadLetters, message);
+        this.#inFlight.add(work);
+        void work.finally(() => this.#inFlight.delete(work));
+      }
+    } finally {
+      clearInterval(usageTimer);
     }
     this.#consuming = false;
     logger.info({ stream: nats.stream, durable: nats.durable }, "jetstream consumer detached");
+  }
+
+  /** Samples the streams' usage; a failure is logged, never stops consuming. */
+  async #sampleUsage(jsm: JetStreamManager): Promise<void> {
+    try {
+      await this.#usage.sample(jsm);
+    } catch (error: unknown) {
+      this.#options.logger.warn({ err: error }, "jetstream stream usage could not be read");
+    }
   }
 
   async #process(deadLetters: DeadLetterPublisher, message: JsMsg): Promise<void> {

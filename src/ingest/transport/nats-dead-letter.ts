@@ -1,6 +1,7 @@
 import { boundText } from "../../api/v1alpha1/bounds.ts";
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { maxPayloadOf, messageBytes } from "./nats-payload-fit.ts";
 import { subjectToken } from "./nats-subjects.ts";
 
 /** Why a delivery is given up: a reason code, the field at fault and a human sentence. */
@@ -25,6 +26,12 @@ export const DeadLetterHeader = {
   Message: "Kube-Soar-Message",
   OriginalSubject: "Kube-Soar-Original-Subject",
   DeliveryCount: "Kube-Soar-Delivery-Count",
+  /** `true` when the payload was cut to fit the server's `max_payload`. */
+  Truncated: "Kube-Soar-Truncated",
+  /** The original payload's size in bytes, set with {@link DeadLetterHeader.Truncated}. */
+  OriginalSize: "Kube-Soar-Original-Size",
+  /** `true` when the original headers were left out because they alone did not fit. */
+  HeadersDropped: "Kube-Soar-Headers-Dropped",
 } as const;
 
 const maxHeaderValueLength = 1_024;
@@ -57,14 +64,57 @@ function copiedHeaders(original: MsgHdrs | undefined): MsgHdrs {
   return copy;
 }
 
+/** A dead-letter message ready to publish. */
+export interface DeadLetterMessage {
+  data: Uint8Array;
+  headers: MsgHdrs;
+}
+
+function reasonHeaders(source: DeadLetterSource, why: DeadLetterReason, original: MsgHdrs | undefined): MsgHdrs {
+  const headers = copiedHeaders(original);
+  headers.set(DeadLetterHeader.Reason, headerValue(why.reason));
+  headers.set(DeadLetterHeader.Field, headerValue(why.field));
+  headers.set(DeadLetterHeader.Message, headerValue(why.message));
+  headers.set(DeadLetterHeader.OriginalSubject, headerValue(source.subject));
+  headers.set(DeadLetterHeader.DeliveryCount, String(source.deliveryCount));
+  return headers;
+}
+
+/**
+ * The dead letter of `source`: its payload and headers plus the reason headers, at most
+ * `maxPayload` bytes (headers and payload together) whenever the reason headers alone fit, which
+ * their bounded values guarantee for any real server. When the whole does not fit, the payload
+ * is cut to the room left and marked with {@link DeadLetterHeader.Truncated} and
+ * {@link DeadLetterHeader.OriginalSize}; when the original headers leave no room at all they are
+ * left out too, marked with {@link DeadLetterHeader.HeadersDropped}. The reason headers are
+ * always kept.
+ */
+export function deadLetterMessage(source: DeadLetterSource, why: DeadLetterReason, maxPayload: number): DeadLetterMessage {
+  const headers = reasonHeaders(source, why, source.headers);
+  if (messageBytes(source.data, headers) <= maxPayload) return { data: source.data, headers };
+  const marked = (base: MsgHdrs): MsgHdrs => {
+    base.set(DeadLetterHeader.Truncated, "true");
+    base.set(DeadLetterHeader.OriginalSize, String(source.data.length));
+    return base;
+  };
+  let fitted = marked(headers);
+  let room = maxPayload - messageBytes(new Uint8Array(0), fitted);
+  if (room < 0) {
+    fitted = marked(reasonHeaders(source, why, undefined));
+    fitted.set(DeadLetterHeader.HeadersDropped, "true");
+    room = maxPayload - messageBytes(new Uint8Array(0), fitted);
+  }
+  return { data: source.data.subarray(0, Math.max(0, room)), headers: fitted };
+}
+
 /** The subject a dead-letter message of `reason` is published on. */
 export function deadLetterSubject(prefix: string, reason: string): string {
   return `${prefix}.${subjectToken(reason)}`;
 }
 
 /**
- * Publishes dead-letter messages: the original payload and headers go to `<prefix>.<reason>`
- * with the reason, field, message, original subject and delivery count in `Kube-Soar-*` headers.
+ * Publishes dead-letter messages: the original payload and headers (cut to fit when too large)
+ * go to `<prefix>.<reason>` with the reason, field, message, original subject and delivery count in `Kube-Soar-*` headers.
  * When a JetStream stream captures the subject the publish is acknowledged by JetStream (so
  * the entry is durable); otherwise it is a plain publish flushed to the server, for whoever
  * subscribes. Whether a stream captures a subject is looked up once per subject for the life
@@ -84,21 +134,20 @@ export class DeadLetterPublisher {
     this.#prefix = options.prefix;
   }
 
-  /** Publishes one dead-letter message; rejects when NATS cannot take it (the caller retries the delivery). */
+  /**
+   * Publishes one dead-letter message, fitted to the server's `max_payload` (see
+   * {@link deadLetterMessage}) so its size never makes it fail; rejects when NATS cannot take it
+   * (the caller retries the delivery).
+   */
   async publish(source: DeadLetterSource, why: DeadLetterReason): Promise<void> {
-    const headers = copiedHeaders(source.headers);
-    headers.set(DeadLetterHeader.Reason, headerValue(why.reason));
-    headers.set(DeadLetterHeader.Field, headerValue(why.field));
-    headers.set(DeadLetterHeader.Message, headerValue(why.message));
-    headers.set(DeadLetterHeader.OriginalSubject, headerValue(source.subject));
-    headers.set(DeadLetterHeader.DeliveryCount, String(source.deliveryCount));
+    const { data, headers } = deadLetterMessage(source, why, maxPayloadOf(this.#connection));
     const subject = deadLetterSubject(this.#prefix, why.reason);
     if (await this.#isCaptured(subject)) {
-      await this.#jetstream.publish(subject, source.data, { headers });
+      await this.#jetstream.publish(subject, data, { headers });
       return;
     }
     // A JetStream publish is a request: with no stream but a plain subscriber it would time out.
-    this.#connection.publish(subject, source.data, { headers });
+    this.#connection.publish(subject, data, { headers });
     await this.#connection.flush();
   }
 

@@ -1,8 +1,9 @@
-import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import { jetstream, PubHeaders, type JetStreamClient } from "@nats-io/jetstream";
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
 import { eventHash, eventIdentity } from "../identity/event-hash.ts";
 import type { NatsLink } from "./nats-connection.ts";
+import { maxPayloadOf, messageBytes } from "./nats-payload-fit.ts";
 
 /** Subject prefix under which the HTTP receiver stores the events it accepts. */
 export const HTTP_SUBJECT_PREFIX = "soar.events.http";
@@ -13,6 +14,14 @@ export const STRUCTURED_CONTENT_TYPE = "application/cloudevents+json; charset=ut
 /** NATS cannot take a publish now (disconnected, no stream, timeout); the caller answers 503. */
 export class NatsUnavailableError extends Error {
   override readonly name = "NatsUnavailableError";
+}
+
+/**
+ * An event is larger than the event store takes once encoded (the server's `max_payload`): it
+ * can never be stored, so the caller answers 413 rather than a retryable 5xx.
+ */
+export class EventTooLargeError extends Error {
+  override readonly name = "EventTooLargeError";
 }
 
 /** What a batch of publishes stored. */
@@ -27,6 +36,7 @@ export interface PublishOutcome {
 export interface EventPublisher {
   /** False while NATS is disconnected: callers refuse work instead of waiting. */
   available(): boolean;
+  /** Stores every event or none; rejects with {@link EventTooLargeError} or {@link NatsUnavailableError}. */
   publish(kind: string, events: readonly CloudEventEnvelope[]): Promise<PublishOutcome>;
 }
 
@@ -50,7 +60,10 @@ export function structuredEventJson(event: CloudEventEnvelope): string {
 /**
  * Publishes to `soar.events.http.<kind>` as structured CloudEvents with `Nats-Msg-Id` =
  * the {@link eventHash} of its {@link eventIdentity}, so a retried POST (or the same Falco alert
- * through another output) within the stream's duplicate window is stored once. Every failure to store is a {@link NatsUnavailableError}.
+ * through another output) within the stream's duplicate window is stored once. A batch with an
+ * event larger than the server's `max_payload` once encoded is refused whole with an
+ * {@link EventTooLargeError} before anything is published; every other failure to store is a
+ * {@link NatsUnavailableError}.
  */
 export class JetStreamEventPublisher implements EventPublisher {
   readonly #link: NatsLink;
@@ -71,18 +84,24 @@ export class JetStreamEventPublisher implements EventPublisher {
     if (!this.available()) throw new NatsUnavailableError("NATS is not connected");
     const subject = `${HTTP_SUBJECT_PREFIX}.${kind}`;
     const encoder = new TextEncoder();
+    const maxPayload = maxPayloadOf(this.#link.connection);
+    const messages = events.map((event, index) => {
+      const identity = eventIdentity(event);
+      const headers = natsHeaders();
+      headers.set("Content-Type", STRUCTURED_CONTENT_TYPE);
+      headers.set(PubHeaders.MsgIdHdr, eventHash(identity.source, identity.id));
+      const data = encoder.encode(structuredEventJson(event));
+      const bytes = messageBytes(data, headers);
+      if (bytes > maxPayload) {
+        throw new EventTooLargeError(
+          `body: event ${String(index)} is ${String(bytes)} bytes once encoded as a structured CloudEvent; the event store takes at most ${String(maxPayload)}`,
+        );
+      }
+      return { data, headers };
+    });
     try {
       const acks = await Promise.all(
-        events.map((event) => {
-          const identity = eventIdentity(event);
-          const headers = natsHeaders();
-          headers.set("Content-Type", STRUCTURED_CONTENT_TYPE);
-          return this.#jetstream.publish(subject, encoder.encode(structuredEventJson(event)), {
-            msgID: eventHash(identity.source, identity.id),
-            headers,
-            timeout: this.#timeoutMs,
-          });
-        }),
+        messages.map(({ data, headers }) => this.#jetstream.publish(subject, data, { headers, timeout: this.#timeoutMs })),
       );
       const duplicates = acks.filter((ack) => ack.duplicate).length;
       return { stored: acks.length - duplicates, duplicates };

@@ -1,6 +1,7 @@
 import {
   AckPolicy,
   DeliverPolicy,
+  DiscardPolicy,
   JetStreamApiCodes,
   JetStreamApiError,
   RetentionPolicy,
@@ -8,10 +9,11 @@ import {
   type ConsumerConfig,
   type ConsumerInfo,
   type JetStreamManager,
+  type StreamConfig,
   type StreamInfo,
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { NatsOptions } from "../../config/options.ts";
+import type { NatsOptions, StreamLimits } from "../../config/options.ts";
 import { uncoveredSubjects } from "./nats-subjects.ts";
 
 /** The stream or consumer does not fit the configuration; the message names the option. */
@@ -20,10 +22,10 @@ export class JetStreamSetupError extends Error {
 }
 
 /** Stream settings that {@link ensureStream} needs. */
-export type StreamSettings = Pick<NatsOptions, "stream" | "subjects" | "streamMode" | "duplicateWindowMs">;
+export type StreamSettings = Pick<NatsOptions, "stream" | "subjects" | "streamMode" | "duplicateWindowMs" | "streamLimits">;
 
 /** Dead-letter stream settings that {@link ensureDeadLetterStream} needs. */
-export type DeadLetterStreamSettings = Pick<NatsOptions, "deadLetterStream" | "deadLetterPrefix" | "deadLetterMaxAgeMs" | "streamMode" | "duplicateWindowMs">;
+export type DeadLetterStreamSettings = Pick<NatsOptions, "deadLetterStream" | "deadLetterPrefix" | "deadLetterMaxAgeMs" | "streamMode" | "duplicateWindowMs" | "deadLetterLimits">;
 
 /** Consumer settings that {@link ensureConsumer} needs. */
 export type ConsumerSettings = Pick<NatsOptions, "stream" | "durable" | "maxDeliver" | "ackWaitMs"> & {
@@ -33,6 +35,12 @@ export type ConsumerSettings = Pick<NatsOptions, "stream" | "durable" | "maxDeli
 
 function isApiError(error: unknown, code: number): boolean {
   return error instanceof JetStreamApiError && error.code === code;
+}
+
+/** The stream configuration fields that carry `limits` (JetStream spells "no limit" -1). */
+export function limitsConfig(limits: StreamLimits): Pick<StreamConfig, "max_bytes" | "max_msgs" | "discard"> {
+  const limit = (value: number): number => (value > 0 ? value : -1);
+  return { max_bytes: limit(limits.maxBytes), max_msgs: limit(limits.maxMsgs), discard: limits.discard === "new" ? DiscardPolicy.New : DiscardPolicy.Old };
 }
 
 async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
@@ -47,9 +55,10 @@ async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamIn
 /**
  * Makes sure the alert stream exists and covers the configured subjects. In `create` mode a
  * missing stream is created (file storage, work-queue retention: a message leaves the stream once
- * acknowledged) and an existing one gets the configured subjects and duplicate window; in
- * `verify` mode nothing is changed and a missing stream or an uncovered subject is a
- * {@link JetStreamSetupError}.
+ * acknowledged) and an existing one gets the configured subjects, duplicate window and limits;
+ * in `verify` mode nothing is changed and a missing stream or an uncovered subject is a
+ * {@link JetStreamSetupError}, while its limits are left to its owner (they are reported by the
+ * stream usage metrics, not required).
  */
 export async function ensureStream(jsm: JetStreamManager, settings: StreamSettings): Promise<StreamInfo> {
   if (settings.subjects.length === 0) throw new JetStreamSetupError("nats.subjects: at least one subject is required");
@@ -75,6 +84,7 @@ export async function ensureStream(jsm: JetStreamManager, settings: StreamSettin
         retention: RetentionPolicy.Workqueue,
         storage: StorageType.File,
         duplicate_window: duplicateWindow,
+        ...limitsConfig(settings.streamLimits),
       });
     } catch (error: unknown) {
       // Another replica may have created it in the meantime: fall through to the update.
@@ -82,16 +92,17 @@ export async function ensureStream(jsm: JetStreamManager, settings: StreamSettin
       if (raced === undefined) throw error;
     }
   }
-  return jsm.streams.update(settings.stream, { subjects: settings.subjects, duplicate_window: duplicateWindow });
+  return jsm.streams.update(settings.stream, { subjects: settings.subjects, duplicate_window: duplicateWindow, ...limitsConfig(settings.streamLimits) });
 }
 
 /**
  * Makes sure a stream keeps the dead letters (`<deadLetterPrefix>.>`), so an alert given up is
  * stored durably before its delivery is terminated. In `create` mode a missing stream is created
  * (file storage, limits retention: entries stay until `deadLetterMaxAgeMs`, with the duplicate
- * window so a retried dead-letter publish is stored once) and an existing one is updated to cover
- * the subjects; in `verify` mode a missing stream or an uncovered subject is a
- * {@link JetStreamSetupError}.
+ * window so a retried dead-letter publish is stored once, and the configured limits) and an
+ * existing one is updated to cover the subjects with the max age and limits; in `verify` mode a
+ * missing stream or an uncovered subject is a {@link JetStreamSetupError} and its limits are
+ * left as they are.
  */
 export async function ensureDeadLetterStream(jsm: JetStreamManager, settings: DeadLetterStreamSettings): Promise<StreamInfo> {
   const subjects = [`${settings.deadLetterPrefix}.>`];
@@ -109,6 +120,7 @@ export async function ensureDeadLetterStream(jsm: JetStreamManager, settings: De
     return existing;
   }
   const maxAge = nanos(settings.deadLetterMaxAgeMs);
+  const limits = limitsConfig(settings.deadLetterLimits);
   if (existing === undefined) {
     try {
       return await jsm.streams.add({
@@ -118,6 +130,7 @@ export async function ensureDeadLetterStream(jsm: JetStreamManager, settings: De
         storage: StorageType.File,
         max_age: maxAge,
         duplicate_window: nanos(Math.min(settings.duplicateWindowMs, settings.deadLetterMaxAgeMs)),
+        ...limits,
       });
     } catch (error: unknown) {
       const raced = await streamInfo(jsm, settings.deadLetterStream);
@@ -127,10 +140,10 @@ export async function ensureDeadLetterStream(jsm: JetStreamManager, settings: De
           { cause: error },
         );
       }
-      return jsm.streams.update(settings.deadLetterStream, { subjects: [...new Set([...raced.config.subjects, ...subjects])], max_age: maxAge });
+      return jsm.streams.update(settings.deadLetterStream, { subjects: [...new Set([...raced.config.subjects, ...subjects])], max_age: maxAge, ...limits });
     }
   }
-  return jsm.streams.update(settings.deadLetterStream, { subjects: [...new Set([...existing.config.subjects, ...subjects])], max_age: maxAge });
+  return jsm.streams.update(settings.deadLetterStream, { subjects: [...new Set([...existing.config.subjects, ...subjects])], max_age: maxAge, ...limits });
 }
 
 /** The durable pull consumer's configuration: explicit ack, bounded deliveries and ack wait. */
