@@ -2,7 +2,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { describe, expect, it } from "vitest";
 import { DeadLetterHeader } from "../../src/ingest/transport/nats-dead-letter.ts";
 import { createTestNamespace, waitFor } from "../support/kube.ts";
-import { metricValue, post, publish, testOptions, useIntakeSuite } from "./intake-helpers.ts";
+import { metricValue, post, publish, RECEIVER_AUTH, testOptions, useIntakeSuite } from "./intake-helpers.ts";
 
 const structured = { "content-type": "application/cloudevents+json" };
 
@@ -44,6 +44,7 @@ describe("poison input never loops and is never answered as retryable", () => {
     // 200 KiB of U+0001 is a valid text body, but each byte becomes the six characters \u0001 in JSON.
     const body = Buffer.alloc(200 * 1024, 0x01);
     const response = await post(suite.intake.receiverUrl, "/events", body, {
+      ...RECEIVER_AUTH,
       "content-type": "text/plain; charset=utf-8",
       "ce-specversion": "1.0",
       "ce-id": "controls-1",
