@@ -25,7 +25,7 @@ describe("parseOperatorOptions", () => {
   });
 
   it("reads stream limits, 0 meaning none", () => {
-    const options = parseOperatorOptions(["--nats-stream-max-bytes", "0", "--nats-stream-discard", "old", "--nats-dead-letter-max-msgs", "50"], {});
+    const options = parseOperatorOptions(withTokens(["--nats-stream-max-bytes", "0", "--nats-stream-discard", "old", "--nats-dead-letter-max-msgs", "50"]), {});
     expect(options.nats.streamLimits).toEqual({ maxBytes: 0, maxMsgs: 1_000_000, discard: "old" });
     expect(options.nats.deadLetterLimits).toMatchObject({ maxMsgs: 50 });
   });
