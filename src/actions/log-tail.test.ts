@@ -20,4 +20,10 @@ describe("tailLog", () => {
     expect(tail.text.endsWith(`line 4999 ${"x".repeat(80)}`)).toBe(true);
     expect(tail.truncated).toBe(true);
   });
+
+  it("redacts credentials before cutting the tail", () => {
+    const log = `-----BEGIN RSA PRIVATE KEY-----\n${"MIIEow\n".repeat(20)}-----END RSA PRIVATE KEY-----\nDB_PASSWORD=hunter2\nconnect postgres://app:s3cr3t@db/x\n`;
+    const tail = tailLog(log, { maxLines: 3, maxChars: 2048 });
+    expect(tail.text).toBe("[REDACTED]\nDB_PASSWORD=[REDACTED]\nconnect postgres://app:[REDACTED]@db/x");
+  });
 });

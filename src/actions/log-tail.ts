@@ -1,4 +1,5 @@
 import { boundTextTail } from "../api/v1alpha1/bounds.ts";
+import { redactSecrets } from "../redaction/free-text.ts";
 
 /** The bounded tail of a log. */
 export interface LogTail {
@@ -18,9 +19,11 @@ const controlCharacter = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
  * The last `maxLines` lines of `log`, then at most its last `maxChars` characters. Terminal
  * escape sequences are removed, carriage returns dropped and other control characters (NUL
  * included) replaced by U+FFFD, so the result is plain text whatever the container printed.
+ * Credentials are redacted (`redactSecrets`) before the tail is cut, so a cut never separates
+ * a secret from the name or header that marks it.
  */
 export function tailLog(log: string, limits: { maxLines: number; maxChars: number }): LogTail {
-  const cleaned = log.replace(ansiEscape, "").replace(/\r/g, "").replace(controlCharacter, "\uFFFD");
+  const cleaned = redactSecrets(log.replace(ansiEscape, "").replace(/\r/g, "").replace(controlCharacter, "\uFFFD"));
   const body = cleaned.endsWith("\n") ? cleaned.slice(0, -1) : cleaned;
   if (body === "") return { text: "", lines: 0, truncated: false };
   const allLines = body.split("\n");

@@ -13,6 +13,8 @@ describe("jsonOutputs", () => {
     ["an array as body", response("[1,2]"), { status: "201", body: "[1,2]" }],
     ["plain text as body", response("ok"), { status: "201", body: "ok" }],
     ["an empty body", response(""), { status: "201" }],
+    ["credentials redacted, whole under a credential name", response('{"access_token":"abc","note":"url https://u:p4ss@h/"}'), { status: "201", access_token: "[REDACTED]", note: "url https://u:[REDACTED]@h/" }],
+    ["credentials in a text body redacted", response("Authorization: Basic dXNlcjpwYXNz"), { status: "201", body: "Authorization: [REDACTED]" }],
     ["a truncated body is not parsed", response('{"id":"T-1"', true), { status: "201", body: '{"id":"T-1"' }],
   ])("%s", (_, input, expected) => {
     expect(jsonOutputs(input)).toEqual(expected);

@@ -2,7 +2,8 @@ import type { Observable } from "../../api/v1alpha1/index.ts";
 import type { Alert } from "../alert.ts";
 import type { NormalisedAlert } from "./normalised-alert.ts";
 import { boundEventData } from "./bound-event-data.ts";
-import { redact, redactText, type RedactionPolicy } from "./redaction.ts";
+import { redactSecrets } from "../../redaction/free-text.ts";
+import { redact, type RedactionPolicy } from "./redaction.ts";
 import { sanitiseTitle } from "./title.ts";
 
 /** How an alert is protected before anything stores or logs it. */
@@ -25,10 +26,10 @@ export function finaliseAlert(alert: NormalisedAlert, options: ProtectionOptions
   const bounded = boundEventData(redact(data, options.redaction), options.maxDataBytes);
   return {
     ...identity,
-    title: sanitiseTitle(redactText(titleText, options.redaction), alert.type),
+    title: sanitiseTitle(redactSecrets(titleText), alert.type),
     labels: redactStrings(labels, options.redaction),
     extensions: redactStrings(extensions, options.redaction),
-    observables: observables.filter((observable: Observable) => redactText(observable.value, options.redaction) === observable.value),
+    observables: observables.filter((observable: Observable) => redactSecrets(observable.value) === observable.value),
     data: bounded.data ?? null,
     dataTruncated: bounded.truncated,
   };

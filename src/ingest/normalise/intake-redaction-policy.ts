@@ -22,7 +22,7 @@ export function redactPathPointer(path: string): string {
 }
 
 /**
- * The redaction policy of the operator: the built-in key and value patterns plus the configured
+ * The redaction policy of the operator: the built-in key patterns plus the configured
  * extra paths and key patterns (case-insensitive regular expressions).
  * @throws RedactionSettingsError naming the entry when a path is empty or a pattern does not compile.
  */
@@ -42,7 +42,6 @@ export function redactionPolicyFor(options: Pick<IntakeOptions, "redactPaths" | 
   });
   return {
     keyPatterns: [...DEFAULT_REDACTION_POLICY.keyPatterns, ...keyPatterns],
-    valuePatterns: DEFAULT_REDACTION_POLICY.valuePatterns,
     paths: [...DEFAULT_REDACTION_POLICY.paths, ...paths],
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_REDACTION_POLICY, REDACTED, redact, redactText, type RedactionPolicy } from "./redaction.ts";
+import { REDACTED, redactSecrets } from "../../redaction/free-text.ts";
+import { redact, type RedactionPolicy } from "./redaction.ts";
 
 const PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY-----";
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
@@ -64,12 +65,12 @@ describe("redact with the default policy", () => {
   it("handles adversarial text that would make backtracking patterns quadratic", () => {
     const copies = 64 * 1024;
     const dashedJwtStarts = "-eyJ".repeat(copies);
-    expect(redactText(dashedJwtStarts)).toBe(dashedJwtStarts);
-    expect(redactText('token="'.repeat(copies))).toBe(`token=${REDACTED}`.repeat(copies / 2));
-    expect(redactText(`-----BEGIN PRIVATE KEY-----\n${"-----BEGIN PRIVATE KEY-----".repeat(copies / 8)}`)).toBe(REDACTED);
+    expect(redactSecrets(dashedJwtStarts)).toBe(dashedJwtStarts);
+    expect(redactSecrets('token="'.repeat(copies))).toBe(`token=${REDACTED}`.repeat(copies / 2));
+    expect(redactSecrets(`-----BEGIN PRIVATE KEY-----\n${"-----BEGIN PRIVATE KEY-----".repeat(copies / 8)}`)).toBe(REDACTED);
     const bearers = "Bearer x".repeat(copies);
-    expect(redactText(bearers)).toBe(bearers);
-    expect(redactText(`password=${"x".repeat(copies)}`)).toBe(`password=${REDACTED}`);
+    expect(redactSecrets(bearers)).toBe(bearers);
+    expect(redactSecrets(`password=${"x".repeat(copies)}`)).toBe(`password=${REDACTED}`);
   });
 
   it("replaces containers nested deeper than 64 levels", () => {
@@ -89,7 +90,6 @@ describe("redact with the default policy", () => {
 describe("redact with a custom policy", () => {
   const policy: RedactionPolicy = {
     keyPatterns: [/^internal$/],
-    valuePatterns: [/\bSSN-\d{4}\b/],
     paths: ["/output_fields/proc.cmdline", "/alerts/*/annotations", "/a~1b/c~0d", ""],
   };
 
@@ -102,7 +102,6 @@ describe("redact with a custom policy", () => {
           alerts: [{ annotations: { a: "x" }, labels: { b: "y" } }, { annotations: "z" }],
           "a/b": { "c~d": "hidden", other: "shown" },
           internal: "gone",
-          text: "SSN-1234 and SSN-5678",
         },
         pathsOnly,
       ),
@@ -111,7 +110,6 @@ describe("redact with a custom policy", () => {
       alerts: [{ annotations: REDACTED, labels: { b: "y" } }, { annotations: REDACTED }],
       "a/b": { "c~d": REDACTED, other: "shown" },
       internal: REDACTED,
-      text: `${REDACTED} and ${REDACTED}`,
     });
   });
 
@@ -119,19 +117,14 @@ describe("redact with a custom policy", () => {
     expect(redact({ anything: 1 }, policy)).toBe(REDACTED);
   });
 
-  it("replaces every match of a non-global pattern, and stays correct across calls", () => {
-    expect(redactText("SSN-1111 SSN-2222", policy)).toBe(`${REDACTED} ${REDACTED}`);
-    expect(redactText("SSN-3333", policy)).toBe(REDACTED);
-  });
-
   it("does not let a global or sticky key pattern skip keys through lastIndex", () => {
-    const sticky: RedactionPolicy = { keyPatterns: [/secret/g], valuePatterns: [], paths: [] };
+    const sticky: RedactionPolicy = { keyPatterns: [/secret/g], paths: [] };
     expect(redact({ secret1: "a", secret2: "b", secret3: "c" }, sticky)).toEqual({ secret1: REDACTED, secret2: REDACTED, secret3: REDACTED });
   });
 });
 
-describe("redactText", () => {
-  it("uses the default value patterns", () => {
-    expect(redactText(`token=abc ${JWT}`, DEFAULT_REDACTION_POLICY)).toBe(`token=${REDACTED} ${REDACTED}`);
+describe("strings", () => {
+  it("are passed through redactSecrets", () => {
+    expect(redact({ text: `token=abc ${JWT}` })).toEqual({ text: `token=${REDACTED} ${REDACTED}` });
   });
 });

@@ -16,6 +16,18 @@ describe("outputsFromTerminationMessage", () => {
       note: undefined,
     },
     {
+      name: "credentials redacted, whole under a credential name",
+      message: '{"api_token":"t0k","log":"GITHUB_TOKEN=ghp_x"}',
+      outputs: { api_token: "[REDACTED]", log: "GITHUB_TOKEN=[REDACTED]" },
+      note: undefined,
+    },
+    {
+      name: "credentials in a raw message redacted",
+      message: "login --password hunter2 ok",
+      outputs: { message: "login --password [REDACTED] ok" },
+      note: 'termination message is not a JSON object; kept as the output "message"',
+    },
+    {
       name: "invalid JSON is kept raw",
       message: "scan finished: clean",
       outputs: { message: "scan finished: clean" },

@@ -1,4 +1,5 @@
 import { boundText, fitsLength, MAX_OUTPUT_VALUE_LENGTH, MAX_OUTPUTS } from "../../api/v1alpha1/bounds.ts";
+import { redactNamedValue, redactSecrets } from "../../redaction/free-text.ts";
 
 /** Longest raw message kept when the termination message is not a JSON object. */
 export const MAX_RAW_MESSAGE_LENGTH = 1024;
@@ -35,14 +36,15 @@ function parseObject(message: string): Record<string, unknown> | undefined {
  * "", nested values as JSON text; keys outside `[A-Za-z0-9_.-]{1,63}` and keys beyond
  * {@link MAX_OUTPUTS} are dropped, values are cut at {@link MAX_OUTPUT_VALUE_LENGTH}. Any other
  * non-empty message (plain text, a JSON array, invalid JSON) does not fail the step: it becomes
- * the single output `message`, cut at {@link MAX_RAW_MESSAGE_LENGTH}. Never throws.
+ * the single output `message`, cut at {@link MAX_RAW_MESSAGE_LENGTH}. Credentials are redacted
+ * before cutting (the whole value of a key that names one, see `redactNamedValue`). Never throws.
  */
 export function outputsFromTerminationMessage(message: string | undefined): TerminationOutputs {
   if (message === undefined || message.trim() === "") return { outputs: {} };
   const object = parseObject(message);
   if (object === undefined) {
     return {
-      outputs: { message: boundText(message, MAX_RAW_MESSAGE_LENGTH, "") },
+      outputs: { message: boundText(redactSecrets(message), MAX_RAW_MESSAGE_LENGTH, "") },
       note: "termination message is not a JSON object; kept as the output \"message\"",
     };
   }
@@ -54,7 +56,7 @@ export function outputsFromTerminationMessage(message: string | undefined): Term
       dropped.push(key);
       continue;
     }
-    const text = asOutputValue(value);
+    const text = redactNamedValue(key, asOutputValue(value));
     if (!fitsLength(text, MAX_OUTPUT_VALUE_LENGTH)) cut += 1;
     kept.push([key, boundText(text, MAX_OUTPUT_VALUE_LENGTH, "")]);
   }
