@@ -1,4 +1,5 @@
 // @ts-check
+import { readdirSync } from "node:fs";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -7,7 +8,7 @@ import tseslint from "typescript-eslint";
 // layer (ingest and reconcilers among them) never import each other. Test files are exempt;
 // src/testing is test support that no production file may import.
 const LAYERS = [
-  ["api", "collections"],
+  ["api", "collections", "redaction"],
   ["runtime", "observability", "expr"],
   ["playbook", "policy", "actions"],
   ["config", "connectors"],
@@ -16,6 +17,12 @@ const LAYERS = [
   ["main"],
 ];
 const TESTS = ["src/**/*.test.ts", "src/testing/**"];
+
+// A folder of src/ missing from LAYERS would escape the rule: refuse to lint until it has a layer.
+const unlayered = readdirSync(new URL("./src", import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== "testing" && !LAYERS.flat().includes(entry.name))
+  .map((entry) => `src/${entry.name}`);
+if (unlayered.length > 0) throw new Error(`eslint.config.js: give ${unlayered.join(", ")} a layer in LAYERS`);
 
 /**
  * A `no-restricted-imports` pattern refusing relative imports of the top-level `folders` of src/,
