@@ -1,4 +1,4 @@
-import { countedEventKey, countedEventKeys, packCountedEvents } from "../../api/v1alpha1/counted-events.ts";
+import { COUNTED_EVENT_KEY_LENGTH, countedEventKey, countedEventKeys, packCountedEvents } from "../../api/v1alpha1/counted-events.ts";
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import { isHumanClosed, isHumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import { MAX_COUNTED_EVENTS, MAX_OBSERVABLES, MAX_RECENT_EVENTS } from "../../api/v1alpha1/schema/incident.ts";
@@ -76,7 +76,8 @@ export function countedKeys(status: IncidentStatus): string[] {
 
 /** True when the Incident counted as many distinct events as it may: the next one opens the next Incident. */
 export function isFull(status: IncidentStatus): boolean {
-  return countedKeys(status).length >= MAX_COUNTED_EVENTS;
+  const counted = status.countedEvents === undefined ? (status.recentEvents ?? []).length : Math.floor(status.countedEvents.length / COUNTED_EVENT_KEY_LENGTH);
+  return counted >= MAX_COUNTED_EVENTS;
 }
 
 /**
@@ -85,8 +86,8 @@ export function isFull(status: IncidentStatus): boolean {
  * Incident ever counted (up to {@link MAX_COUNTED_EVENTS}), so a repeat counts once however long
  * after and however many events came between. A new firing event adds one occurrence, moves
  * `lastSeen` forward (and `firstSeen` back), sets `alertStatus: firing`, clears
- * `resolvedAlertAt` and merges its observables; a new resolved event sets `alertStatus: resolved` and `resolvedAlertAt`; both
- * append their key to `countedEvents` and their hash to `recentEvents` (the latest
+ * `resolvedAlertAt` and merges its observables; a new resolved event sets `alertStatus:
+ * resolved` and `resolvedAlertAt`; both append their key to `countedEvents` and their hash to `recentEvents` (the latest
  * {@link MAX_RECENT_EVENTS}). A known event changes nothing; a new event beyond the bound is
  * left out (`overflow`). Every other status field is kept as it was. Pure.
  */
