@@ -4,11 +4,13 @@ import { CostMeter } from "./cost-meter.ts";
 import { catalogFunctions, type FunctionCatalog } from "./function-catalog.ts";
 import { iterationFunction, meteredFunction } from "./metered-functions.ts";
 import { cachingRegexEngine } from "./regex-cache.ts";
+import { shellQuoteFunction } from "./shell-quote.ts";
 
 /**
  * A CEL environment whose every function call and comprehension iteration is charged to one
  * cost meter. The standard library plus the `strings` extension (`lowerAscii`, `split`, ...)
- * are available; regular expressions run on RE2 in linear time, compiled patterns are cached.
+ * are available, and `shellQuote` (a string as one POSIX shell word); regular expressions run on
+ * RE2 in linear time, compiled patterns are cached.
  */
 export interface ExpressionEnvironment {
   readonly env: CelEnv;
@@ -21,7 +23,7 @@ export interface ExpressionEnvironment {
 export function createExpressionEnvironment(): ExpressionEnvironment {
   const meter = new CostMeter();
   // The regex engine option replaces the standard `matches`; it is then metered like the rest.
-  const functions = [...celEnv({ funcs: strings, re2: cachingRegexEngine() }).funcs];
+  const functions = [...celEnv({ funcs: [...strings, shellQuoteFunction], re2: cachingRegexEngine() }).funcs];
   return {
     env: celEnv({ funcs: [...functions.map((func) => meteredFunction(func, meter)), iterationFunction(meter)] }),
     meter,
