@@ -30,3 +30,5 @@ export {
   type CompiledTemplatePart,
   type TemplateCompileResult,
 } from "./templates.ts";
+export { parseTemplate, type TemplatePart, type TemplateSyntaxResult } from "./template-syntax.ts";
+export { isShellQuoteCall, shellQuoteName } from "./shell-quote.ts";

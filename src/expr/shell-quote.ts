@@ -1,4 +1,5 @@
-import { CelScalar, celFunc, type CelFunc } from "@bufbuild/cel";
+import { CelScalar, celFunc, parse, type CelFunc } from "@bufbuild/cel";
+import { defaultExpressionLimits } from "./limits.ts";
 
 /** Name of the template function that quotes a string for a POSIX shell. */
 export const shellQuoteName = "shellQuote";
@@ -15,3 +16,18 @@ export function shellQuote(text: string): string {
 
 /** `shellQuote(string) → string` for CEL, so a template can write `${{ shellQuote(incident.title) }}`. */
 export const shellQuoteFunction: CelFunc = celFunc(shellQuoteName, [CelScalar.STRING], CelScalar.STRING, shellQuote);
+
+/**
+ * Whether the expression `source` is, as a whole, one call of `shellQuote` (so its value is one
+ * shell word). False for anything else, including sources that do not parse or exceed the
+ * default size limit. Never throws.
+ */
+export function isShellQuoteCall(source: string): boolean {
+  if (source.length > defaultExpressionLimits.maxSourceBytes) return false;
+  try {
+    const kind = parse(source).expr.exprKind;
+    return kind.case === "callExpr" && kind.value.function === shellQuoteName && kind.value.target === undefined;
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,7 @@ import type { CompiledPlaybook, CompiledStep, PlaybookProblem, PlaybookReference
 import { compileStep } from "./compile-step.ts";
 import { compileDedup, compileTrigger } from "./compile-trigger.ts";
 import { PlaybookReason } from "./reasons.ts";
+import { shellTemplateWarnings } from "./shell-script-templates.ts";
 import { buildStepGraph } from "./step-graph.ts";
 
 function connectorRefs(steps: readonly CompiledStep[]): PlaybookReference[] {
@@ -35,7 +36,8 @@ function serviceAccountRefs(playbook: Playbook, steps: readonly CompiledStep[]):
  * Compiles one Playbook generation: the trigger, the dedup key and window, every step's `when`,
  * templates and durations, and the step graph. Never throws; every problem is returned with the
  * field it concerns (`spec.steps[2].when: undeclared reference to 'evnt' ...`) and a reason,
- * all of them at once so an author can fix them in one edit.
+ * all of them at once so an author can fix them in one edit. Warnings (see
+ * {@link shellTemplateWarnings}) are reported beside the problems and never stop a run.
  */
 export function compilePlaybook(playbook: Playbook, expressions: ExpressionCompiler): CompiledPlaybook {
   const problems: PlaybookProblem[] = [];
@@ -64,6 +66,7 @@ export function compilePlaybook(playbook: Playbook, expressions: ExpressionCompi
     connectorRefs: connectorRefs(steps),
     serviceAccountRefs: serviceAccountRefs(playbook, steps),
     problems,
+    warnings: shellTemplateWarnings(playbook.spec.steps),
     source: playbook,
   };
 }

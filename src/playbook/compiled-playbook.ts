@@ -1,7 +1,7 @@
 import type { Playbook, PlaybookStep, Severity } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledExpression, CompiledTemplate } from "../expr/index.ts";
 import type { FieldError } from "./field-error.ts";
-import type { PlaybookReason } from "./reasons.ts";
+import type { PlaybookReason, PlaybookWarningReason } from "./reasons.ts";
 import type { StepGraph } from "./step-graph.ts";
 
 /** The kinds of step a Playbook may declare; exactly one is set per step. */
@@ -13,6 +13,11 @@ export type StepKind = (typeof STEP_KINDS)[number];
 /** A problem found while compiling a Playbook: the field, what is wrong, and the condition reason. */
 export interface PlaybookProblem extends FieldError {
   readonly reason: PlaybookReason;
+}
+
+/** Something a Playbook allows but that is probably a mistake: the field, why, and the Event reason. */
+export interface PlaybookWarning extends FieldError {
+  readonly reason: PlaybookWarningReason;
 }
 
 /** The trigger, ready to match: absent criteria match everything. */
@@ -86,6 +91,11 @@ export interface CompiledPlaybook {
   /** ServiceAccounts named by the Playbook and its job steps. */
   readonly serviceAccountRefs: readonly PlaybookReference[];
   readonly problems: readonly PlaybookProblem[];
+  /**
+   * What is allowed but probably a mistake, with the field it concerns (a `${{ }}` value run as
+   * shell code): reported to the author, never a reason not to run.
+   */
+  readonly warnings: readonly PlaybookWarning[];
   /** The object this was compiled from; do not mutate. */
   readonly source: Playbook;
 }

@@ -15,3 +15,9 @@ export const PlaybookReason = reasonsOf([
 
 /** One of {@link PlaybookReason}. */
 export type PlaybookReason = (typeof PlaybookReason)[keyof typeof PlaybookReason];
+
+/** Reasons of a Playbook's warnings: allowed, probably a mistake, never a reason not to run. */
+export const PlaybookWarningReason = reasonsOf(["TemplateInShellScript"]);
+
+/** One of {@link PlaybookWarningReason}. */
+export type PlaybookWarningReason = (typeof PlaybookWarningReason)[keyof typeof PlaybookWarningReason];

@@ -101,6 +101,24 @@ describe("Playbook reconciler (real apiserver)", () => {
     });
   });
 
+  it("stays Ready and warns about a template run as shell code, until it is quoted", async () => {
+    const objects = await setUp();
+    const script = (value: string): PlaybookStep => ({ name: "report", job: { image: "busybox:1", command: ["/bin/sh", "-ec"], args: [`echo ${value} >> /tmp/report`] } });
+    const warning = "spec.steps[1].job.args[0]: ${{ incident.title }} inside a shell script is run as shell code; use ${{ shellQuote(incident.title) }} or pass the value as an argument or environment variable";
+    await explainFailure(objects, controllers, async () => {
+      await objects.createPlaybook("pb", { trigger, steps: [job("a"), script("${{ incident.title }}")] });
+      const first = await readyOf(objects, "pb", 1);
+      expect(first.ready).toMatchObject({ status: "True", reason: "Succeeded" });
+      expect(first.playbook.status?.warnings).toEqual([warning]);
+      await waitFor(async () => (await objects.events("pb")).includes(`TemplateInShellScript: ${warning}`), { ...WAIT, description: "a Warning Event naming the field" });
+
+      await objects.updatePlaybook("pb", { trigger, steps: [job("a"), script("${{ shellQuote(incident.title) }}")] });
+      const second = await readyOf(objects, "pb", 2);
+      expect(second.ready).toMatchObject({ status: "True", reason: "Succeeded" });
+      expect(second.playbook.status?.warnings).toBeUndefined();
+    });
+  });
+
   it("reports a missing ServiceAccount and turns Ready when it is created", async () => {
     const objects = await setUp();
     await explainFailure(objects, controllers, async () => {

@@ -81,3 +81,6 @@ export function boundTextTail(text: string, max: number): string {
   if (codePoints.length <= max) return text;
   return CUT_MARKER + codePoints.slice(codePoints.length - Math.max(0, max - 1)).join("");
 }
+
+/** Most warnings a Playbook's `status.warnings` lists; the last entry then counts the rest. */
+export const MAX_PLAYBOOK_WARNINGS = 32;

@@ -31,6 +31,11 @@ export const Reason = {
   ConnectorNotFound: "ConnectorNotFound",
   /** A referenced ServiceAccount does not exist in the Playbook's namespace. */
   ServiceAccountNotFound: "ServiceAccountNotFound",
+  /**
+   * A warning, not a readiness problem: a `${{ }}` value is inserted into a Job step's shell
+   * script (`sh -c`) where the shell would run it as code.
+   */
+  TemplateInShellScript: "TemplateInShellScript",
 
   // Connector readiness and the Secrets a call reads.
 

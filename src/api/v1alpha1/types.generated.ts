@@ -432,6 +432,12 @@ export interface PlaybookStatus {
   activeIncidents?: number;
   /** When an event last matched this playbook. */
   lastTriggeredAt?: string;
+  /**
+   * What the observed generation allows but is probably a mistake, each as `field: message` (for
+   * example a `${{ }}` value inside a job step's `sh -c` script, which the shell runs as code).
+   * Warnings never stop the playbook from being Ready or running; absent when there are none.
+   */
+  warnings?: string[];
 }
 
 /** Condition contains details for one aspect of the current state of this object. */

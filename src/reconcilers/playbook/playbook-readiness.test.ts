@@ -3,6 +3,7 @@ import type { Playbook, PlaybookSpec } from "../../api/v1alpha1/types.generated.
 import { EXECUTABLE_STEP_KINDS } from "../../steps/step-kinds.ts";
 import { createExpressionCompiler } from "../../expr/index.ts";
 import { compilePlaybook, type StepKind } from "../../playbook/index.ts";
+import { MAX_PLAYBOOK_WARNINGS } from "../../api/v1alpha1/bounds.ts";
 import { MAX_LISTED_PROBLEMS, playbookReadiness } from "./playbook-readiness.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 
@@ -23,6 +24,7 @@ function readiness(spec: Partial<PlaybookSpec>, existing: { connectors?: string[
   });
   return {
     problems: result.problems,
+    warnings: result.warnings,
     conditions: Object.fromEntries(result.conditions.map((condition) => [condition.type, `${condition.status}/${condition.reason}`])),
     message: result.conditions.find((condition) => condition.type === "Ready")?.message ?? "",
   };
@@ -100,5 +102,20 @@ describe("playbookReadiness", () => {
     const result = readiness({ steps });
     expect(result.problems).toHaveLength(8);
     expect(result.message.endsWith(`; and ${8 - MAX_LISTED_PROBLEMS} more problem(s)`)).toBe(true);
+  });
+
+  it("stays Ready with a template in a shell script and lists it as a warning", () => {
+    const result = readiness({ steps: [{ name: "a", job: { image: "x", command: ["sh", "-c", "echo ${{ incident.title }}"] } }] });
+    expect(result.conditions).toEqual({ Ready: "True/Succeeded", Reconciling: "False/Succeeded", Stalled: "False/Succeeded" });
+    expect(result.warnings).toEqual([
+      "spec.steps[0].job.command[2]: ${{ incident.title }} inside a shell script is run as shell code; use ${{ shellQuote(incident.title) }} or pass the value as an argument or environment variable",
+    ]);
+  });
+
+  it("lists a bounded number of warnings and counts the rest", () => {
+    const script = Array.from({ length: 40 }, (_, index) => `echo \${{ incident.title + "${index}" }}`).join("; ");
+    const result = readiness({ steps: [{ name: "a", job: { image: "x", command: ["sh", "-c", script] } }] });
+    expect(result.warnings).toHaveLength(MAX_PLAYBOOK_WARNINGS);
+    expect(result.warnings.at(-1)).toBe(`and ${40 - MAX_PLAYBOOK_WARNINGS + 1} more warning(s)`);
   });
 });

@@ -1,3 +1,4 @@
+import { boundText, MAX_MESSAGE_LENGTH, MAX_PLAYBOOK_WARNINGS } from "../../api/v1alpha1/bounds.ts";
 import { ConditionType } from "../../api/v1alpha1/constants.ts";
 import { Reason } from "../../api/v1alpha1/reasons.ts";
 import { formatFieldError, PlaybookReason, type CompiledPlaybook, type PlaybookProblem, type StepKind } from "../../playbook/index.ts";
@@ -12,10 +13,12 @@ export interface ReadinessInput {
   readonly serviceAccountExists: (name: string) => boolean;
 }
 
-/** Every problem of the Playbook and the conditions that report them. */
+/** Every problem of the Playbook and the conditions that report them, and its warnings. */
 export interface Readiness {
   readonly problems: readonly PlaybookProblem[];
   readonly conditions: readonly DesiredCondition[];
+  /** `status.warnings`: each warning as `field: message`, bounded in count and length. */
+  readonly warnings: readonly string[];
 }
 
 /** Most problems spelled out in the Ready message; the rest are counted. */
@@ -57,6 +60,13 @@ function referenceProblems(input: ReadinessInput): PlaybookProblem[] {
   return problems;
 }
 
+function warningEntries(playbook: CompiledPlaybook): string[] {
+  const all = playbook.warnings.map((warning) => boundText(formatFieldError(warning), MAX_MESSAGE_LENGTH));
+  if (all.length <= MAX_PLAYBOOK_WARNINGS) return all;
+  const listed = all.slice(0, MAX_PLAYBOOK_WARNINGS - 1);
+  return [...listed, `and ${all.length - listed.length} more warning(s)`];
+}
+
 function readyMessage(problems: readonly PlaybookProblem[]): string {
   const listed = problems.slice(0, MAX_LISTED_PROBLEMS).map(formatFieldError).join("; ");
   const rest = problems.length - MAX_LISTED_PROBLEMS;
@@ -70,16 +80,19 @@ function readyMessage(problems: readonly PlaybookProblem[]): string {
  * message naming each field (`spec.steps[2].when: undeclared reference to 'evnt' ...`);
  * Stalled=True when only a spec change can help (not for a missing Connector or
  * ServiceAccount, which creating the object fixes); Reconciling is False (compilation is
- * synchronous).
+ * synchronous). The compiled Playbook's warnings are listed apart and never change the
+ * conditions.
  */
 export function playbookReadiness(input: ReadinessInput): Readiness {
   const problems = [...input.playbook.problems, ...referenceProblems(input)];
+  const warnings = warningEntries(input.playbook);
   const [first] = problems;
   if (first === undefined) {
     const steps = input.playbook.steps.length;
     const message = `compiled ${steps} step(s), run ${input.playbook.graph?.mode === "dag" ? "as a graph of needs" : "in order"}`;
     return {
       problems,
+      warnings,
       conditions: [
         { type: ConditionType.Ready, status: "True", reason: Reason.Succeeded, message },
         { type: ConditionType.Reconciling, status: "False", reason: Reason.Succeeded, message },
@@ -91,6 +104,7 @@ export function playbookReadiness(input: ReadinessInput): Readiness {
   const stalled = problems.some((problem) => specReasons.has(problem.reason));
   return {
     problems,
+    warnings,
     conditions: [
       { type: ConditionType.Ready, status: "False", reason: first.reason, message },
       { type: ConditionType.Reconciling, status: "False", reason: first.reason, message },

@@ -5,6 +5,7 @@ import { createExpressionCompiler } from "../../expr/index.ts";
 import { PlaybookCompiler } from "../../playbook/index.ts";
 import { ManualClock } from "../../testing/manual-clock.ts";
 import type { ReconcileContext } from "../../runtime/controller.ts";
+import type { RecordedEvent } from "../event-recorder.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { PlaybookReconciler } from "./playbook-reconciler.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
@@ -34,6 +35,7 @@ function world() {
   };
   const incidents: Incident[] = [];
   const writes: Playbook[] = [];
+  const events: RecordedEvent[] = [];
   const writeStatus: StatusWriter = (object) => {
     version++;
     const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(version) } };
@@ -48,7 +50,7 @@ function world() {
     compiler: new PlaybookCompiler(createExpressionCompiler()),
     stepKinds: EXECUTABLE_STEP_KINDS,
     writeStatus,
-    events: { record: () => undefined, drain: () => Promise.resolve() },
+    events: { record: (_, event) => void events.push(event), drain: () => Promise.resolve() },
     clock,
     incidents: () => incidents,
     activityRefreshMs: 5_000,
@@ -60,7 +62,7 @@ function world() {
     cached.metadata.generation = (cached.metadata.generation ?? 1) + 1;
     cached.metadata.resourceVersion = String(version);
   };
-  return { reconciler, clock, incidents, writes, edit };
+  return { reconciler, clock, incidents, writes, events, edit };
 }
 
 describe("PlaybookReconciler activity", () => {
@@ -94,5 +96,28 @@ describe("PlaybookReconciler activity", () => {
     expect(writes).toHaveLength(2);
     expect(writes[1]?.status).toMatchObject({ activeIncidents: 1, observedGeneration: 2 });
     expect(writes[1]?.status?.conditions?.find((condition) => condition.type === "Ready")?.status).toBe("False");
+  });
+});
+
+describe("PlaybookReconciler warnings", () => {
+  it("writes warnings to status with one Warning Event while Ready, and removes them when fixed", async () => {
+    const { reconciler, writes, events, edit } = world();
+    edit((playbook) => {
+      playbook.spec.steps = [{ name: "a", job: { image: "registry.invalid/a:1", command: ["sh", "-c", "echo ${{ incident.title }}"] } }];
+    });
+    await reconciler.reconcile("ns/pb", context);
+    const warning = "spec.steps[0].job.command[2]: ${{ incident.title }} inside a shell script is run as shell code; use ${{ shellQuote(incident.title) }} or pass the value as an argument or environment variable";
+    expect(writes[0]?.status?.warnings).toEqual([warning]);
+    expect(writes[0]?.status?.conditions?.find((condition) => condition.type === "Ready")?.status).toBe("True");
+    expect(events).toContainEqual({ type: "Warning", reason: "TemplateInShellScript", message: warning });
+
+    edit((playbook) => {
+      playbook.spec.steps = [{ name: "a", job: { image: "registry.invalid/a:1", command: ["sh", "-c", "echo ${{ shellQuote(incident.title) }}"] } }];
+    });
+    const before = events.length;
+    await reconciler.reconcile("ns/pb", context);
+    expect(writes).toHaveLength(2);
+    expect(writes[1]?.status).not.toHaveProperty("warnings");
+    expect(events.slice(before).filter((event) => event.type === "Warning")).toEqual([]);
   });
 });

@@ -1,17 +1,34 @@
+import { boundText, MAX_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident, Playbook, PlaybookStatus } from "../../api/v1alpha1/types.generated.ts";
 import type { Clock } from "../../runtime/clock.ts";
-import type { PlaybookCompiler, StepKind } from "../../playbook/index.ts";
+import type { PlaybookCompiler, PlaybookWarning, StepKind } from "../../playbook/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import { findCondition, mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
-import type { EventRecorder } from "../event-recorder.ts";
+import type { EventRecorder, EventSubject } from "../event-recorder.ts";
 import { OwnStatusWrites } from "../own-status-writes.ts";
 import { recordReadyTransition } from "../ready-transition.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { playbookActivity } from "./playbook-activity.ts";
 import { playbookReadiness } from "./playbook-readiness.ts";
+
+/**
+ * Records one Warning Event when the Playbook's warnings differ from those in its status before
+ * the write: the reason of the first warning, and the warnings as the message.
+ */
+function recordNewWarnings(
+  events: EventRecorder,
+  subject: EventSubject,
+  before: readonly string[] | undefined,
+  warnings: readonly PlaybookWarning[],
+  entries: readonly string[],
+): void {
+  const [first] = warnings;
+  if (first === undefined || jsonEqual(before ?? [], entries)) return;
+  events.record(subject, { type: "Warning", reason: first.reason, message: boundText(entries.join("; "), MAX_MESSAGE_LENGTH) });
+}
 
 /** Everything the Playbook reconcile reads from and writes to, injected. */
 export interface PlaybookReconcilerDeps {
@@ -36,7 +53,8 @@ export interface PlaybookReconcilerDeps {
  * and `lastTriggeredAt` (see `playbookActivity`), once, only when they changed. A write that
  * would only refresh the activity waits until `activityRefreshMs` after the Playbook's last
  * write (a requeue), so a busy namespace does not rewrite its Playbooks continuously. An Event with Ready's reason is recorded when
- * Ready's status or reason changes. A reconcile on a cache older than its own last write does
+ * Ready's status or reason changes. The compiled Playbook's warnings go to `status.warnings`
+ * (removed when there are none) and, when they change, into a Warning Event. A reconcile on a cache older than its own last write does
  * nothing; the watch event of that write brings the key back (see {@link OwnStatusWrites}).
  */
 export class PlaybookReconciler {
@@ -71,13 +89,15 @@ export class PlaybookReconciler {
     const current = playbook.status ?? {};
     const generation = playbook.metadata.generation;
     const activity = playbookActivity(this.#deps.incidents(namespace), name);
+    const { warnings: previousWarnings, ...kept } = current;
     const status: PlaybookStatus = {
-      ...current,
+      ...kept,
       conditions: mergeConditions(current.conditions, readiness.conditions, generation, this.#deps.clock.now()),
       ...(generation === undefined ? {} : { observedGeneration: generation }),
       stepCount: playbook.spec.steps.length,
       activeIncidents: activity.activeIncidents,
       ...(activity.lastTriggeredAt === undefined ? {} : { lastTriggeredAt: activity.lastTriggeredAt }),
+      ...(readiness.warnings.length === 0 ? {} : { warnings: [...readiness.warnings] }),
     };
     if (jsonEqual(status, current)) return {};
     const nowMs = this.#deps.clock.now().getTime();
@@ -90,6 +110,7 @@ export class PlaybookReconciler {
     context.logger.debug({ ready: after?.status, reason: after?.reason, problems: readiness.problems.length }, "playbook status written");
     const subject = { apiVersion: API_VERSION, kind: Kind.Playbook, namespace, name, uid: playbook.metadata.uid };
     recordReadyTransition(this.#deps.events, subject, current.conditions, status.conditions);
+    recordNewWarnings(this.#deps.events, subject, previousWarnings, compiled.warnings, readiness.warnings);
     return {};
   }
 }

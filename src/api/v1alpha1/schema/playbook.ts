@@ -1,3 +1,4 @@
+import { MAX_MESSAGE_LENGTH, MAX_PLAYBOOK_WARNINGS } from "../bounds.ts";
 import { Kind, Plural } from "../constants.ts";
 import type { Schema } from "./builders.ts";
 import { boolean, integer, list, object, string, timestamp } from "./builders.ts";
@@ -92,6 +93,11 @@ function playbookStatus(): Schema {
         { minimum: 0, format: "int32" },
       ),
       lastTriggeredAt: timestamp("When an event last matched this playbook."),
+      warnings: list(
+        "What the observed generation allows but is probably a mistake, each as `field: message` (for example a `${{ }}` value inside a job step's `sh -c` script, which the shell runs as code). Warnings never stop the playbook from being Ready or running; absent when there are none.",
+        string("One warning: the field it concerns and what is wrong.", { maxLength: MAX_MESSAGE_LENGTH }),
+        { maxItems: MAX_PLAYBOOK_WARNINGS },
+      ),
     },
     { typeName: "PlaybookStatus" },
   );
