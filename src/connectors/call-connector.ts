@@ -9,6 +9,7 @@ import { credentialText, resolveAuth, secretFailure, type ResolvedAuth } from ".
 import { sendRequest, type IncomingResponse } from "./http-transport.ts";
 import { Redactor } from "./redactor.ts";
 import { connectorTypes } from "./registry.ts";
+import { payloadText } from "./payload-body.ts";
 import { parseRetryAfter } from "./retry-after.ts";
 import { backoffDelay, isRetryableStatus, isSuccessStatus } from "./retry-policy.ts";
 import { DEFAULT_BACKOFF_MS, DEFAULT_TIMEOUT_MS, specProblem, urlProblem } from "./spec-check.ts";
@@ -87,7 +88,8 @@ async function prepare(context: ConnectorCallContext, redactor: Redactor): Promi
   const problem = specProblem(spec);
   if (problem !== undefined) return connectorFailure("InvalidSpec", problem);
   const type = connectorTypes[spec.type];
-  const prepared = await type.prepareBody({ spec, payload: context.payload, incident: context.incident, secrets: context.secrets, redactor });
+  const payload = payloadText(context.payload, type.escapeInserted);
+  const prepared = await type.prepareBody({ spec, payload, incident: context.incident, secrets: context.secrets, redactor });
   if (!prepared.ok) return prepared;
   const url = await resolveUrl(context, prepared.defaultUrl);
   if (!(url instanceof URL)) return url;

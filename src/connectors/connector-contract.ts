@@ -1,4 +1,5 @@
 import type { ConnectorSpec } from "../api/v1alpha1/types.generated.ts";
+import type { RenderedText } from "../expr/index.ts";
 import type { ConnectorFailure } from "./connector-failure.ts";
 import type { SecretResolver } from "./secret-resolver.ts";
 
@@ -19,9 +20,19 @@ export interface ConnectorIncident {
 
 /**
  * What to send: a `connector` step's rendered JSON body and parameters, or a `notify` step's
- * rendered message.
+ * rendered message. Body and message keep the values inserted by `${{ }}` apart from the
+ * Playbook's own text, so that a connector type with a markup language escapes the values and
+ * alert text cannot become markup; `rawMarkup` (the step's opt-out) inserts them as they are.
  */
 export type ConnectorPayload =
+  | { readonly kind: "body"; readonly body?: RenderedText; readonly params: Readonly<Record<string, string>>; readonly rawMarkup: boolean }
+  | { readonly kind: "message"; readonly message: RenderedText; readonly rawMarkup: boolean };
+
+/**
+ * A {@link ConnectorPayload} as a connector type builds its request from: body and message as
+ * text, the inserted values already written in the type's markup.
+ */
+export type PayloadText =
   | { readonly kind: "body"; readonly body?: string; readonly params: Readonly<Record<string, string>> }
   | { readonly kind: "message"; readonly message: string };
 

@@ -1,5 +1,5 @@
 import type { ConnectorSpec } from "../api/v1alpha1/types.generated.ts";
-import type { ConnectorIncident, ConnectorPayload } from "./connector-contract.ts";
+import type { ConnectorIncident, PayloadText } from "./connector-contract.ts";
 import type { ConnectorFailure } from "./connector-failure.ts";
 import type { IncomingResponse } from "./http-transport.ts";
 import type { Redactor } from "./redactor.ts";
@@ -8,7 +8,7 @@ import type { SecretResolver } from "./secret-resolver.ts";
 /** What a connector type gets to build its request body. */
 export interface BodyContext {
   readonly spec: ConnectorSpec;
-  readonly payload: ConnectorPayload;
+  readonly payload: PayloadText;
   readonly incident: ConnectorIncident;
   readonly secrets: SecretResolver;
   /** Register every credential placed in the body, so it is scrubbed from messages. */
@@ -23,8 +23,17 @@ export interface PreparedBody {
   readonly defaultUrl?: string;
 }
 
-/** One kind of Connector: how it checks its spec, builds its body and reads its answer. */
+/**
+ * One kind of Connector: how it checks its spec, writes inserted values, builds its body and
+ * reads its answer.
+ */
 export interface ConnectorTypeDefinition {
+  /**
+   * For a type whose messages are read as markup (Slack's mrkdwn): writes a value inserted by
+   * `${{ }}` so that it reads as the same text and nothing else (no mention, no link). Absent
+   * for types whose text is plain data.
+   */
+  readonly escapeInserted?: (value: string) => string;
   /** A problem of the spec for this type, naming the field; undefined when usable. */
   checkSpec(spec: ConnectorSpec): string | undefined;
   prepareBody(context: BodyContext): Promise<PreparedBody | ConnectorFailure>;

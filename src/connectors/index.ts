@@ -10,6 +10,7 @@ export type {
   ConnectorCallSuccess,
   ConnectorIncident,
   ConnectorPayload,
+  PayloadText,
   ConnectorRef,
 } from "./connector-contract.ts";
 export type { ConnectorFailure, ConnectorFailureReason } from "./connector-failure.ts";

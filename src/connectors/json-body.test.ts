@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileTemplate, createExpressionCompiler } from "../expr/index.ts";
+import { compileTemplate, createExpressionCompiler, joinRendered } from "../expr/index.ts";
 import { renderJsonBody } from "./json-body.ts";
 
 const hostile = JSON.parse(readFileSync(new URL("../../../shared/fixtures/falco/hostile-fields.json", import.meta.url), "utf8")) as {
@@ -23,7 +23,7 @@ describe("renderJsonBody", () => {
     );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(JSON.parse(result.body)).toEqual({
+    expect(JSON.parse(joinRendered(result.body))).toEqual({
       output: hostile.output,
       pod: `pod ${hostile.output_fields["k8s.pod.name"] ?? ""}!`,
       user: "${{ event.data }}",
@@ -39,7 +39,7 @@ describe("renderJsonBody", () => {
     ['{"literal": "$${{ not.evaluated }}"}', { literal: "${{ not.evaluated }}" }],
   ])("renders %s", (source, expected) => {
     const result = render(source);
-    expect(result.ok && (JSON.parse(result.body) as unknown)).toEqual(expected);
+    expect(result.ok && (JSON.parse(joinRendered(result.body)) as unknown)).toEqual(expected);
   });
 
   it.each([

@@ -24,10 +24,14 @@ export { prepareVariables, type PreparedVariables, type VariableValues } from ".
 export type { JsonValue } from "./values.ts";
 export {
   compileTemplate,
+  joinRendered,
   renderTemplate,
+  renderTemplateText,
   renderValue,
   type CompiledTemplate,
   type CompiledTemplatePart,
+  type RenderedPiece,
+  type RenderedText,
   type TemplateCompileResult,
 } from "./templates.ts";
 export { parseTemplate, type TemplatePart, type TemplateSyntaxResult } from "./template-syntax.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createExpressionCompiler } from "./compiler.ts";
-import { compileTemplate, renderTemplate, renderValue, type CompiledTemplate } from "./templates.ts";
+import { compileTemplate, joinRendered, renderTemplate, renderTemplateText, renderValue, type CompiledTemplate } from "./templates.ts";
 
 const compiler = createExpressionCompiler();
 const hostile = JSON.parse(
@@ -139,5 +139,22 @@ describe("compileTemplate", () => {
     expect(programs[0]).toBeDefined();
     expect(programs[0]).toBe(programs[1]);
     expect(cached.cacheSize).toBe(1);
+  });
+});
+
+describe("renderTemplateText", () => {
+  it("keeps the template's text and the inserted values apart", () => {
+    const rendered = renderTemplateText(template("<b>${{ event.data.rule }}</b> x${{ incident.occurrences }}"), variables);
+    expect(rendered).toEqual({
+      ok: true,
+      value: [
+        { text: "<b>", inserted: false },
+        { text: "Terminal shell in container", inserted: true },
+        { text: "</b> x", inserted: false },
+        { text: "3", inserted: true },
+      ],
+    });
+    expect(rendered.ok && joinRendered(rendered.value, (value) => `[${value}]`)).toBe("<b>[Terminal shell in container]</b> x[3]");
+    expect(rendered.ok && joinRendered(rendered.value)).toBe("<b>Terminal shell in container</b> x3");
   });
 });

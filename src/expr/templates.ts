@@ -73,20 +73,38 @@ export function compileTemplate(
   return { ok: true, template: { source: text, context, parts } };
 }
 
+/** One piece of rendered text: the template's own text, or the text of one inserted value. */
+export interface RenderedPiece {
+  readonly text: string;
+  /** True for the text of a `${{ }}` value, false for the template's own text. */
+  readonly inserted: boolean;
+}
+
 /**
- * Renders a template to a string: strings are inserted as they are, numbers, bools, timestamps
- * and durations in their CEL string form, null as `null`, lists and maps as JSON. Values are
- * inserted as data: text that looks like `${{ }}` inside a value stays literal. All segments
- * share one cost budget. Never throws.
+ * Rendered text that remembers which pieces are values inserted by `${{ }}`, so that what
+ * consumes it can treat them apart from the author's text (escape them for a markup language).
  */
-export function renderTemplate(template: CompiledTemplate, variables: EvaluationVariables): EvaluationResult<string> {
+export type RenderedText = readonly RenderedPiece[];
+
+/** The text of `rendered`, each inserted value passed through `insert` (as it is by default). */
+export function joinRendered(rendered: RenderedText, insert: (value: string) => string = (value) => value): string {
+  let text = "";
+  for (const piece of rendered) text += piece.inserted ? insert(piece.text) : piece.text;
+  return text;
+}
+
+/**
+ * Renders a template piece by piece, as {@link renderTemplate} renders it, keeping the
+ * template's own text and each inserted value apart. Never throws.
+ */
+export function renderTemplateText(template: CompiledTemplate, variables: EvaluationVariables): EvaluationResult<RenderedText> {
   const input = prepared(variables);
   if (!input.ok) return input;
-  let text = "";
+  const pieces: RenderedPiece[] = [];
   let budget: "fresh" | "continue" = "fresh";
   for (const part of template.parts) {
     if (part.kind === "text") {
-      text += part.text;
+      pieces.push({ text: part.text, inserted: false });
       continue;
     }
     const result = part.program.run(input.value, budget);
@@ -94,9 +112,20 @@ export function renderTemplate(template: CompiledTemplate, variables: Evaluation
     if (!result.ok) return segmentFailure(part.index, result);
     const inserted = insertedText(result.value);
     if (!inserted.ok) return segmentFailure(part.index, inserted);
-    text += inserted.value;
+    pieces.push({ text: inserted.value, inserted: true });
   }
-  return { ok: true, value: text };
+  return { ok: true, value: pieces };
+}
+
+/**
+ * Renders a template to a string: strings are inserted as they are, numbers, bools, timestamps
+ * and durations in their CEL string form, null as `null`, lists and maps as JSON. Values are
+ * inserted as data: text that looks like `${{ }}` inside a value stays literal. All segments
+ * share one cost budget. Never throws.
+ */
+export function renderTemplate(template: CompiledTemplate, variables: EvaluationVariables): EvaluationResult<string> {
+  const rendered = renderTemplateText(template, variables);
+  return rendered.ok ? { ok: true, value: joinRendered(rendered.value) } : rendered;
 }
 
 /**

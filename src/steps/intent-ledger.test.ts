@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import { intentDisposition, IntentLedger, newIntents } from "./intent-ledger.ts";
 import type { CallConnectorEffect, EnsureJobEffect } from "./step-effects.ts";
+import { messagePayload } from "../testing/connector-payloads.ts";
 
 const running = (name: string, id: string): StepState => ({ name, phase: "Running", attempts: 1, intent: { attempt: 1, id, at: "2026-03-01T12:00:00.000Z" } });
 const run = (...steps: StepState[]): PlaybookRun => ({ name: "pb", generation: 1, phase: "Running", steps });
@@ -14,7 +15,7 @@ const call: CallConnectorEffect = {
   intentId: "uid/pb/tell/1",
   retry: { retryLimit: 0, retryBackoffMs: 10_000, continueOnError: false },
   connector: "hook",
-  payload: { kind: "message", message: "hi" },
+  payload: messagePayload("hi"),
 };
 const job: EnsureJobEffect = { kind: "ensureJob", playbook: "pb", step: "scan", attempt: 1, job: { metadata: { name: "uid-pb-scan-1" } } };
 

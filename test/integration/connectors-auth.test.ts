@@ -11,10 +11,11 @@ import { createConnectorCaller, type ConnectorCaller } from "../../src/connector
 import type { ConnectorCallResult, ConnectorPayload } from "../../src/connectors/connector-contract.ts";
 import { renderJsonBody } from "../../src/connectors/json-body.ts";
 import { createSecretResolver } from "../../src/connectors/secret-resolver.ts";
-import { compileTemplate, createExpressionCompiler } from "../../src/expr/index.ts";
+import { compileTemplate, createExpressionCompiler, renderTemplateText } from "../../src/expr/index.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import type { RuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
+import { bodyPayload, messagePayload } from "../../src/testing/connector-payloads.ts";
 
 interface Recorded {
   readonly method: string;
@@ -81,7 +82,7 @@ let kubeConfig: KubeConfig;
 let namespace: string;
 let caller: ConnectorCaller;
 
-async function call(spec: ConnectorSpec, payload: ConnectorPayload = { kind: "message", message: "pod isolated" }): Promise<ConnectorCallResult> {
+async function call(spec: ConnectorSpec, payload: ConnectorPayload = messagePayload("pod isolated")): Promise<ConnectorCallResult> {
   requests.length = 0;
   const result = await caller.call({
     connector: { namespace, name: "hook", spec },
@@ -182,7 +183,7 @@ describe("webhook signatures", () => {
     const rendered = renderJsonBody(compiled.template, { event: { data: hostile }, incident: {}, steps: {} });
     if (!rendered.ok) throw new Error(rendered.message);
     answer = (request, response) => response.writeHead(signatureValid(request, secretValues.hmacKey) ? 200 : 401).end();
-    expect(await call({ ...webhook, url: `${baseUrl}/webhook` }, { kind: "body", body: rendered.body, params: {} })).toMatchObject({ ok: true, status: 200 });
+    expect(await call({ ...webhook, url: `${baseUrl}/webhook` }, bodyPayload(rendered.body))).toMatchObject({ ok: true, status: 200 });
     expect(JSON.parse(requests[0]?.body ?? "null")).toEqual({
       rule: "Run shell untrusted",
       summary: `Falco: ${hostile.output}`,
@@ -197,7 +198,7 @@ describe("webhook signatures", () => {
 describe("slack and pagerduty", () => {
   it("posts a Slack message to a webhook URL kept in a Secret", async () => {
     answer = (_request, response) => response.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
-    expect(await call({ type: "slack", urlSecretRef: { name: "creds", key: "slackUrl" }, allowInsecureHTTP: true }, { kind: "message", message: 'shell in "web-0"' })).toEqual({
+    expect(await call({ type: "slack", urlSecretRef: { name: "creds", key: "slackUrl" }, allowInsecureHTTP: true }, messagePayload('shell in "web-0"'))).toEqual({
       ok: true,
       status: 200,
       attempts: 1,
@@ -205,6 +206,30 @@ describe("slack and pagerduty", () => {
     });
     expect(requests[0]?.path).toBe(secretValues.slackPath);
     expect(JSON.parse(requests[0]?.body ?? "null")).toEqual({ text: 'shell in "web-0"' });
+  });
+
+  it("escapes alert text inserted into a Slack message or body, and sends it as markup only for rawMarkup", async () => {
+    answer = (_request, response) => response.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
+    const slack: ConnectorSpec = { type: "slack", urlSecretRef: { name: "creds", key: "slackUrl" }, allowInsecureHTTP: true };
+    const compiler = createExpressionCompiler();
+    const variables = { event: {}, incident: { title: "<!channel> <https://evil.example|Approve> & <@U1>" }, steps: {} };
+    const compiled = (source: string) => {
+      const result = compileTemplate(compiler, source);
+      if (!result.ok) throw new Error(result.message);
+      return result.template;
+    };
+    const message = renderTemplateText(compiled("*Alert* <https://soar.example/inc|open>: ${{ incident.title }}"), variables);
+    const body = renderJsonBody(compiled('{"text": "<!here> ${{ incident.title }}", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": ${{ incident.title }}}}]}'), variables);
+    if (!message.ok || !body.ok) throw new Error("the templates do not render");
+    const sent = async (payload: ConnectorPayload): Promise<unknown> => {
+      expect(await call(slack, payload)).toMatchObject({ ok: true, status: 200 });
+      return JSON.parse(requests[0]?.body ?? "null");
+    };
+    const escaped = "&lt;!channel&gt; &lt;https://evil.example|Approve&gt; &amp; &lt;@U1&gt;";
+
+    expect(await sent(messagePayload(message.value))).toEqual({ text: `*Alert* <https://soar.example/inc|open>: ${escaped}` });
+    expect(await sent(bodyPayload(body.body))).toEqual({ text: `<!here> ${escaped}`, blocks: [{ type: "section", text: { type: "mrkdwn", text: escaped } }] });
+    expect(await sent(messagePayload(message.value, true))).toEqual({ text: `*Alert* <https://soar.example/inc|open>: ${variables.incident.title}` });
   });
 
   it("triggers and resolves one PagerDuty alert per Incident", async () => {
@@ -220,7 +245,7 @@ describe("slack and pagerduty", () => {
       dedup_key: `${namespace}/inc-7`,
       payload: { summary: "pod isolated", source: `kube-soar/${namespace}`, severity: "critical" },
     });
-    expect(await call(pagerduty, { kind: "body", params: { action: "resolve" } })).toMatchObject({ ok: true, outputs: { dedupKey: `${namespace}/inc-7` } });
+    expect(await call(pagerduty, bodyPayload(undefined, { action: "resolve" }))).toMatchObject({ ok: true, outputs: { dedupKey: `${namespace}/inc-7` } });
     expect(JSON.parse(requests[0]?.body ?? "null")).toEqual({ routing_key: secretValues.routingKey, event_action: "resolve", dedup_key: `${namespace}/inc-7` });
   });
 });

@@ -12,6 +12,7 @@ import { createSecretResolver } from "../../src/connectors/secret-resolver.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import type { RuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
+import { bodyPayload, messagePayload } from "../../src/testing/connector-payloads.ts";
 
 interface Recorded {
   readonly method: string;
@@ -98,7 +99,7 @@ async function call(spec: Omit<ConnectorSpec, "type" | "url">, options: { payloa
   return caller.call({
     connector: { namespace, name: "hook", spec: { type: "http", url: `${baseUrl}${options.path ?? "/hook"}`, allowInsecureHTTP: true, ...spec } },
     secrets: createSecretResolver(kubeConfig.makeApiClient(CoreV1Api), namespace),
-    payload: options.payload ?? { kind: "body", body: '{"event":"isolated"}', params: {} },
+    payload: options.payload ?? bodyPayload('{"event":"isolated"}'),
     incident: { namespace, name: "inc-1" },
     idempotencyKey: connectorIdempotencyKey({ incidentUid: "5f0c-uid", playbook: "miner", step: "notify", attempt: 1 }),
     signal: options.signal ?? new AbortController().signal,
@@ -232,7 +233,7 @@ describe("http connector calls", () => {
     const result = await caller.call({
       connector: { namespace, name: "gone", spec: { type: "http", url, allowInsecureHTTP: true, retries: { limit: 1, backoff: "10ms" } } },
       secrets: createSecretResolver(kubeConfig.makeApiClient(CoreV1Api), namespace),
-      payload: { kind: "message", message: "hi" },
+      payload: messagePayload("hi"),
       incident: { namespace, name: "inc-1" },
       idempotencyKey: "k",
       signal: new AbortController().signal,

@@ -18,6 +18,7 @@ import { createSecretResolver } from "../../src/connectors/secret-resolver.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
+import { messagePayload } from "../../src/testing/connector-payloads.ts";
 
 const run = promisify(execFile);
 
@@ -60,7 +61,7 @@ async function call(tls: ConnectorSpec["tls"]): Promise<ConnectorCallResult> {
   return caller.call({
     connector: { namespace, name: "mtls", spec: { type: "http", url, ...(tls === undefined ? {} : { tls }) } },
     secrets: createSecretResolver(core, namespace),
-    payload: { kind: "message", message: "hello over TLS" },
+    payload: messagePayload("hello over TLS"),
     incident: { namespace, name: "inc-1" },
     idempotencyKey: "k",
     signal: new AbortController().signal,

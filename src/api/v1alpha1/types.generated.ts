@@ -371,10 +371,22 @@ export type ActionTargetKind = "Pod" | "Node" | "Deployment" | "StatefulSet";
 export interface ConnectorStep {
   /** Name of the Connector, in the Playbook's namespace. */
   ref: string;
-  /** Template of the JSON request body; `${{ }}` values are inserted as JSON values. */
+  /**
+   * Template of the JSON request body; `${{ }}` values are inserted as JSON values. For a Connector
+   * whose messages are markup (slack), `&`, `<` and `>` in inserted values are escaped (see
+   * rawMarkup).
+   */
   body?: string;
   /** Parameters of the call, available to the connector type (for example PagerDuty's summary). */
   params?: Record<string, string>;
+  /**
+   * Insert `${{ }}` values into the message of a Connector whose messages are markup (slack:
+   * mrkdwn) as they are, instead of escaped (`&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`). Alert text
+   * then becomes markup: it can notify everyone (`<!channel>`, `<!here>`, `<@U123>`) and show links
+   * whose label hides their target (`<https://attacker.example|Approve>`). Set it only when every
+   * inserted value is trusted markup. The Playbook's own text is sent as written either way.
+   */
+  rawMarkup?: boolean;
 }
 
 /** Waits for a person to approve or reject, recorded in the Incident's spec.approvals. */
@@ -398,8 +410,20 @@ export type ApprovalDecision = "approve" | "reject";
 export interface NotifyStep {
   /** Name of the Connector, in the Playbook's namespace. */
   connector: string;
-  /** The message; may embed `${{ }}` templates. */
+  /**
+   * The message; may embed `${{ }}` templates. A Connector whose messages are markup (slack)
+   * receives the inserted values escaped, so alert text shows as text and cannot mention people or
+   * disguise links (see rawMarkup).
+   */
   message: string;
+  /**
+   * Insert `${{ }}` values into the message of a Connector whose messages are markup (slack:
+   * mrkdwn) as they are, instead of escaped (`&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`). Alert text
+   * then becomes markup: it can notify everyone (`<!channel>`, `<!here>`, `<@U123>`) and show links
+   * whose label hides their target (`<https://attacker.example|Approve>`). Set it only when every
+   * inserted value is trusted markup. The Playbook's own text is sent as written either way.
+   */
+  rawMarkup?: boolean;
 }
 
 /**

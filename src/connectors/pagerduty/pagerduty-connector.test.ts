@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ConnectorSpec } from "../../api/v1alpha1/types.generated.ts";
-import type { ConnectorPayload } from "../connector-contract.ts";
+import type { PayloadText } from "../connector-contract.ts";
 import { Redactor } from "../redactor.ts";
 import type { SecretResolver } from "../secret-resolver.ts";
 import { SecretValue } from "../secret-value.ts";
@@ -19,7 +19,7 @@ const secrets: SecretResolver = {
 const spec: ConnectorSpec = { type: "pagerduty", pagerduty: { routingKeySecretRef: { name: "pd", key: "key" } } };
 const incident = { namespace: "soar", name: "miner-7f3a", title: "Crypto miner in shop/web-0", severity: "high" };
 
-async function body(payload: ConnectorPayload, connectorSpec: ConnectorSpec = spec): Promise<unknown> {
+async function body(payload: PayloadText, connectorSpec: ConnectorSpec = spec): Promise<unknown> {
   const redactor = new Redactor();
   const prepared = await pagerDutyConnector.prepareBody({ spec: connectorSpec, payload, incident, secrets, redactor });
   if (!prepared.ok) return prepared;
@@ -53,7 +53,7 @@ describe("pagerduty connector", () => {
     });
   });
 
-  it.each<[string, ConnectorPayload, ConnectorSpec, string]>([
+  it.each<[string, PayloadText, ConnectorSpec, string]>([
     ["an unknown action", { kind: "body", params: { action: "snooze" } }, spec, "connector.params.action: must be trigger or resolve"],
     ["an unknown severity", { kind: "body", params: { severity: "high" } }, spec, "connector.params.severity: must be one of critical, error, warning, info"],
     ["an unknown param", { kind: "body", params: { urgency: "x" } }, spec, "connector.params.urgency: unknown parameter for a pagerduty Connector (accepted: action, summary, source, severity)"],

@@ -3,6 +3,7 @@ import type { ConnectorTypeDefinition } from "../connector-type.ts";
 import { connectorFailure } from "../connector-failure.ts";
 import { checkUrl } from "../http/http-connector.ts";
 import { parsedBody, unknownParams } from "../payload-body.ts";
+import { escapeSlackText } from "./slack-markup.ts";
 
 /** Longest message text sent to Slack (its documented limit for `text` is 40,000). */
 const MAX_TEXT = 40_000;
@@ -10,9 +11,12 @@ const MAX_TEXT = 40_000;
 /**
  * `slack`: posts to a Slack-compatible incoming webhook. A notify message is sent as
  * `{"text": message}`; a connector step's body must be a JSON object (blocks, attachments) and
- * is sent as it is. The answer's text becomes the `response` output.
+ * is sent as it is. Values inserted by `${{ }}` are escaped for mrkdwn (see
+ * {@link escapeSlackText}) unless the step sets `rawMarkup`. The answer's text becomes the
+ * `response` output.
  */
 export const slackConnector: ConnectorTypeDefinition = {
+  escapeInserted: escapeSlackText,
   checkSpec(spec) {
     if (spec.method !== undefined && spec.method !== "POST") return "spec.method: a slack Connector posts: use POST";
     return checkUrl(spec);

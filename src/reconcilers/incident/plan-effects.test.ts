@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, PlaybookStep, StepState } from "../../api/v1alpha1/types.generated.ts";
 import { sideEffectIntentId } from "../../steps/intent-id.ts";
+import { joinRendered } from "../../expr/index.ts";
 import type { CallConnectorEffect, RunActionEffect } from "../../steps/step-effects.ts";
 import type { CompiledPlaybook } from "../../playbook/index.ts";
 import { compiledPlaybook } from "../../testing/compiled-playbook.ts";
@@ -145,14 +146,24 @@ describe("planRun with action, connector and notify steps", () => {
     const result = plan({ steps, states: [runningIntent("call")], fresh: [id("call")] });
     const effect = result.effects[0] as CallConnectorEffect;
     expect(effect).toMatchObject({ kind: "callConnector", connector: "hook", intentId: id("call"), payload: { kind: "body", params: { summary: "miner" } } });
-    const body = effect.payload.kind === "body" ? effect.payload.body : undefined;
-    expect(JSON.parse(body ?? "null")).toEqual({ text: 'pod "}, "injected": true, {"', raw: '"}, "injected": true, {"' });
+    const body = effect.payload.kind === "body" && effect.payload.body !== undefined ? joinRendered(effect.payload.body) : "null";
+    expect(JSON.parse(body)).toEqual({ text: 'pod "}, "injected": true, {"', raw: '"}, "injected": true, {"' });
   });
 
-  it("prepares a notify message as the rendered text", () => {
+  it("prepares a notify message as the rendered text, its inserted values apart", () => {
     const steps: PlaybookStep[] = [{ name: "tell", notify: { connector: "slack", message: "pod ${{ event.data.pod }} isolated" } }];
     const result = plan({ steps, states: [runningIntent("tell")], fresh: [id("tell")] });
-    expect(result.effects).toMatchObject([{ kind: "callConnector", connector: "slack", payload: { kind: "message", message: "pod web-0 isolated" } }]);
+    const message = [{ text: "pod ", inserted: false }, { text: "web-0", inserted: true }, { text: " isolated", inserted: false }];
+    expect(result.effects).toMatchObject([{ kind: "callConnector", connector: "slack", payload: { kind: "message", message, rawMarkup: false } }]);
+  });
+
+  it("carries a step's rawMarkup opt-out in its payload", () => {
+    const steps: PlaybookStep[] = [
+      { name: "tell", notify: { connector: "slack", message: "${{ event.data.pod }}", rawMarkup: true } },
+      { name: "call", connector: { ref: "slack", body: '{"text": "${{ event.data.pod }}"}', rawMarkup: true } },
+    ];
+    const result = plan({ steps, states: [runningIntent("tell"), runningIntent("call")], fresh: [id("tell"), id("call")] });
+    expect(result.effects).toMatchObject([{ payload: { kind: "message", rawMarkup: true } }, { payload: { kind: "body", rawMarkup: true } }]);
   });
 
   it("fails an action whose rendered target is not a valid name, naming the field", () => {

@@ -1,5 +1,5 @@
 import { renderJsonBody, type ConnectorPayload } from "../../connectors/index.ts";
-import type { EvaluationVariables } from "../../expr/index.ts";
+import { renderTemplateText, type EvaluationVariables } from "../../expr/index.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import type { RenderedTemplates } from "../render-templates.ts";
 
@@ -23,15 +23,19 @@ const paramPath = /^connector\.params\[(.+)\]$/;
  * Prepares a `connector` or `notify` step. A connector body is rendered by
  * {@link renderJsonBody}, so every `${{ }}` value lands in the JSON as data (hostile alert
  * fields stay inert) and the result is valid JSON; parameters and the notify message are the
- * rendered strings. Pure; problems name the field under `spec.steps[<index>]`.
+ * rendered strings. Body and message keep the inserted values apart from the Playbook's text
+ * (a markup Connector escapes them unless the step sets `rawMarkup`). Pure; problems name the
+ * field under `spec.steps[<index>]`.
  */
 export function prepareCallStep(step: CompiledStep, rendered: RenderedTemplates, variables: EvaluationVariables): PreparedCall | CallStepProblem {
   const field = `spec.steps[${step.index}]`;
   const notify = step.spec.notify;
   if (notify !== undefined) {
-    const message = rendered.get("notify.message");
-    if (message === undefined) return { ok: false, message: `${field}.notify.message: not rendered` };
-    return { ok: true, connector: notify.connector, payload: { kind: "message", message } };
+    const template = step.templates.get("notify.message");
+    if (template === undefined) return { ok: false, message: `${field}.notify.message: not compiled` };
+    const message = renderTemplateText(template, variables);
+    if (!message.ok) return { ok: false, message: `${field}.notify.message: ${message.message}` };
+    return { ok: true, connector: notify.connector, payload: { kind: "message", message: message.value, rawMarkup: notify.rawMarkup ?? false } };
   }
   const spec = step.spec.connector;
   if (spec === undefined) return { ok: false, message: `${field}: neither connector nor notify is set` };
@@ -41,8 +45,9 @@ export function prepareCallStep(step: CompiledStep, rendered: RenderedTemplates,
     if (key !== undefined) params[key] = value;
   }
   const template = step.templates.get("connector.body");
-  if (template === undefined) return { ok: true, connector: spec.ref, payload: { kind: "body", params } };
+  const rawMarkup = spec.rawMarkup ?? false;
+  if (template === undefined) return { ok: true, connector: spec.ref, payload: { kind: "body", params, rawMarkup } };
   const body = renderJsonBody(template, variables);
   if (!body.ok) return { ok: false, message: `${field}.connector.${body.message}` };
-  return { ok: true, connector: spec.ref, payload: { kind: "body", body: body.body, params } };
+  return { ok: true, connector: spec.ref, payload: { kind: "body", body: body.body, params, rawMarkup } };
 }

@@ -98,13 +98,24 @@ function jobStep(): Schema {
   );
 }
 
+/** The opt-out of escaping inserted values for a markup Connector, on connector and notify steps. */
+function rawMarkup(): Schema {
+  return boolean(
+    "Insert `${{ }}` values into the message of a Connector whose messages are markup (slack: mrkdwn) as they are, instead of escaped (`&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`). Alert text then becomes markup: it can notify everyone (`<!channel>`, `<!here>`, `<@U123>`) and show links whose label hides their target (`<https://attacker.example|Approve>`). Set it only when every inserted value is trusted markup. The Playbook's own text is sent as written either way.",
+  );
+}
+
 function connectorStep(): Schema {
   return object(
     "Calls a Connector with a rendered body; the call carries an Idempotency-Key derived from the Incident, step and attempt.",
     {
       ref: objectName("Name of the Connector, in the Playbook's namespace."),
-      body: template("Template of the JSON request body; `${{ }}` values are inserted as JSON values.", 16384),
+      body: template(
+        "Template of the JSON request body; `${{ }}` values are inserted as JSON values. For a Connector whose messages are markup (slack), `&`, `<` and `>` in inserted values are escaped (see rawMarkup).",
+        16384,
+      ),
       params: templateParams("Parameters of the call, available to the connector type (for example PagerDuty's summary)."),
+      rawMarkup: rawMarkup(),
     },
     { required: ["ref"], typeName: "ConnectorStep" },
   );
@@ -135,7 +146,10 @@ function notifyStep(): Schema {
     "Sends a message through a Connector.",
     {
       connector: objectName("Name of the Connector, in the Playbook's namespace."),
-      message: template("The message; may embed `${{ }}` templates."),
+      message: template(
+        "The message; may embed `${{ }}` templates. A Connector whose messages are markup (slack) receives the inserted values escaped, so alert text shows as text and cannot mention people or disguise links (see rawMarkup).",
+      ),
+      rawMarkup: rawMarkup(),
     },
     { required: ["connector", "message"], typeName: "NotifyStep" },
   );
