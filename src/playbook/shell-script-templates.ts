@@ -4,7 +4,7 @@ import type { PlaybookWarning } from "./compiled-playbook.ts";
 import { PlaybookWarningReason } from "./reasons.ts";
 
 /** Programs that read their `-c` operand as a shell script. */
-const SHELLS: ReadonlySet<string> = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox-sh"]);
+const SHELLS: ReadonlySet<string> = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh"]);
 
 /** Programs that run their first operand: `env sh -c ...`. */
 const LAUNCHERS: ReadonlySet<string> = new Set(["env"]);

@@ -22,10 +22,10 @@ const paramPath = /^connector\.params\[(.+)\]$/;
 /**
  * Prepares a `connector` or `notify` step. A connector body is rendered by
  * {@link renderJsonBody}, so every `${{ }}` value lands in the JSON as data (hostile alert
- * fields stay inert) and the result is valid JSON; parameters and the notify message are the
- * rendered strings. Body and message keep the inserted values apart from the Playbook's text
- * (a markup Connector escapes them unless the step sets `rawMarkup`). Pure; problems name the
- * field under `spec.steps[<index>]`.
+ * fields stay inert) and the result is valid JSON; parameters are the rendered strings. Body
+ * and notify message keep the inserted values apart from the Playbook's text (a markup
+ * Connector escapes them unless the step sets `rawMarkup`). Pure; problems name the field
+ * under `spec.steps[<index>]`.
  */
 export function prepareCallStep(step: CompiledStep, rendered: RenderedTemplates, variables: EvaluationVariables): PreparedCall | CallStepProblem {
   const field = `spec.steps[${step.index}]`;
