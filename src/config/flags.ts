@@ -106,6 +106,11 @@ export const settings = {
   "renew-deadline": { kind: "duration", default: "10s", description: "leader renew deadline" },
   "retry-period": { kind: "duration", default: "2s", description: "leader election retry period" },
   "dry-run": { kind: "bool", default: "false", description: "plan and render every step, create and call nothing" },
+  "critical-reserve-percent": {
+    kind: "int",
+    default: "20",
+    description: "share of every Playbook's maxActiveIncidents (percent, rounded down) that only critical Incidents may use, so that alerts below critical cannot exhaust the cap",
+  },
   paused: { kind: "bool", default: "false", description: "start no new steps anywhere" },
   "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
 } as const satisfies Record<string, Setting>;

@@ -118,6 +118,8 @@ export interface OperatorOptions {
   dryRun: boolean;
   /** Stop starting new steps everywhere; running ones finish. */
   paused: boolean;
+  /** The share (percent) of every Playbook's `maxActiveIncidents` that only critical Incidents may use. */
+  criticalReservePercent: number;
   /** Reconciles each controller runs at the same time. */
   maxConcurrentReconciles: number;
   /** Playbooks, Incidents and Connectors (and what is watched for them) are watched in these namespaces only; empty means all. */

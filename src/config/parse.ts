@@ -128,6 +128,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     },
     dryRun: read.bool("dry-run"),
     paused: read.bool("paused"),
+    criticalReservePercent: read.int("critical-reserve-percent", 0, 100),
     maxConcurrentReconciles: read.int("max-concurrent-reconciles", 1, 256),
   };
 }
