@@ -85,7 +85,7 @@ export const settings = {
   "receiver-tls-key-file": { kind: "string", description: "TLS key of the receiver" },
   "receiver-max-body-bytes": { kind: "int", default: "1048576", description: "largest accepted request body" },
   "receiver-max-json-depth": { kind: "int", default: "32", description: "deepest accepted JSON nesting" },
-  "unmatched-min-severity": { kind: "string", default: "high", choices: [...SEVERITIES, "none"], description: "alerts no Playbook matches open an Incident in the default namespace from this severity; none drops them" },
+  "unmatched-min-severity": { kind: "string", default: "high", choices: [...SEVERITIES, "none"], description: "alerts no Playbook matches open an Incident in the default namespace from this severity (within --unmatched-max-open); none drops them" },
   "incident-create-rate": { kind: "int", default: "600", description: "new Incidents one replica opens per minute, all sources together (a token bucket; folds into open Incidents are never limited); alerts over it are folded into a flood Incident" },
   "incident-create-burst": { kind: "int", default: "100", description: "new Incidents one replica may open at once above --incident-create-rate" },
   "incident-create-rate-per-source": { kind: "int", default: "120", description: "new Incidents one replica opens per minute for one alert source (the CloudEvent source); alerts over it are folded into the source's flood Incident" },
