@@ -27,7 +27,8 @@ export function floodFingerprint(source: string | undefined): string {
  * every replica folds into the same one; like any Incident it takes events for one dedup window
  * after its last one, then the next generation opens. A source's flood Incident is budgeted
  * like any new Incident by the global bucket; the one of all sources never is, so a flood opens
- * at most the global budget plus one Incident per dedup window.
+ * at most the global budget plus one Incident per dedup window (and per `MAX_COUNTED_EVENTS`
+ * alerts counted).
  */
 export function floodRequest(request: WriteRequest, source: string, scope: "source" | "all", options: Pick<IntakeOptions, "defaultNamespace" | "dedupWindowMs">): WriteRequest {
   const fingerprint = floodFingerprint(scope === "all" ? undefined : source);
