@@ -30,6 +30,7 @@ import { occurrenceStatus } from "../src/api/v1alpha1/incident-occurrences.ts";
 import type { Incident } from "../src/api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../src/config/options.ts";
 import { startIntake, type IntakeHandle } from "../src/ingest/intake-start.ts";
+import { UNREACHED_CREATION_LIMITS } from "../src/testing/ingest.ts";
 
 const run = promisify(execFile);
 const structured = { "content-type": "application/cloudevents+json" };
@@ -92,6 +93,7 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nat
       redactKeyPatterns: [],
       dedupWindowMs: 3_600_000,
       foldIntervalMs: 250,
+      creation: UNREACHED_CREATION_LIMITS,
     },
     watchNamespaces: [],
   };

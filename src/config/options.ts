@@ -59,6 +59,18 @@ export interface ReceiverOptions {
   maxJsonDepth: number;
 }
 
+/** The limits on opening new Incidents, per replica; enforced by `CreationBudget` (`ingest/write/creation-budget.ts`). */
+export interface CreationLimits {
+  /** All new Incidents of this replica. */
+  readonly global: { readonly burst: number; readonly perMinute: number };
+  /** New Incidents of one alert source (the CloudEvent `source`). */
+  readonly perSource: { readonly burst: number; readonly perMinute: number };
+  /** Sources whose buckets are remembered (least recently used forgotten first). */
+  readonly maxSources: number;
+  /** Incidents opened for unmatched alerts within the last dedup window (after which one without a newer event takes no more). */
+  readonly unmatchedMaxOpen: number;
+}
+
 /** What intake does with an alert once it is decoded. */
 export interface IntakeOptions {
   /** Unmatched alerts at or above this severity open an Incident in `defaultNamespace`. */
@@ -71,6 +83,7 @@ export interface IntakeOptions {
   dedupWindowMs: number;
   /** Duplicates of one Incident are folded into at most one write per this interval. */
   foldIntervalMs: number;
+  creation: CreationLimits;
 }
 
 /** Leader election for the controllers (intake runs in every replica). */
@@ -105,6 +118,8 @@ export interface OperatorOptions {
   dryRun: boolean;
   /** Stop starting new steps everywhere; running ones finish. */
   paused: boolean;
+  /** The share (percent) of every Playbook's `maxActiveIncidents` that only critical Incidents may use. */
+  criticalReservePercent: number;
   /** Reconciles each controller runs at the same time. */
   maxConcurrentReconciles: number;
   /** Playbooks, Incidents and Connectors (and what is watched for them) are watched in these namespaces only; empty means all. */

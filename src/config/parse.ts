@@ -110,6 +110,12 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       redactKeyPatterns: validPatterns(read.list("redact-key-patterns")),
       dedupWindowMs: read.duration("dedup-window"),
       foldIntervalMs: read.duration("fold-interval"),
+      creation: {
+        global: { burst: read.int("incident-create-burst", 1, 1_000_000), perMinute: read.int("incident-create-rate", 0, 1_000_000) },
+        perSource: { burst: read.int("incident-create-burst-per-source", 1, 1_000_000), perMinute: read.int("incident-create-rate-per-source", 0, 1_000_000) },
+        maxSources: read.int("incident-create-sources", 1, 1_000_000),
+        unmatchedMaxOpen: read.int("unmatched-max-open", 0, 1_000_000),
+      },
     },
     leaderElection: {
       enabled: read.bool("leader-elect"),
@@ -122,6 +128,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     },
     dryRun: read.bool("dry-run"),
     paused: read.bool("paused"),
+    criticalReservePercent: read.int("critical-reserve-percent", 0, 100),
     maxConcurrentReconciles: read.int("max-concurrent-reconciles", 1, 256),
   };
 }

@@ -18,6 +18,8 @@ export interface IntakeMetrics {
   deadLettered: Counter<"reason">;
   /** Seconds from receipt of a delivery to the durable write (or the decision it was a duplicate). */
   latency: Histogram;
+  /** Alerts folded into a flood Incident because the creation budget refused the Incident they needed, by the limit that refused. */
+  overBudget: Counter<"limit">;
   /** Alerts no Playbook matched and below the severity that opens an Incident anyway. */
   unmatchedDropped: Counter;
   /** Bytes stored in intake's JetStream streams, by stream name (the alert and dead-letter streams). */
@@ -63,6 +65,11 @@ export function createIntakeMetrics(registry: Registry): IntakeMetrics {
       help: "Seconds from receipt of an alert to its durable write.",
       labelNames: [],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    }),
+    overBudget: counterOn(registry, {
+      name: "soar_intake_over_budget_total",
+      help: "Alerts that needed a new Incident the creation budget refused, folded into a flood Incident instead, by the limit that refused (unmatched, source, global).",
+      labelNames: ["limit"],
     }),
     unmatchedDropped: counterOn(registry, {
       name: "soar_intake_unmatched_dropped_total",

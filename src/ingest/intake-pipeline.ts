@@ -7,6 +7,7 @@ import type { Alert } from "./alert.ts";
 import { toCelEvent } from "./match/cel-event.ts";
 import { incidentNamePrefix } from "./identity/incident-name.ts";
 import type { WriteOutcome, WriteRequest } from "./write/write-request.ts";
+import { floodRequest } from "./write/flood-request.ts";
 import { incidentSpecFromAlert, incidentObservables } from "./write/incident-spec-from-alert.ts";
 import { eventHash } from "./identity/event-hash.ts";
 import type { IntakeMetrics } from "./intake-metrics.ts";
@@ -52,7 +53,9 @@ function statusMessage(error: unknown): string {
 /**
  * The handler of every JetStream delivery: decode, validate, normalise, redact (all in
  * `alertFromNatsMessage`), match Playbooks, then record the alert on each target Incident and
- * acknowledge only once every write is durable. Invalid input is dead-lettered with its reason;
+ * acknowledge only once every write is durable. An alert whose new Incident the creation
+ * budget refused is folded into a flood Incident instead (see {@link recordOverBudget}), over
+ * HTTP and NATS alike: the receiver has answered 202 by then. Invalid input is dead-lettered with its reason;
  * an alert no Playbook matches below the configured severity is counted and acknowledged; an
  * Incident the API server refuses as invalid is dead-lettered as `invalid-incident`; any other
  * failure (conflicts beyond the writer's retries, throttling, server errors, network) is retried.
@@ -75,7 +78,8 @@ export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryH
     }
     delivery.releaseSlot();
     try {
-      await Promise.all(requests.map((request) => options.writer.submit(request)));
+      const outcomes = await Promise.all(requests.map((request) => options.writer.submit(request)));
+      await recordOverBudget(alert.source, requests, outcomes, options);
     } catch (error: unknown) {
       if (classifyApiError(error) === "invalid") {
         return {
@@ -92,6 +96,24 @@ export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryH
   };
 }
 
+/**
+ * Records an alert the creation budget refused a new Incident for (any of its targets): once,
+ * on its source's flood Incident, or on the flood Incident of all sources when the budget
+ * refuses that one too, and counts it by the limit that refused (once: not on a redelivery the
+ * flood Incident already counted). Nothing is lost: the alert is
+ * counted in a flood Incident, which a redelivery finds again.
+ */
+export async function recordOverBudget(source: string, requests: readonly WriteRequest[], outcomes: readonly WriteOutcome[], options: Pick<IntakePipelineOptions, "intake" | "writer" | "metrics">): Promise<void> {
+  const index = outcomes.findIndex((outcome) => outcome.result === "over-budget");
+  const refused = outcomes[index];
+  const request = requests[index];
+  if (refused?.result !== "over-budget" || request === undefined) return;
+  let flood = await options.writer.submit(floodRequest(request, source, "source", options.intake));
+  if (flood.result === "over-budget") flood = await options.writer.submit(floodRequest(request, source, "all", options.intake));
+  // A redelivery of an alert already counted in a flood Incident is not counted again.
+  if (flood.result !== "duplicate") options.metrics.overBudget.inc({ limit: refused.limit });
+}
+
 /** The writes one alert needs: one per target Incident. */
 export function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock">): WriteRequest[] {
   const matches = options.matcher.match({ type: alert.type, source: alert.source, severity: alert.severity, event: toCelEvent(alert) });
@@ -105,5 +127,5 @@ export function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions,
     time: options.clock.now().toISOString(),
     observables: incidentObservables(alert),
   };
-  return targets.map((target) => ({ target, spec, fold }));
+  return targets.map((target) => ({ target, spec, fold, creation: { source: alert.source, unmatched: target.playbooks.length === 0, flood: false } }));
 }

@@ -12,6 +12,7 @@ import { resolveDecodeLimits } from "./decode/decode-limits.ts";
 import { startHttpReceiver, type HttpReceiver } from "./transport/http-receiver.ts";
 import { receiverRoutes } from "./transport/http-routes.ts";
 import { IncidentWriter } from "./write/incident-writer.ts";
+import { CreationBudget } from "./write/creation-budget.ts";
 import { KubeJsonClient } from "../runtime/kube-json-client.ts";
 import { KubeIncidentStore } from "./write/incident-writer-store.ts";
 import { createIntakeMetrics } from "./intake-metrics.ts";
@@ -113,6 +114,7 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
     metrics,
     foldIntervalMs: options.intake.foldIntervalMs,
     concurrency: options.nats.concurrency,
+    budget: new CreationBudget(options.intake.creation, options.intake.dedupWindowMs, clock),
   });
   const handle = createDeliveryHandler({ intake: options.intake, alerts, matcher, writer, metrics, logger, clock });
   const publisher = new DeferredPublisher();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRunStart, runLimitsOf, type RunHistory, type RunLimits, type RunStartDecision } from "./run-start-limits.ts";
+import { criticalReserve, decideRunStart, runLimitsOf, type RunHistory, type RunLimits, type RunStartDecision } from "./run-start-limits.ts";
 
 const now = new Date("2026-11-23T12:00:00Z");
 const ago = (ms: number): Date => new Date(now.getTime() - ms);
@@ -7,7 +7,7 @@ const history = (otherRunStarts: Date[], otherActiveIncidents = 0): RunHistory =
 const perMinute = (runs: number): RunLimits => ({ rateLimit: { runs, windowMs: 60_000 } });
 
 function decide(limits: RunLimits, given: RunHistory): RunStartDecision {
-  return decideRunStart({ playbook: "miner", limits, history: () => given, now });
+  return decideRunStart({ playbook: "miner", limits, severity: "high", criticalReservePercent: 0, history: () => given, now });
 }
 
 describe("decideRunStart allows", () => {
@@ -24,7 +24,7 @@ describe("decideRunStart allows", () => {
   });
 
   it("does not read the history of a Playbook without limits", () => {
-    const decision = decideRunStart({ playbook: "miner", limits: {}, history: () => { throw new Error("read"); }, now });
+    const decision = decideRunStart({ playbook: "miner", limits: {}, severity: "high", criticalReservePercent: 0, history: () => { throw new Error("read"); }, now });
     expect(decision).toEqual({ allowed: true });
   });
 });
@@ -72,5 +72,37 @@ describe("runLimitsOf", () => {
 
   it("sets no rate limit for a malformed window", () => {
     expect(runLimitsOf({ rateLimit: { runs: 3, window: "soon" } })).toEqual({});
+  });
+});
+
+describe("the critical reserve of maxActiveIncidents", () => {
+  const decideFor = (severity: "critical" | "high" | "low", active: number, percent = 20): RunStartDecision =>
+    decideRunStart({ playbook: "miner", limits: { maxActiveIncidents: 10 }, severity, criticalReservePercent: percent, history: () => history([], active), now });
+
+  it("keeps the given percent of the cap, rounded down, for critical Incidents", () => {
+    expect(criticalReserve(10, 20)).toBe(2);
+    expect(criticalReserve(4, 20)).toBe(0);
+    expect(criticalReserve(1, 99)).toBe(0);
+    expect(criticalReserve(1, 100)).toBe(1);
+    expect(criticalReserve(10, 0)).toBe(0);
+  });
+
+  it("refuses an Incident below critical once the unreserved slots are taken, and says so", () => {
+    expect(decideFor("high", 7)).toEqual({ allowed: true });
+    expect(decideFor("low", 8)).toEqual({
+      allowed: false,
+      guard: "maxActiveIncidents",
+      reason: "TooManyActiveIncidents",
+      message: "Playbook miner already has 8 other Incidents with a run in progress (maxActiveIncidents 10, of which the last 2 are kept for critical Incidents and this one is low); the run was not started",
+    });
+  });
+
+  it("lets a critical Incident use the reserve, up to the cap itself", () => {
+    expect(decideFor("critical", 9)).toEqual({ allowed: true });
+    expect(decideFor("critical", 10)).toMatchObject({ allowed: false, guard: "maxActiveIncidents" });
+  });
+
+  it("changes nothing with a reserve of 0", () => {
+    expect(decideFor("low", 9, 0)).toEqual({ allowed: true });
   });
 });

@@ -1,6 +1,6 @@
 import { formatDuration, parseDuration } from "../api/duration.ts";
 import { Reason } from "../api/v1alpha1/reasons.ts";
-import type { PlaybookSpec } from "../api/v1alpha1/types.generated.ts";
+import type { PlaybookSpec, Severity } from "../api/v1alpha1/types.generated.ts";
 
 /** The Playbook limits checked once, before a run starts (not before each step). */
 export const RUN_LIMIT_NAMES = ["rateLimit", "maxActiveIncidents"] as const;
@@ -40,6 +40,10 @@ export type RunStartDecision =
 export interface RunStartInput {
   readonly playbook: string;
   readonly limits: RunLimits;
+  /** The severity of the Incident about to start its run. */
+  readonly severity: Severity;
+  /** The share of `maxActiveIncidents` (percent, 0 to 100) only critical Incidents may use. */
+  readonly criticalReservePercent: number;
   /** Read only when the Playbook has a limit: it scans the namespace's Incidents. */
   readonly history: () => RunHistory;
   readonly now: Date;
@@ -54,6 +58,14 @@ export function runLimitsOf(spec: Pick<PlaybookSpec, "rateLimit" | "maxActiveInc
   };
 }
 
+/**
+ * The number of a Playbook's `maxActiveIncidents` slots kept for critical Incidents: `percent`
+ * of the cap, rounded down (so a cap of 1 keeps none unless the percent is 100).
+ */
+export function criticalReserve(maxActiveIncidents: number, percent: number): number {
+  return Math.floor((maxActiveIncidents * Math.min(100, Math.max(0, percent))) / 100);
+}
+
 function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
@@ -61,8 +73,11 @@ function counted(count: number, noun: string): string {
 /**
  * Decides whether a run of Playbook `playbook` may start at `now`. The rate limit refuses when
  * the other runs that started within the window (after `now - windowMs`, up to `now`
- * inclusive) already number `runs`; the active-incident cap refuses when `maxActiveIncidents`
- * other Incidents are already active for the Playbook. The rate limit is checked first. The
+ * inclusive) already number `runs`; the active-incident cap refuses a critical Incident when
+ * `maxActiveIncidents` other Incidents are already active for the Playbook, and any other
+ * Incident already when `maxActiveIncidents - criticalReserve(...)` are: alerts below critical
+ * (forged ones among them) can never take the last slots from a critical one. The rate limit
+ * is checked first. The
  * Incident about to start its run is never among the counted ones (the caller leaves it out).
  * Pure: the same input always yields the same decision.
  */
@@ -84,13 +99,17 @@ export function decideRunStart(input: RunStartInput): RunStartDecision {
       };
     }
   }
-  if (maxActiveIncidents !== undefined && history.otherActiveIncidents >= maxActiveIncidents) {
-    return {
-      allowed: false,
-      guard: "maxActiveIncidents",
-      reason: Reason.TooManyActiveIncidents,
-      message: `Playbook ${input.playbook} already has ${counted(history.otherActiveIncidents, "other Incident")} with a run in progress (maxActiveIncidents ${maxActiveIncidents}); the run was not started`,
-    };
+  if (maxActiveIncidents !== undefined) {
+    const reserve = input.severity === "critical" ? 0 : criticalReserve(maxActiveIncidents, input.criticalReservePercent);
+    if (history.otherActiveIncidents >= maxActiveIncidents - reserve) {
+      const reserved = reserve === 0 ? "" : `, of which the last ${String(reserve)} are kept for critical Incidents and this one is ${input.severity}`;
+      return {
+        allowed: false,
+        guard: "maxActiveIncidents",
+        reason: Reason.TooManyActiveIncidents,
+        message: `Playbook ${input.playbook} already has ${counted(history.otherActiveIncidents, "other Incident")} with a run in progress (maxActiveIncidents ${maxActiveIncidents}${reserved}); the run was not started`,
+      };
+    }
   }
   return { allowed: true };
 }

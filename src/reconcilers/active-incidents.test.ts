@@ -55,7 +55,7 @@ describe("active Incidents", () => {
     const shown = playbookActivity(incidents, "pb").activeIncidents;
     const history = () => playbookHistory(incidents, "pb", "a-new-incident");
     const now = new Date("2026-03-01T12:00:00Z");
-    expect(decideRunStart({ playbook: "pb", limits: { maxActiveIncidents: shown }, history, now })).toMatchObject({ allowed: false, guard: "maxActiveIncidents" });
-    expect(decideRunStart({ playbook: "pb", limits: { maxActiveIncidents: shown + 1 }, history, now })).toEqual({ allowed: true });
+    expect(decideRunStart({ playbook: "pb", limits: { maxActiveIncidents: shown }, severity: "high", criticalReservePercent: 0, history, now })).toMatchObject({ allowed: false, guard: "maxActiveIncidents" });
+    expect(decideRunStart({ playbook: "pb", limits: { maxActiveIncidents: shown + 1 }, severity: "high", criticalReservePercent: 0, history, now })).toEqual({ allowed: true });
   });
 });

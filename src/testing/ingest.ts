@@ -17,6 +17,7 @@ import { accept, RejectReason, type Result } from "../ingest/rejection.ts";
 import { isRfc3339Timestamp } from "../ingest/decode/rfc3339.ts";
 import { utf8Length } from "../ingest/decode/text-encoding.ts";
 import { fitsLength, MAX_TITLE_LENGTH } from "../api/v1alpha1/bounds.ts";
+import type { CreationLimits } from "../config/options.ts";
 
 /** `alertFromNatsMessage` for an HTTP request of CloudEvents (binary, structured or batch): all alerts, or one rejection. */
 export function alertsFromHttpCloudEvents(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
@@ -101,3 +102,14 @@ function observableProblems(alert: Alert): string[] {
 function sameResources(a: AffectedResources, b: AffectedResources): boolean {
   return JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 }
+
+/**
+ * Creation limits no test or benchmark reaches unless it sets its own: tests of other
+ * behaviours open many Incidents quickly and must not be folded into flood Incidents.
+ */
+export const UNREACHED_CREATION_LIMITS: CreationLimits = Object.freeze({
+  global: Object.freeze({ burst: 1_000_000, perMinute: 1_000_000 }),
+  perSource: Object.freeze({ burst: 1_000_000, perMinute: 1_000_000 }),
+  maxSources: 10_000,
+  unmatchedMaxOpen: 1_000_000,
+});

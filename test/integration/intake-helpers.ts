@@ -14,6 +14,7 @@ import type { Incident, Playbook } from "../../src/api/v1alpha1/types.generated.
 import type { OperatorOptions } from "../../src/config/options.ts";
 import { startIntake, type IntakeHandle } from "../../src/ingest/intake-start.ts";
 import { occurrenceStatus } from "../../src/api/v1alpha1/incident-occurrences.ts";
+import { UNREACHED_CREATION_LIMITS } from "../../src/testing/ingest.ts";
 
 /** The token the test receiver accepts (from `test/fixtures/receiver-tokens`) unless a test brings its own file. */
 export const TEST_RECEIVER_TOKEN = "intake-test-receiver-token";
@@ -125,6 +126,7 @@ export function testOptions(input: {
       redactKeyPatterns: [],
       dedupWindowMs: 3_600_000,
       foldIntervalMs: 100,
+      creation: UNREACHED_CREATION_LIMITS,
       ...input.intake,
     },
     // Only the test's own namespaces: Playbooks of other test files (e.g. applied samples) must not match.

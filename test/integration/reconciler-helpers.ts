@@ -16,6 +16,8 @@ import { waitFor } from "../support/kube.ts";
 export interface TestControllerOptions {
   readonly dryRun?: boolean;
   readonly paused?: boolean;
+  /** `--critical-reserve-percent`; 0 unless given. */
+  readonly criticalReservePercent?: number;
   readonly hooks?: StepHooks;
   readonly stepKinds?: ReadonlySet<StepKind>;
   /** Start only the Playbook controller (the others' caches still run). */
@@ -60,7 +62,7 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
     clock,
     compiler,
     identity: "test-operator",
-    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] },
+    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] },
     ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
   });

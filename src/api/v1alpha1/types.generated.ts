@@ -126,7 +126,9 @@ export interface PlaybookSpec {
    * Most active Incidents of this playbook at once: Incidents whose run of it started and has not
    * finished, and that no person resolved or closed (dry runs count). While this many are active, a
    * further match opens its Incident but does not start the run: the run is Skipped with reason
-   * TooManyActiveIncidents and none of its steps runs.
+   * TooManyActiveIncidents and none of its steps runs. The operator keeps the last share of the cap
+   * (--critical-reserve-percent, rounded down) for critical Incidents: one below critical is
+   * refused once the rest is taken.
    */
   maxActiveIncidents?: number;
   /** Default ServiceAccount for the Pods of job steps. */

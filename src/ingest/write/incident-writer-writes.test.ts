@@ -10,6 +10,7 @@ import { IncidentWriter } from "./incident-writer.ts";
 import type { WriteRequest } from "./write-request.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";
 import { silentLogger } from "../../testing/silent-logger.ts";
+import { CreationBudget } from "./creation-budget.ts";
 
 /** An in-memory API server for Incidents that records the writes it stored. */
 class MemoryStore implements IncidentStore {
@@ -47,9 +48,16 @@ class MemoryStore implements IncidentStore {
 
 const clock = new ManualClock(new Date("2026-11-28T10:00:00.000Z"));
 
-function writer(store: IncidentStore): IncidentWriter {
-  return new IncidentWriter({ store, clock, logger: silentLogger, metrics: createIntakeMetrics(new Registry()), foldIntervalMs: 0, concurrency: 4 });
+function writer(store: IncidentStore, budget?: CreationBudget): IncidentWriter {
+  return new IncidentWriter({ store, clock, logger: silentLogger, metrics: createIntakeMetrics(new Registry()), foldIntervalMs: 0, concurrency: 4, ...(budget === undefined ? {} : { budget }) });
 }
+
+/** A budget that opens `burst` Incidents and then none (no refill). */
+function budgetOf(burst: number): CreationBudget {
+  return new CreationBudget({ global: { burst, perMinute: 0 }, perSource: { burst, perMinute: 0 }, maxSources: 10, unmatchedMaxOpen: 100 }, 3_600_000, clock);
+}
+
+const claim = { source: "https://falco.org", unmatched: true, flood: false };
 
 function request(id: string, observables: WriteRequest["fold"]["observables"] = []): WriteRequest {
   return {
@@ -115,5 +123,32 @@ describe("IncidentWriter writes", () => {
     await writer(store).submit(request("e1"));
     expect(await writer(store).submit(request("e2"))).toEqual({ result: "folded", name: "falco-shell-3f9a0c12de" });
     expect(store.objects.get("shop/falco-shell-3f9a0c12de")?.status).toMatchObject({ occurrences: 2, recentEvents: ["hash-e1", "hash-e2"] });
+  });
+
+  it("opens no Incident the creation budget refuses, and writes nothing for it", async () => {
+    const store = new MemoryStore();
+    const intake = writer(store, budgetOf(1));
+    expect(await intake.submit({ ...request("e1"), creation: claim })).toEqual({ result: "created", name: "falco-shell-3f9a0c12de" });
+    const unclaimed = { ...request("e2"), target: { ...request("e2").target, baseName: "falco-shell-0000000000", fingerprint: "fp2" } };
+    expect(await intake.submit({ ...unclaimed, creation: claim })).toEqual({ result: "over-budget", limit: "source" });
+    expect(store.writes).toEqual(["create shop/falco-shell-3f9a0c12de"]);
+    // A request without a claim is never limited.
+    expect(await intake.submit(unclaimed)).toEqual({ result: "created", name: "falco-shell-0000000000" });
+  });
+
+  it("folds into an Incident it did not know of even when the budget is spent: folds are never limited", async () => {
+    const store = new MemoryStore();
+    await writer(store).submit(request("e1"));
+    const budget = budgetOf(1);
+    expect(budget.claim(claim).admitted).toBe(true);
+    expect(await writer(store, budget).submit({ ...request("e2"), creation: claim })).toEqual({ result: "folded", name: "falco-shell-3f9a0c12de" });
+  });
+
+  it("gives the budget back when the create turns out to be a fold (409)", async () => {
+    const store = new MemoryStore();
+    await writer(store).submit(request("e1"));
+    const budget = budgetOf(1);
+    expect(await writer(store, budget).submit({ ...request("e2"), creation: claim })).toEqual({ result: "folded", name: "falco-shell-3f9a0c12de" });
+    expect(budget.claim(claim).admitted).toBe(true);
   });
 });

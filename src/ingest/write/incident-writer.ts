@@ -11,6 +11,7 @@ import { newIncident, slim } from "./incident-objects.ts";
 import { countedKeys, foldEvents, isFull, isOpen, type FoldEffect } from "./incident-writer-fold.ts";
 import type { IncidentStore } from "./incident-writer-store.ts";
 import { KeyedBatcher } from "./keyed-batcher.ts";
+import type { CreationClaim, CreationGrant } from "./creation-budget.ts";
 import type { WriteOutcome, WriteRequest } from "./write-request.ts";
 
 /** Options of {@link IncidentWriter}. */
@@ -25,6 +26,8 @@ export interface IncidentWriterOptions {
   concurrency: number;
   /** Incidents remembered (with their resourceVersion) to skip a read before folding. */
   cacheEntries?: number;
+  /** Asked before each new Incident whose request carries a claim; none limits nothing. */
+  budget?: { claim(claim: CreationClaim): CreationGrant };
 }
 
 /** Where an identity's chain of Incidents stands, as this replica has walked it. */
@@ -53,7 +56,11 @@ const MAX_GENERATION_STEPS = 64;
  *   changes nothing, however long after it was counted;
  * - an Incident resolved, closed, full or idle beyond its window takes no more events: the next
  *   generation (`<baseName>-2`, ...) is used, so every replica and every redelivery finds the
- *   same Incident.
+ *   same Incident;
+ * - a new Incident (any generation) for a request with a creation claim is opened only when the
+ *   budget grants it (its tokens are given back after a 409 or a failed create); when refused,
+ *   the Incident is read, and folded into if it exists after all, else the firing alerts of the
+ *   batch come out `over-budget` and nothing is written.
  * `submit` resolves once the write that covers the alert is durable and rejects with the API
  * error when it could not be made (the caller retries the delivery).
  */
@@ -121,20 +128,35 @@ export class IncidentWriter {
             break;
           }
         } else {
-          try {
-            incident = await store.create(newIncident(opener.request, name));
-            created = name;
-            metrics.incidentsCreated.inc({ severity: opener.request.spec.severity });
-            logger.info({ namespace, incident: name, severity: opener.request.spec.severity }, "incident created");
-            outcomes[opener.index] = { result: "created", name };
-            remaining = remaining.filter((item) => item !== opener);
-            this.#known.set(knownKey, slim(incident));
-            this.#chains.set(key, chain);
-            if (remaining.length === 0) break;
-          } catch (error: unknown) {
-            if (!isConflict(error)) throw error;
+          const claim = opener.request.creation;
+          const grant = claim === undefined ? undefined : this.#options.budget?.claim(claim);
+          if (grant?.admitted === false) {
+            // Not known here is not absent: an Incident another replica (or this one before a
+            // restart) opened takes the alert as a fold, which the budget never limits.
             incident = await store.get(namespace, name);
-            if (incident === undefined) continue;
+            if (incident === undefined) {
+              for (const item of remaining) outcomes[item.index] = item.request.fold.alertStatus === "firing" ? { result: "over-budget", limit: grant.limit } : { result: "no-open-incident" };
+              remaining = [];
+              break;
+            }
+            this.#known.set(knownKey, slim(incident));
+          } else {
+            try {
+              incident = await store.create(newIncident(opener.request, name));
+              created = name;
+              metrics.incidentsCreated.inc({ severity: opener.request.spec.severity });
+              logger.info({ namespace, incident: name, severity: opener.request.spec.severity }, "incident created");
+              outcomes[opener.index] = { result: "created", name };
+              remaining = remaining.filter((item) => item !== opener);
+              this.#known.set(knownKey, slim(incident));
+              this.#chains.set(key, chain);
+              if (remaining.length === 0) break;
+            } catch (error: unknown) {
+              grant?.refund();
+              if (!isConflict(error)) throw error;
+              incident = await store.get(namespace, name);
+              if (incident === undefined) continue;
+            }
           }
         }
       }

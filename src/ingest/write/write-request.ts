@@ -1,4 +1,5 @@
 import type { AffectedResources, AlertSourceKind, IncidentEvent, Severity } from "../../api/v1alpha1/types.generated.ts";
+import type { BudgetLimit, CreationClaim } from "./creation-budget.ts";
 import type { FoldEvent } from "./incident-writer-fold.ts";
 
 /** Where an alert lands: one Incident identity in one namespace. */
@@ -31,6 +32,8 @@ export interface WriteRequest {
   target: IncidentTarget;
   spec: IncidentSpecFromAlert;
   fold: FoldEvent;
+  /** What opening a new Incident for it asks of the creation budget; absent for the one never limited (the last-resort flood Incident). */
+  creation?: CreationClaim;
 }
 
 /** What recording an alert did. */
@@ -44,4 +47,6 @@ export type WriteOutcome =
   /** A resolved alert recorded on the open Incident. */
   | { result: "resolved"; name: string }
   /** A resolved alert with no open Incident to record it on: nothing to do. */
-  | { result: "no-open-incident" };
+  | { result: "no-open-incident" }
+  /** A firing alert that needed a new Incident the creation budget refused: nothing written. */
+  | { result: "over-budget"; limit: BudgetLimit };

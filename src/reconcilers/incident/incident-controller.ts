@@ -27,7 +27,7 @@ export const INCIDENT_CONTROLLER = "incident";
 
 /** What the Incident controller is built from; everything is injected. */
 export interface IncidentControllerOptions extends ControllerBaseOptions {
-  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces">;
+  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "criticalReservePercent" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces">;
   /** Shared with intake's matcher and the Playbook controller. */
   readonly compiler: PlaybookCompiler;
   /** Test-only interruption points (crash safety tests); absent in production. */
@@ -92,6 +92,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     clock: options.clock,
     dryRun: options.options.dryRun,
     paused: options.options.paused,
+    criticalReservePercent: options.options.criticalReservePercent,
     hooks: options.hooks,
     calls: {
       actionClients,

@@ -30,12 +30,12 @@ const playbook: Playbook = {
   },
 };
 
-function newIncident(): Incident {
+function newIncident(severity: Incident["spec"]["severity"] = "high"): Incident {
   return {
     apiVersion: API_VERSION,
     kind: "Incident",
     metadata: { name: "inc", namespace: "ns", uid: "inc-uid", generation: 1, resourceVersion: "100" },
-    spec: { severity: "high", title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks: ["pb"] },
+    spec: { severity, title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks: ["pb"] },
   };
 }
 
@@ -43,8 +43,8 @@ function newIncident(): Incident {
  * A world whose cache never moves past the Incident as created: only the status writes (which
  * answer with the stored object and a new resourceVersion) carry state forward.
  */
-function world(given: { playbook?: Playbook; history?: RunHistory } = {}) {
-  const cached = newIncident();
+function world(given: { playbook?: Playbook; history?: RunHistory; severity?: Incident["spec"]["severity"]; criticalReservePercent?: number } = {}) {
+  const cached = newIncident(given.severity);
   const writes: Incident[] = [];
   const created: JobManifest[] = [];
   const events: RecordedEvent[] = [];
@@ -63,6 +63,7 @@ function world(given: { playbook?: Playbook; history?: RunHistory } = {}) {
     playbook: () => given.playbook ?? playbook,
     cachedJob: () => undefined,
     jobs,
+    criticalReservePercent: given.criticalReservePercent ?? 0,
     writeStatus: (object) => {
       writes.push(structuredClone(object) as unknown as Incident);
       resourceVersion++;
@@ -139,5 +140,21 @@ describe("IncidentReconciler", () => {
     expect(events).toContainEqual({ type: "Warning", reason, message: `pb: ${message}` });
     expect(await registry.metrics()).toContain(`soar_guard_refusals_total{guard="${limit}"} 1`);
   });
-});
 
+  // Forged alerts below critical opened Incidents whose runs wait forever (say, for an approval)
+  // until they fill the cap; a genuine critical alert must still get its run.
+  it("starts the run of a critical Incident when Incidents below critical have filled all but the critical reserve of maxActiveIncidents", async () => {
+    const capped: Playbook = { ...playbook, spec: { ...playbook.spec, maxActiveIncidents: 5 } };
+    const forgedFill = { otherRunStarts: [], otherActiveIncidents: 3 };
+    const forged = world({ playbook: capped, history: forgedFill, severity: "high", criticalReservePercent: 40 });
+    await forged.reconciler.reconcile("ns/inc", context);
+    expect(forged.created).toEqual([]);
+    expect(forged.writes[0]?.status?.playbooks?.[0]).toMatchObject({ phase: "Skipped" });
+    expect(forged.writes[0]?.status?.playbooks?.[0]?.message).toContain("the last 2 are kept for critical Incidents");
+
+    const genuine = world({ playbook: capped, history: forgedFill, severity: "critical", criticalReservePercent: 40 });
+    await genuine.reconciler.reconcile("ns/inc", context);
+    expect(genuine.created).toHaveLength(1);
+    expect(genuine.events.map((event) => event.reason)).toContain("RunStarted");
+  });
+});

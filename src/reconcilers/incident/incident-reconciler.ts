@@ -45,6 +45,8 @@ export interface IncidentReconcilerDeps {
   /** The operator-wide dry-run and pause switches. */
   readonly dryRun: boolean;
   readonly paused: boolean;
+  /** The share of each `maxActiveIncidents` only critical Incidents may use. */
+  readonly criticalReservePercent: number;
   readonly hooks?: StepHooks | undefined;
   /** What action, connector and notify steps need (the reconcile adds its abort signal). */
   readonly calls: Omit<EffectDeps, "signal">;
@@ -179,7 +181,7 @@ export class IncidentReconciler {
     if (guard.kind === "run") {
       const { namespace, name } = splitObjectKey(key);
       const history = (playbook: string): RunHistory => deps.history(namespace, playbook, name);
-      const triaged = triage({ incident, now, playbooks: deps.playbook, compiler: deps.compiler, operatorDryRun: deps.dryRun, history });
+      const triaged = triage({ incident, now, playbooks: deps.playbook, compiler: deps.compiler, operatorDryRun: deps.dryRun, criticalReservePercent: deps.criticalReservePercent, history });
       for (const { run, playbook } of triaged.active) {
         for (const step of playbook.steps) kinds.set(`${run.name}/${step.name}`, step.kind);
       }

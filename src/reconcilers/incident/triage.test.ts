@@ -73,6 +73,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { generation: 3 }) },
       runs: [],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Running", generation: 3, startedAt: now.toISOString(), steps: [{ name: "a", phase: "Pending" }, { name: "b", phase: "Pending" }] },
       active: 1,
       waits: [],
@@ -83,6 +84,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { dryRun: true }) },
       runs: [],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Running", dryRun: true },
       active: 1,
       waits: [],
@@ -103,6 +105,7 @@ describe("triage", () => {
       playbooks: {},
       runs: [],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Failed", message: "Playbook pb does not exist in namespace ns" },
       active: 0,
       waits: [],
@@ -113,6 +116,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { suspend: true }) },
       runs: [],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Skipped", message: "Playbook pb is suspended; the run was not started" },
       active: 0,
       waits: [],
@@ -123,6 +127,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { ready: "unprocessed" }) },
       runs: [],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Pending", message: "Playbook pb generation 1 is not processed yet" },
       active: 0,
       waits: [{ playbook: "pb", stalled: false }],
@@ -133,6 +138,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { ready: "False" }) },
       runs: [],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Pending", message: "Playbook pb is not Ready (InvalidExpression): m" },
       active: 0,
       waits: [{ playbook: "pb", stalled: true }],
@@ -143,6 +149,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb") },
       runs: [runningRun],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: runningRun,
       active: 1,
       waits: [],
@@ -153,6 +160,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { generation: 2 }) },
       runs: [runningRun],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: {
         phase: "Failed",
         message: "Playbook pb changed from generation 1 to 2 during the run",
@@ -170,6 +178,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { createdAt: "2026-02-02T00:00:00Z" }) },
       runs: [runningRun],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Failed", message: "Playbook pb was recreated during the run" },
       active: 0,
       waits: [],
@@ -180,6 +189,7 @@ describe("triage", () => {
       playbooks: {},
       runs: [runningRun],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { phase: "Failed", message: "Playbook pb was deleted during the run" },
       active: 0,
       waits: [],
@@ -190,6 +200,7 @@ describe("triage", () => {
       playbooks: { pb: playbook("pb", { generation: 9 }) },
       runs: [{ name: "pb", phase: "Succeeded" as const, generation: 1 }],
       operatorDryRun: false,
+      criticalReservePercent: 0,
       expected: { name: "pb", phase: "Succeeded", generation: 1 },
       active: 0,
       waits: [],
@@ -197,7 +208,7 @@ describe("triage", () => {
     },
   ])("$name", ({ playbooks, runs, operatorDryRun, expected, active, waits, events }) => {
     const lookup = (_namespace: string, name: string): Playbook | undefined => (playbooks as Record<string, Playbook | undefined>)[name];
-    const result = triage({ incident: incident(["pb"], runs), now, playbooks: lookup, compiler, operatorDryRun, history: noHistory });
+    const result = triage({ incident: incident(["pb"], runs), now, playbooks: lookup, compiler, operatorDryRun, criticalReservePercent: 0, history: noHistory });
     expect(result.runs).toHaveLength(1);
     expect(result.runs[0]).toMatchObject(expected);
     expect(result.active).toHaveLength(active);
@@ -213,6 +224,7 @@ describe("triage", () => {
       playbooks: (_namespace, name) => (name === "pb" ? playbook("pb") : undefined),
       compiler,
       operatorDryRun: false,
+      criticalReservePercent: 0,
       history: noHistory,
     });
     expect(result.runs.map((run) => [run.name, run.phase])).toEqual([
@@ -299,6 +311,7 @@ describe("triage", () => {
         // A compiler of its own: the shared one caches by uid and generation, across shapes.
         compiler: new PlaybookCompiler(createExpressionCompiler()),
         operatorDryRun: false,
+        criticalReservePercent: 0,
         history: (name) => {
           asked.push(name);
           return recent;

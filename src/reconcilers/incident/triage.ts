@@ -19,6 +19,8 @@ export interface TriageInput {
   readonly compiler: PlaybookCompiler;
   /** The operator-wide dry-run switch; a run is dry when it or the Playbook says so. */
   readonly operatorDryRun: boolean;
+  /** The share of each `maxActiveIncidents` only critical Incidents may use (see `decideRunStart`). */
+  readonly criticalReservePercent: number;
   /**
    * What Playbook `playbook` has been doing in the other Incidents of the namespace; read only
    * when a run of a Playbook with a rate limit or an active-incident cap is about to start.
@@ -178,7 +180,14 @@ export function triage(input: TriageInput): TriageResult {
       runs.push({ name, phase: "Pending", message: readiness.message });
       continue;
     }
-    const limit = decideRunStart({ playbook: name, limits: runLimitsOf(playbook.spec), history: () => input.history(name), now: input.now });
+    const limit = decideRunStart({
+      playbook: name,
+      limits: runLimitsOf(playbook.spec),
+      severity: input.incident.spec.severity,
+      criticalReservePercent: input.criticalReservePercent,
+      history: () => input.history(name),
+      now: input.now,
+    });
     if (!limit.allowed) {
       events.push({ type: "Warning", reason: limit.reason, message: limit.message, playbook: name });
       refusals.push(limit);

@@ -72,7 +72,7 @@ function playbookSpec(): Schema {
       suspend: boolean("Stop starting new runs; running ones finish."),
       rateLimit: rateLimit(),
       maxActiveIncidents: integer(
-        "Most active Incidents of this playbook at once: Incidents whose run of it started and has not finished, and that no person resolved or closed (dry runs count). While this many are active, a further match opens its Incident but does not start the run: the run is Skipped with reason TooManyActiveIncidents and none of its steps runs.",
+        "Most active Incidents of this playbook at once: Incidents whose run of it started and has not finished, and that no person resolved or closed (dry runs count). While this many are active, a further match opens its Incident but does not start the run: the run is Skipped with reason TooManyActiveIncidents and none of its steps runs. The operator keeps the last share of the cap (--critical-reserve-percent, rounded down) for critical Incidents: one below critical is refused once the rest is taken.",
         { minimum: 1, maximum: 10000, format: "int32" },
       ),
       serviceAccountName: objectName("Default ServiceAccount for the Pods of job steps."),
