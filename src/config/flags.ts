@@ -101,6 +101,17 @@ export const settings = {
   "retry-period": { kind: "duration", default: "2s", description: "leader election retry period" },
   "dry-run": { kind: "bool", default: "false", description: "plan and render every step, create and call nothing" },
   paused: { kind: "bool", default: "false", description: "start no new steps anywhere" },
+  "connector-allowed-destinations": {
+    kind: "list",
+    default: "",
+    description:
+      "IP addresses or CIDR blocks Connectors may reach although the default refuses them (loopback, link-local, multicast, private ranges for Connectors outside --namespace); the API server's and the operator's own addresses stay refused to Connectors outside --namespace. Allowing loopback opens the operator's own ports too: for development only",
+  },
+  "connector-denied-destinations": {
+    kind: "list",
+    default: "",
+    description: "IP addresses or CIDR blocks no Connector may reach, on top of the default refusals; they win over --connector-allowed-destinations",
+  },
   "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
 } as const satisfies Record<string, Setting>;
 

@@ -15,6 +15,7 @@ import { compileTemplate, createExpressionCompiler } from "../../src/expr/index.
 import { createLogger } from "../../src/observability/logger.ts";
 import type { RuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
 
 interface Recorded {
   readonly method: string;
@@ -116,7 +117,7 @@ beforeAll(async () => {
       slackUrl: `${baseUrl}${secretValues.slackPath}`,
     },
   });
-  caller = createConnectorCaller({ clock, logger });
+  caller = createConnectorCaller({ clock, logger, destinations: loopbackDestinations() });
 });
 
 afterAll(async () => {

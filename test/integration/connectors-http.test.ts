@@ -12,6 +12,7 @@ import { createSecretResolver } from "../../src/connectors/secret-resolver.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import type { RuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
 
 interface Recorded {
   readonly method: string;
@@ -123,7 +124,7 @@ afterAll(async () => {
 
 function freshCaller(options: { maxResponseBytes?: number } = {}): void {
   clock = instantClock(fixedNow);
-  caller = createConnectorCaller({ clock, logger: silent, ...options });
+  caller = createConnectorCaller({ clock, logger: silent, destinations: loopbackDestinations(), ...options });
 }
 
 describe("http connector calls", () => {

@@ -18,6 +18,7 @@ import { createSecretResolver } from "../../src/connectors/secret-resolver.ts";
 import { createLogger } from "../../src/observability/logger.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
 
 const run = promisify(execFile);
 
@@ -92,7 +93,7 @@ beforeAll(async () => {
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "hooks-ca", namespace }, stringData: { "ca.crt": pki.ca } });
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "client", namespace }, type: "kubernetes.io/tls", stringData: { "tls.crt": pki.clientCert, "tls.key": pki.clientKey } });
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "client-opaque", namespace }, stringData: { "tls.crt": pki.clientCert, "tls.key": pki.clientKey } });
-  caller = createConnectorCaller({ clock: systemRuntimeClock, logger });
+  caller = createConnectorCaller({ clock: systemRuntimeClock, logger, destinations: loopbackDestinations() });
 });
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { InformerFactory } from "../../src/runtime/informer-factory.ts";
 import { KubeHttpClient } from "../../src/runtime/kube-http.ts";
 import { waitFor } from "../support/kube.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
 
 /** Operator switches a test may set. */
 export interface TestControllerOptions {
@@ -60,6 +61,7 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
     clock,
     compiler,
     identity: "test-operator",
+    destinations: loopbackDestinations(),
     options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] },
     ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
