@@ -5,14 +5,14 @@ import { ConfigError } from "./config/flag-reader.ts";
 import { usage } from "./config/flags.ts";
 import { parseOperatorOptions } from "./config/parse.ts";
 import type { OperatorOptions } from "./config/options.ts";
-import { discoverProtectedAddresses } from "./connectors/index.ts";
+import { operatorDestinationPolicy } from "./connectors/index.ts";
 import { createExpressionCompiler } from "./expr/index.ts";
 import { startIntake, type IntakeHandle } from "./ingest/intake-start.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { createMetricsRegistry } from "./observability/metrics.ts";
 import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
 import { PlaybookCompiler } from "./playbook/index.ts";
-import { destinationPolicy, type DestinationPolicy } from "./policy/index.ts";
+import type { DestinationPolicy } from "./policy/index.ts";
 import { buildControllers, type ManagedController } from "./reconcilers/index.ts";
 import { systemRuntimeClock } from "./runtime/clock.ts";
 import { InformerFactory } from "./runtime/informer-factory.ts";
@@ -81,8 +81,10 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   const shutdown = new AbortController();
   let destinations: DestinationPolicy;
   try {
-    const protectedAddresses = await discoverProtectedAddresses({ apiServerUrl: kubeConfig.getCurrentCluster()?.server, env });
-    destinations = destinationPolicy({ operatorNamespace: options.namespace, ...options.connectorDestinations, protectedAddresses });
+    const settings = { operatorNamespace: options.namespace, ...options.connectorDestinations };
+    const built = await operatorDestinationPolicy(settings, { apiServerUrl: kubeConfig.getCurrentCluster()?.server, env });
+    destinations = built.policy;
+    const { protectedAddresses } = built;
     logger.info({ apiServer: protectedAddresses.apiServer, operator: protectedAddresses.operator }, "connector destination policy ready");
   } catch (error: unknown) {
     logger.fatal({ err: error }, "operator failed to start: the API server's addresses do not resolve");

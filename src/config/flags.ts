@@ -105,7 +105,7 @@ export const settings = {
     kind: "list",
     default: "",
     description:
-      "IP addresses or CIDR blocks Connectors may reach although the default refuses them (loopback, link-local, multicast, private ranges for Connectors outside --namespace); the API server's and the operator's own addresses stay refused to Connectors outside --namespace. Allowing loopback opens the operator's own ports too: for development only",
+      "IP addresses or CIDR blocks Connectors may reach although the default refuses them (link-local, multicast, reserved, cloud metadata, and private ranges for Connectors outside --namespace); the API server's addresses and the operator's own (its Pod's, loopback, unspecified) are opened only to Connectors in --namespace, never to the others",
   },
   "connector-denied-destinations": {
     kind: "list",

@@ -11,7 +11,10 @@ function cidr(text: string): Cidr {
   return parsed;
 }
 
-/** Only 127.0.0.1 of loopback is allowed: 127.0.0.2 stands for the address a rebinding answer would switch to. */
+/**
+ * Only 127.0.0.1 of loopback is allowed (Connectors in the operator's namespace use it): 127.0.0.2
+ * stands for the address a rebinding answer would switch to.
+ */
 const policy = destinationPolicy({ operatorNamespace: "soar-system", allowed: [cidr("127.0.0.1/32")], denied: [], protectedAddresses: { apiServer: [], operator: [] } });
 
 /** A resolver that gives each answer in turn (the last one repeats) and counts the questions. */
@@ -59,7 +62,7 @@ describe("checkedLookup", () => {
   it("connects to the address it checked, resolving once per connection, so a second answer cannot redirect that connection", async () => {
     requests.length = 0;
     const resolver = answering(["127.0.0.1"], ["127.0.0.2"]);
-    const agent = new http.Agent({ keepAlive: false, lookup: checkedLookup(policy, "team-a", resolver) });
+    const agent = new http.Agent({ keepAlive: false, lookup: checkedLookup(policy, "soar-system", resolver) });
     expect(await get(agent)).toEqual({ status: 200, remote: "127.0.0.1" });
     expect(resolver.calls).toBe(1);
 
@@ -67,7 +70,7 @@ describe("checkedLookup", () => {
     const refused = await get(agent).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(DestinationRefusedError);
     expect((refused as Error).message).toBe(
-      "rebind.test resolves to 127.0.0.2: 127.0.0.2 is in 127.0.0.0/8 (loopback), refused for every Connector unless --connector-allowed-destinations covers it",
+      "rebind.test resolves to 127.0.0.2: 127.0.0.2 is in 127.0.0.0/8 (loopback, the operator itself), refused unless --connector-allowed-destinations covers it",
     );
     expect(resolver.calls).toBe(2);
     expect(requests).toEqual(["127.0.0.1"]);
@@ -76,7 +79,7 @@ describe("checkedLookup", () => {
 
   it("refuses a name when any of its addresses is refused", async () => {
     requests.length = 0;
-    const agent = new http.Agent({ lookup: checkedLookup(policy, "team-a", answering(["127.0.0.1", "169.254.169.254"])) });
+    const agent = new http.Agent({ lookup: checkedLookup(policy, "soar-system", answering(["127.0.0.1", "169.254.169.254"])) });
     await expect(get(agent)).rejects.toThrow("rebind.test resolves to 169.254.169.254: 169.254.169.254 is in 169.254.0.0/16 (link-local, cloud metadata)");
     expect(requests).toEqual([]);
     agent.destroy();

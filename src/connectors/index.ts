@@ -30,4 +30,4 @@ export { createSecretResolver, type SecretResolver } from "./secret-resolver.ts"
 export { signatureHeader, verifySignatureHeader } from "./webhook-signature.ts";
 export { pagerDutyDedupKey } from "./pagerduty/pagerduty-connector.ts";
 export { checkedLookup, DestinationRefusedError, systemResolver, type ResolvedAddress, type Resolver } from "./checked-lookup.ts";
-export { discoverProtectedAddresses, type ProtectedAddressSources } from "./protected-addresses.ts";
+export { discoverProtectedAddresses, operatorDestinationPolicy, type ProtectedAddressSources } from "./protected-addresses.ts";

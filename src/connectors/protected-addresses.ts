@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { networkInterfaces, type NetworkInterfaceInfo } from "node:os";
-import type { ProtectedAddresses } from "../policy/destination-policy.ts";
+import { destinationPolicy, type DestinationPolicy, type DestinationPolicyConfig, type ProtectedAddresses } from "../policy/destination-policy.ts";
 import { systemResolver, type Resolver } from "./checked-lookup.ts";
 
 /** Where the operator learns its protected addresses; everything but the URL and environment defaults to the system's. */
@@ -44,4 +44,17 @@ export async function discoverProtectedAddresses(sources: ProtectedAddressSource
     if (address !== undefined && address !== "") operator.add(address);
   }
   return { apiServer: [...apiServer], operator: [...operator] };
+}
+
+/**
+ * The operator's destination policy: its namespace and destination flags, with the protected
+ * addresses found from `sources` (which it returns too, for the start log). Rejects as
+ * {@link discoverProtectedAddresses} does.
+ */
+export async function operatorDestinationPolicy(
+  settings: Omit<DestinationPolicyConfig, "protectedAddresses">,
+  sources: ProtectedAddressSources,
+): Promise<{ policy: DestinationPolicy; protectedAddresses: ProtectedAddresses }> {
+  const protectedAddresses = await discoverProtectedAddresses(sources);
+  return { policy: destinationPolicy({ ...settings, protectedAddresses }), protectedAddresses };
 }

@@ -62,24 +62,36 @@ describe("effectiveAddress", () => {
 describe("destinationPolicy", () => {
   it.each([
     ["169.254.169.254", "169.254.169.254 is in 169.254.0.0/16 (link-local, cloud metadata), refused for every Connector"],
-    ["127.0.0.1", "127.0.0.1 is in 127.0.0.0/8 (loopback), refused for every Connector"],
-    ["127.8.9.10", "127.8.9.10 is in 127.0.0.0/8 (loopback), refused for every Connector"],
-    ["0.0.0.0", "0.0.0.0 is in 0.0.0.0/8 (unspecified, reaches this host), refused for every Connector"],
     ["100.100.100.200", "100.100.100.200 is in 100.100.100.200/32 (cloud metadata), refused for every Connector"],
     ["239.1.1.1", "239.1.1.1 is in 224.0.0.0/4 (multicast), refused for every Connector"],
     ["255.255.255.255", "255.255.255.255 is in 240.0.0.0/4 (reserved and broadcast), refused for every Connector"],
-    ["::1", "::1 is in ::1/128 (loopback), refused for every Connector"],
-    ["::", ":: is in ::/128 (unspecified, reaches this host), refused for every Connector"],
     ["fe80::1", "fe80::1 is in fe80::/10 (link-local), refused for every Connector"],
     ["fd00:ec2::254", "fd00:ec2::254 is in fd00:ec2::254/128 (cloud metadata), refused for every Connector"],
     ["ff02::1", "ff02::1 is in ff00::/8 (multicast), refused for every Connector"],
-    ["::ffff:127.0.0.1", "::ffff:127.0.0.1 (127.0.0.1) is in 127.0.0.0/8 (loopback), refused for every Connector"],
     ["::ffff:a9fe:a9fe", "::ffff:a9fe:a9fe (169.254.169.254) is in 169.254.0.0/16 (link-local, cloud metadata), refused for every Connector"],
     ["64:ff9b::a9fe:a9fe", "64:ff9b::a9fe:a9fe (169.254.169.254) is in 169.254.0.0/16 (link-local, cloud metadata), refused for every Connector"],
   ])("refuses %s for Connectors in any namespace", (address, reason) => {
     for (const namespace of [OPERATOR, TENANT]) {
       expect(policy().check(address, namespace)).toEqual({ allowed: false, reason: `${reason} unless --connector-allowed-destinations covers it` });
     }
+  });
+
+  it.each([
+    ["127.0.0.1", "127.0.0.0/8 (loopback, the operator itself)"],
+    ["127.8.9.10", "127.0.0.0/8 (loopback, the operator itself)"],
+    ["0.0.0.0", "0.0.0.0/8 (unspecified, reaches the operator itself)"],
+    ["::1", "::1/128 (loopback, the operator itself)"],
+    ["::", "::/128 (unspecified, reaches the operator itself)"],
+    ["::ffff:127.0.0.1", "127.0.0.0/8 (loopback, the operator itself)"],
+  ])("refuses %s, the operator's own host, to every Connector by default and to tenant Connectors even when allowed", (address, what) => {
+    const effective = address === "::ffff:127.0.0.1" ? "::ffff:127.0.0.1 (127.0.0.1)" : address;
+    expect(policy().check(address, OPERATOR)).toEqual({ allowed: false, reason: `${effective} is in ${what}, refused unless --connector-allowed-destinations covers it` });
+    const allowing = policy({ allowed: cidrs("0.0.0.0/0", "::/0") });
+    expect(allowing.check(address, OPERATOR)).toEqual({ allowed: true });
+    expect(allowing.check(address, TENANT)).toEqual({
+      allowed: false,
+      reason: `${effective} is in ${what}, refused for Connectors outside the operator's namespace soar-system whatever --connector-allowed-destinations says`,
+    });
   });
 
   it.each([
@@ -116,13 +128,13 @@ describe("destinationPolicy", () => {
   });
 
   it("lets an allowed block carve exceptions out of the built-in ranges, for every namespace", () => {
-    const allowing = policy({ allowed: cidrs("127.0.0.1/32", "10.20.0.0/16", "fe80::/10") });
+    const allowing = policy({ allowed: cidrs("169.254.10.0/24", "10.20.0.0/16", "fe80::/10") });
     for (const namespace of [OPERATOR, TENANT]) {
-      expect(allowing.check("127.0.0.1", namespace)).toEqual({ allowed: true });
-      expect(allowing.check("::ffff:127.0.0.1", namespace)).toEqual({ allowed: true });
+      expect(allowing.check("169.254.10.1", namespace)).toEqual({ allowed: true });
+      expect(allowing.check("::ffff:169.254.10.1", namespace)).toEqual({ allowed: true });
       expect(allowing.check("10.20.3.4", namespace)).toEqual({ allowed: true });
       expect(allowing.check("fe80::9", namespace)).toEqual({ allowed: true });
-      expect(allowing.check("127.0.0.2", namespace)).toMatchObject({ allowed: false });
+      expect(allowing.check("169.254.169.254", namespace)).toMatchObject({ allowed: false });
     }
     expect(allowing.check("10.21.0.1", TENANT)).toMatchObject({ allowed: false });
   });

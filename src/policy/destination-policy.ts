@@ -23,8 +23,13 @@ export function parseCidr(text: string): Cidr | string {
   return { text: `${address}/${prefix}`, address, prefix, family };
 }
 
-/** Who a built-in range is refused for. */
-type Scope = "every" | "tenant";
+/**
+ * Who a built-in range is refused for: `every` Connector unless allowed; `tenant` Connectors
+ * (outside the operator's namespace) unless allowed; `operator` ranges reach the operator's own
+ * host or Pod, so they are refused to tenant Connectors whatever is allowed, and to the others
+ * unless allowed.
+ */
+type Scope = "every" | "tenant" | "operator";
 
 interface Range {
   readonly cidr: string;
@@ -34,19 +39,19 @@ interface Range {
 }
 
 /**
- * The ranges refused by default. Loopback, link-local, unspecified, multicast and reserved
- * addresses and the cloud metadata addresses outside link-local are refused for every Connector;
- * private and shared ranges only for Connectors outside the operator's namespace.
+ * The ranges refused by default: loopback and unspecified addresses (the operator's own Pod),
+ * link-local, multicast, reserved and the cloud metadata addresses outside link-local for every
+ * Connector; private and shared ranges for Connectors outside the operator's namespace.
  */
 const BUILT_IN_RANGES: readonly Range[] = [
-  { cidr: "0.0.0.0/8", what: "unspecified, reaches this host", scope: "every" },
-  { cidr: "127.0.0.0/8", what: "loopback", scope: "every" },
+  { cidr: "0.0.0.0/8", what: "unspecified, reaches the operator itself", scope: "operator" },
+  { cidr: "127.0.0.0/8", what: "loopback, the operator itself", scope: "operator" },
   { cidr: "169.254.0.0/16", what: "link-local, cloud metadata", scope: "every" },
   { cidr: "100.100.100.200/32", what: "cloud metadata", scope: "every" },
   { cidr: "224.0.0.0/4", what: "multicast", scope: "every" },
   { cidr: "240.0.0.0/4", what: "reserved and broadcast", scope: "every" },
-  { cidr: "::/128", what: "unspecified, reaches this host", scope: "every" },
-  { cidr: "::1/128", what: "loopback", scope: "every" },
+  { cidr: "::/128", what: "unspecified, reaches the operator itself", scope: "operator" },
+  { cidr: "::1/128", what: "loopback, the operator itself", scope: "operator" },
   { cidr: "fe80::/10", what: "link-local", scope: "every" },
   { cidr: "fd00:ec2::254/128", what: "cloud metadata", scope: "every" },
   { cidr: "ff00::/8", what: "multicast", scope: "every" },
@@ -122,12 +127,12 @@ export function effectiveAddress(address: string): string {
 
 /**
  * The operator's destination policy, in this order: an address in `denied` is refused for
- * every Connector; an address of the API server or of the operator itself is refused for
- * Connectors outside the operator's namespace whatever `allowed` says, and for the others unless
- * `allowed` covers it; then an address in `allowed` is allowed; then the built-in ranges refuse
- * loopback, link-local, unspecified, multicast, reserved and metadata addresses for every
- * Connector and private ones for Connectors outside the operator's namespace; anything else is
- * allowed.
+ * every Connector; an address of the API server or of the operator itself (its Pod's addresses,
+ * loopback, unspecified) is refused for Connectors outside the operator's namespace whatever
+ * `allowed` says, and for the others unless `allowed` covers it; then an address in `allowed` is
+ * allowed; then the built-in ranges refuse link-local, multicast, reserved and metadata addresses
+ * for every Connector and private ones for Connectors outside the operator's namespace; anything
+ * else is allowed.
  */
 export function destinationPolicy(config: DestinationPolicyConfig): DestinationPolicy {
   const denied = config.denied.map((cidr) => ({ cidr, list: blockOf(cidr) }));
@@ -151,20 +156,20 @@ export function destinationPolicy(config: DestinationPolicyConfig): DestinationP
       const named = effective === address ? address : `${address} (${effective})`;
       const tenant = namespace !== config.operatorNamespace;
       const inAllowed = allowed.some(({ list }) => list.check(effective, family));
+      const unlessAllowed = "unless --connector-allowed-destinations covers it";
 
       const deny = denied.find(({ list }) => list.check(effective, family));
       if (deny !== undefined) return { allowed: false, reason: `${named} is in ${deny.cidr.text} (--connector-denied-destinations), refused for every Connector` };
-      const own = protectedSets.find(({ addresses }) => addresses.has(effective));
-      if (own !== undefined) {
-        if (tenant) return { allowed: false, reason: `${named} is ${own.what}, refused for ${tenants} whatever --connector-allowed-destinations says` };
-        if (!inAllowed) return { allowed: false, reason: `${named} is ${own.what}, refused unless --connector-allowed-destinations covers it` };
-        return { allowed: true };
-      }
-      if (inAllowed) return { allowed: true };
       const match = builtIn.find(({ list }) => list.check(effective, family));
-      if (match === undefined || (match.range.scope === "tenant" && !tenant)) return { allowed: true };
+      const own = protectedSets.find(({ addresses }) => addresses.has(effective));
+      const what = own?.what ?? (match?.range.scope === "operator" ? `in ${match.range.cidr} (${match.range.what})` : undefined);
+      if (what !== undefined) {
+        if (tenant) return { allowed: false, reason: `${named} is ${what}, refused for ${tenants} whatever --connector-allowed-destinations says` };
+        return inAllowed ? { allowed: true } : { allowed: false, reason: `${named} is ${what}, refused ${unlessAllowed}` };
+      }
+      if (inAllowed || match === undefined || (match.range.scope === "tenant" && !tenant)) return { allowed: true };
       const who = match.range.scope === "every" ? "every Connector" : tenants;
-      return { allowed: false, reason: `${named} is in ${match.range.cidr} (${match.range.what}), refused for ${who} unless --connector-allowed-destinations covers it` };
+      return { allowed: false, reason: `${named} is in ${match.range.cidr} (${match.range.what}), refused for ${who} ${unlessAllowed}` };
     },
   };
 }

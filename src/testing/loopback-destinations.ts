@@ -7,11 +7,11 @@ function cidr(text: string): Cidr {
 }
 
 /**
- * The destination policy of tests whose endpoints are local servers: 127.0.0.1 and ::1 allowed
- * (what `--connector-allowed-destinations 127.0.0.1/32,::1/128` does), every other default
- * refusal kept, and no API server or operator addresses to protect (the tests' API server
- * listens on loopback too).
+ * The destination policy of tests whose endpoints are local servers: the operator's with
+ * `--namespace <connectorNamespace> --connector-allowed-destinations 127.0.0.1/32,::1/128`, so
+ * that the Connectors of `connectorNamespace` (the test's own) may reach 127.0.0.1 and ::1, and
+ * every other default refusal stays. The tests' API server, on loopback too, is not singled out.
  */
-export function loopbackDestinations(operatorNamespace = "kube-soar-system"): DestinationPolicy {
-  return destinationPolicy({ operatorNamespace, allowed: [cidr("127.0.0.1/32"), cidr("::1/128")], denied: [], protectedAddresses: { apiServer: [], operator: [] } });
+export function loopbackDestinations(connectorNamespace: string): DestinationPolicy {
+  return destinationPolicy({ operatorNamespace: connectorNamespace, allowed: [cidr("127.0.0.1/32"), cidr("::1/128")], denied: [], protectedAddresses: { apiServer: [], operator: [] } });
 }

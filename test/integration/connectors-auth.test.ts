@@ -117,7 +117,7 @@ beforeAll(async () => {
       slackUrl: `${baseUrl}${secretValues.slackPath}`,
     },
   });
-  caller = createConnectorCaller({ clock, logger, destinations: loopbackDestinations() });
+  caller = createConnectorCaller({ clock, logger, destinations: loopbackDestinations(namespace) });
 });
 
 afterAll(async () => {

@@ -124,7 +124,7 @@ afterAll(async () => {
 
 function freshCaller(options: { maxResponseBytes?: number } = {}): void {
   clock = instantClock(fixedNow);
-  caller = createConnectorCaller({ clock, logger: silent, destinations: loopbackDestinations(), ...options });
+  caller = createConnectorCaller({ clock, logger: silent, destinations: loopbackDestinations(namespace), ...options });
 }
 
 describe("http connector calls", () => {

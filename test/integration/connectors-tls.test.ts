@@ -93,7 +93,7 @@ beforeAll(async () => {
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "hooks-ca", namespace }, stringData: { "ca.crt": pki.ca } });
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "client", namespace }, type: "kubernetes.io/tls", stringData: { "tls.crt": pki.clientCert, "tls.key": pki.clientKey } });
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "client-opaque", namespace }, stringData: { "tls.crt": pki.clientCert, "tls.key": pki.clientKey } });
-  caller = createConnectorCaller({ clock: systemRuntimeClock, logger, destinations: loopbackDestinations() });
+  caller = createConnectorCaller({ clock: systemRuntimeClock, logger, destinations: loopbackDestinations(namespace) });
 });
 
 afterAll(async () => {
