@@ -171,7 +171,17 @@ async function runOperator(command: Command, session: Session, controlPlane: Con
   const logFile = join(command.stateDir, "operator.log");
   await writeFile(logFile, "");
   const operator = await step(
-    startOperator({ name: "kube-soar", kubeconfig, natsUrl, namespace: SOAR_NAMESPACE, identity: "kube-soar-local", logFile, registry: operatorDir.registry }),
+    startOperator({
+      name: "kube-soar",
+      kubeconfig,
+      natsUrl,
+      namespace: SOAR_NAMESPACE,
+      identity: "kube-soar-local",
+      // The Slack stand-in listens on loopback, which Connectors may not reach by default.
+      flags: { "connector-allowed-destinations": "127.0.0.1/32" },
+      logFile,
+      registry: operatorDir.registry,
+    }),
   );
   session.operator = operator;
   await step(operator.waitUntilReady());

@@ -5,12 +5,14 @@ import { ConfigError } from "./config/flag-reader.ts";
 import { usage } from "./config/flags.ts";
 import { parseOperatorOptions } from "./config/parse.ts";
 import type { OperatorOptions } from "./config/options.ts";
+import { operatorDestinationPolicy } from "./connectors/index.ts";
 import { createExpressionCompiler } from "./expr/index.ts";
 import { startIntake, type IntakeHandle } from "./ingest/intake-start.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { createMetricsRegistry } from "./observability/metrics.ts";
 import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
 import { PlaybookCompiler } from "./playbook/index.ts";
+import type { DestinationPolicy } from "./policy/index.ts";
 import { buildControllers, type ManagedController } from "./reconcilers/index.ts";
 import { systemRuntimeClock } from "./runtime/clock.ts";
 import { InformerFactory } from "./runtime/informer-factory.ts";
@@ -34,16 +36,17 @@ function runControllers(input: {
   options: OperatorOptions;
   kubeConfig: KubeConfig;
   compiler: PlaybookCompiler;
+  destinations: DestinationPolicy;
   logger: Logger;
   registry: Registry;
   signal: AbortSignal;
   onControllers: (controllers: readonly ManagedController[]) => void;
 }): Promise<void> {
-  const { options, kubeConfig, compiler, logger, registry, signal } = input;
+  const { options, kubeConfig, compiler, destinations, logger, registry, signal } = input;
   const clock = systemRuntimeClock;
   const informers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock, logger });
   const identity = options.leaderElection.identity;
-  const controllers = buildControllers({ kubeConfig, informers, logger, registry, clock, options, compiler, identity }).all;
+  const controllers = buildControllers({ kubeConfig, informers, logger, registry, clock, options, compiler, destinations, identity }).all;
   input.onControllers(controllers);
   informers.start(signal);
   return Promise.all(controllers.map((controller) => controller.start(signal)))
@@ -76,6 +79,17 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   // Compiled Playbooks are shared by intake's matcher and the controllers: one compile per generation.
   const compiler = new PlaybookCompiler(createExpressionCompiler());
   const shutdown = new AbortController();
+  let destinations: DestinationPolicy;
+  try {
+    const settings = { operatorNamespace: options.namespace, ...options.connectorDestinations };
+    const built = await operatorDestinationPolicy(settings, { apiServerUrl: kubeConfig.getCurrentCluster()?.server, env });
+    destinations = built.policy;
+    const { protectedAddresses } = built;
+    logger.info({ apiServer: protectedAddresses.apiServer, operator: protectedAddresses.operator }, "connector destination policy ready");
+  } catch (error: unknown) {
+    logger.fatal({ err: error }, "operator failed to start: the API server's addresses do not resolve");
+    return 1;
+  }
 
   let controllers: readonly ManagedController[] = [];
   const elector = new LeaderElector({
@@ -91,7 +105,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     logger,
     registry,
     onStartedLeading: (signal) =>
-      runControllers({ options, kubeConfig, compiler, logger, registry, signal, onControllers: (running) => { controllers = running; } }),
+      runControllers({ options, kubeConfig, compiler, destinations, logger, registry, signal, onControllers: (running) => { controllers = running; } }),
     onStoppedLeading: () => { logger.info("leadership ended; controllers stopped"); },
   });
 
@@ -119,7 +133,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
 
   const controllersDone = options.leaderElection.enabled
     ? campaignUntil(elector, shutdown.signal)
-    : runControllers({ options, kubeConfig, compiler, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
+    : runControllers({ options, kubeConfig, compiler, destinations, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
 
   logger.info({ probePort: probes.port, receiverPort: intake.receiverAddress()?.port, identity: options.leaderElection.identity }, "operator started");
 

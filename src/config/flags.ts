@@ -112,6 +112,17 @@ export const settings = {
     description: "share of every Playbook's maxActiveIncidents (percent, rounded down) that only critical Incidents may use, so that alerts below critical cannot exhaust the cap",
   },
   paused: { kind: "bool", default: "false", description: "start no new steps anywhere" },
+  "connector-allowed-destinations": {
+    kind: "list",
+    default: "",
+    description:
+      "IP addresses or CIDR blocks Connectors may reach although the default refuses them (link-local, multicast, reserved, cloud metadata, and private ranges for Connectors outside --namespace); the API server's addresses and the operator's own (its Pod's, loopback, unspecified) are opened only to Connectors in --namespace, never to the others",
+  },
+  "connector-denied-destinations": {
+    kind: "list",
+    default: "",
+    description: "IP addresses or CIDR blocks no Connector may reach, on top of the default refusals; they win over --connector-allowed-destinations",
+  },
   "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
 } as const satisfies Record<string, Setting>;
 

@@ -1,5 +1,6 @@
 import type { LevelWithSilent } from "pino";
 import type { Severity } from "../api/v1alpha1/types.generated.ts";
+import type { Cidr } from "../policy/destination-policy.ts";
 
 /** Size limits of a JetStream stream and what it does when full; 0 means no limit. */
 export interface StreamLimits {
@@ -97,6 +98,14 @@ export interface LeaderElectionOptions {
   retryPeriodMs: number;
 }
 
+/** The flags of the Connector destination policy (`policy/destination-policy.ts` says how they combine). */
+export interface ConnectorDestinationOptions {
+  /** Exceptions to the default refusals. */
+  allowed: Cidr[];
+  /** Refused for every Connector, over `allowed`. */
+  denied: Cidr[];
+}
+
 /** Every option of the operator process, parsed once in main. */
 export interface OperatorOptions {
   kubeconfig?: string;
@@ -122,6 +131,8 @@ export interface OperatorOptions {
   criticalReservePercent: number;
   /** Reconciles each controller runs at the same time. */
   maxConcurrentReconciles: number;
+  /** Which addresses Connectors may reach, besides the default. */
+  connectorDestinations: ConnectorDestinationOptions;
   /** Playbooks, Incidents and Connectors (and what is watched for them) are watched in these namespaces only; empty means all. */
   watchNamespaces: string[];
 }

@@ -42,6 +42,13 @@ describe("parseOperatorOptions", () => {
     expect(protectedNamespaces(options.namespace, options.protectedNamespaces)).toContain("sec");
   });
 
+  it("reads the Connector destination blocks, none by default", () => {
+    expect(parseOperatorOptions(withTokens([]), {}).connectorDestinations).toEqual({ allowed: [], denied: [] });
+    const options = parseOperatorOptions(withTokens(["--connector-allowed-destinations", "127.0.0.1/32, ::1"]), { KUBE_SOAR_CONNECTOR_DENIED_DESTINATIONS: "10.9.0.0/16" });
+    expect(options.connectorDestinations.allowed.map((cidr) => cidr.text)).toEqual(["127.0.0.1/32", "::1/128"]);
+    expect(options.connectorDestinations.denied.map((cidr) => cidr.text)).toEqual(["10.9.0.0/16"]);
+  });
+
   it("parses bind addresses including IPv6", () => {
     const options = parseOperatorOptions(withTokens(["--receiver-bind", "[::1]:9443", "--probe-bind", ":8081"]), {});
     expect(options.receiver).toMatchObject({ host: "::1", port: 9443 });
@@ -61,6 +68,8 @@ describe("parseOperatorOptions", () => {
     [["--nats-backoff", "1s,2x"], /--nats-backoff: "2x" is not a duration/],
     [["--nats-dead-letter-max-msgs", "1.5"], /--nats-dead-letter-max-msgs: "1.5" must be a whole number from 0/],
     [["--nats-dead-letter-discard", "both"], /--nats-dead-letter-discard: "both" is not one of old, new/],
+    [["--connector-allowed-destinations", "127.0.0.1/33"], /--connector-allowed-destinations: "127.0.0.1\/33": the prefix length must be a whole number from 0 to 32/],
+    [["--connector-denied-destinations", "10.0.0.0/8,metadata.internal"], /--connector-denied-destinations: "metadata.internal" is not an IP address or CIDR block/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);

@@ -1,4 +1,5 @@
 import { hostname } from "node:os";
+import { parseCidr, type Cidr } from "../policy/destination-policy.ts";
 import { parseArgs } from "node:util";
 import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
@@ -130,11 +131,20 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     paused: read.bool("paused"),
     criticalReservePercent: read.int("critical-reserve-percent", 0, 100),
     maxConcurrentReconciles: read.int("max-concurrent-reconciles", 1, 256),
+    connectorDestinations: { allowed: cidrs(read, "connector-allowed-destinations"), denied: cidrs(read, "connector-denied-destinations") },
   };
 }
 
 function optionalField<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function cidrs(read: FlagReader, flag: Flag): Cidr[] {
+  return read.list(flag).map((text) => {
+    const cidr = parseCidr(text);
+    if (typeof cidr === "string") throw new ConfigError(`--${flag}: ${cidr}`);
+    return cidr;
+  });
 }
 
 function validPatterns(patterns: string[]): string[] {

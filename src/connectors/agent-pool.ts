@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
+import type { LookupFunction } from "node:net";
 
 /** TLS material of a Connector, read from its Secrets. */
 export interface TlsMaterial {
@@ -15,8 +16,12 @@ export interface TlsMaterial {
 
 /** Keep-alive agents per Connector, rebuilt when the Connector's TLS material changes. */
 export interface AgentPool {
-  /** The agent for `connector` (`namespace/name`) with this TLS material and protocol. */
-  agentFor(connector: string, protocol: "http:" | "https:", tls: TlsMaterial): http.Agent;
+  /**
+   * The agent for `connector` (`namespace/name`) with this TLS material and protocol. Its sockets
+   * resolve host names with `lookup` (given when the agent is created: it must be the same for
+   * every call of one Connector).
+   */
+  agentFor(connector: string, protocol: "http:" | "https:", tls: TlsMaterial, lookup: LookupFunction): http.Agent;
   /** Destroys the agent of a Connector that was deleted; a no-op for an unknown one. */
   release(connector: string): void;
   /** Agents currently pooled. */
@@ -50,18 +55,19 @@ export function createAgentPool(options: AgentPoolOptions = {}): AgentPool {
   const maxSockets = options.maxSockets ?? 8;
   const maxFreeSockets = options.maxFreeSockets ?? 2;
   return {
-    agentFor(connector, protocol, tls) {
+    agentFor(connector, protocol, tls, lookup) {
       const key = fingerprint(protocol, tls);
       const pooled = agents.get(connector);
       if (pooled?.fingerprint === key) return pooled.agent;
       pooled?.agent.destroy();
       const agent =
         protocol === "http:"
-          ? new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets })
+          ? new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets, lookup })
           : new https.Agent({
               keepAlive: true,
               maxSockets,
               maxFreeSockets,
+              lookup,
               ...(tls.ca === undefined ? {} : { ca: tls.ca }),
               ...(tls.cert === undefined ? {} : { cert: tls.cert }),
               ...(tls.key === undefined ? {} : { key: tls.key }),

@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
 import { parseDuration } from "../api/duration.ts";
+import { redactSecrets } from "../redaction/free-text.ts";
+import type { DestinationPolicy } from "../policy/destination-policy.ts";
 import { sleep, type RuntimeClock } from "../runtime/clock.ts";
 import { createAgentPool, type AgentPool, type TlsMaterial } from "./agent-pool.ts";
+import { checkedLookup, DestinationRefusedError, ipLiteralHost, type Resolver } from "./checked-lookup.ts";
 import type { ConnectorCallContext, ConnectorCallResult } from "./connector-contract.ts";
 import { connectorFailure, type ConnectorFailure } from "./connector-failure.ts";
 import type { ConnectorTypeDefinition } from "./connector-type.ts";
@@ -21,6 +24,14 @@ export interface ConnectorCallerOptions {
   /** Backoff waits and signature timestamps use this clock. */
   readonly clock: RuntimeClock;
   readonly logger: Logger;
+  /**
+   * Which addresses Connectors may connect to. An IP-literal host is checked before anything is
+   * sent; a host name is resolved once per connection and every address checked before the
+   * socket connects to it (see `checkedLookup`).
+   */
+  readonly destinations: DestinationPolicy;
+  /** Resolves host names; the system resolver when absent. */
+  readonly resolver?: Resolver;
   /** Keep-alive agents; a private pool when absent (closed by `close`). */
   readonly agents?: AgentPool;
   /** Most response bytes read (default 64 KiB); the rest is dropped. */
@@ -83,7 +94,20 @@ async function resolveUrl(context: ConnectorCallContext, defaultUrl: string | un
   return new URL(text);
 }
 
-async function prepare(context: ConnectorCallContext, redactor: Redactor): Promise<PreparedCall | ConnectorFailure> {
+/** A refusal of the destination policy as a call failure (never retried). */
+function destinationFailure(context: ConnectorCallContext, reason: string, attempts = 0): ConnectorFailure {
+  return connectorFailure("DestinationRefused", `connector ${context.connector.namespace}/${context.connector.name}: ${reason}`, { attempts });
+}
+
+/** The policy's verdict on a URL whose host is an IP literal (Node calls no lookup for those); undefined for a host name. */
+function literalHostFailure(context: ConnectorCallContext, url: URL, destinations: DestinationPolicy): ConnectorFailure | undefined {
+  const host = ipLiteralHost(url);
+  if (host === undefined) return undefined;
+  const decision = destinations.check(host, context.connector.namespace);
+  return decision.allowed ? undefined : destinationFailure(context, decision.reason);
+}
+
+async function prepare(context: ConnectorCallContext, redactor: Redactor, destinations: DestinationPolicy): Promise<PreparedCall | ConnectorFailure> {
   const { spec } = context.connector;
   const problem = specProblem(spec);
   if (problem !== undefined) return connectorFailure("InvalidSpec", problem);
@@ -94,6 +118,8 @@ async function prepare(context: ConnectorCallContext, redactor: Redactor): Promi
   const url = await resolveUrl(context, prepared.defaultUrl);
   if (!(url instanceof URL)) return url;
   if (spec.urlSecretRef !== undefined) redactor.add(url.href, url.pathname + url.search);
+  const refused = literalHostFailure(context, url, destinations);
+  if (refused !== undefined) return refused;
   const auth = await resolveAuth(spec, context.secrets, redactor);
   if ("ok" in auth) return auth;
   const tls = await resolveTls(spec, context.secrets, redactor);
@@ -133,6 +159,7 @@ interface AttemptFailure {
 function transportFailure(error: unknown, context: ConnectorCallContext, timeout: AbortSignal, call: PreparedCall, attempts: number): ConnectorFailure {
   const name = `connector ${context.connector.namespace}/${context.connector.name}`;
   if (context.signal.aborted) return connectorFailure("Aborted", `${name}: call cancelled`, { attempts });
+  if (error instanceof DestinationRefusedError) return destinationFailure(context, error.message, attempts);
   if (timeout.aborted) return connectorFailure("Timeout", `${name}: no answer within ${call.timeoutMs}ms`, { attempts });
   const code = errorCode(error);
   if (code !== undefined && tlsErrorCode.test(code)) return connectorFailure("TLSError", `${name}: TLS handshake failed (${code})`, { attempts });
@@ -142,7 +169,8 @@ function transportFailure(error: unknown, context: ConnectorCallContext, timeout
 function statusFailure(context: ConnectorCallContext, response: IncomingResponse, attempts: number, redactor: Redactor): AttemptFailure {
   const name = `connector ${context.connector.namespace}/${context.connector.name}`;
   const accepted = context.connector.spec.successCodes?.join(", ") ?? "2xx";
-  const snippet = redactor.scrub(response.body.slice(0, 200));
+  // The body is the endpoint's: credentials it echoes or holds are redacted like outputs.
+  const snippet = redactSecrets(redactor.scrub(response.body.slice(0, 200)));
   const message = `${name}: HTTP ${response.status} (accepted: ${accepted})${snippet === "" ? "" : `: ${JSON.stringify(snippet)}`}`;
   return {
     failure: connectorFailure("UnexpectedStatus", message, { attempts, status: response.status, retryable: isRetryableStatus(response.status) }),
@@ -159,12 +187,14 @@ export function createConnectorCaller(options: ConnectorCallerOptions): Connecto
   const maxResponseBytes = options.maxResponseBytes ?? 64 * 1024;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
   const userAgent = options.userAgent ?? "kube-soar";
-  const { clock, logger } = options;
+  const { clock, logger, destinations } = options;
 
   async function attempt(context: ConnectorCallContext, call: PreparedCall, number: number, redactor: Redactor): Promise<ConnectorCallResult | AttemptFailure> {
     const timeout = AbortSignal.timeout(call.timeoutMs);
     const signal = AbortSignal.any([context.signal, timeout]);
-    const agent = agents.agentFor(`${context.connector.namespace}/${context.connector.name}`, call.url.protocol === "http:" ? "http:" : "https:", call.tls);
+    const { namespace, name } = context.connector;
+    const lookup = checkedLookup(destinations, namespace, options.resolver);
+    const agent = agents.agentFor(`${namespace}/${name}`, call.url.protocol === "http:" ? "http:" : "https:", call.tls, lookup);
     const headers = requestHeaders(context, call, userAgent, Math.floor(clock.now().getTime() / 1000));
     let response: IncomingResponse;
     try {
@@ -207,7 +237,7 @@ export function createConnectorCaller(options: ConnectorCallerOptions): Connecto
       const connector = `${context.connector.namespace}/${context.connector.name}`;
       let result: ConnectorCallResult;
       try {
-        const call = await prepare(context, redactor);
+        const call = await prepare(context, redactor, destinations);
         if ("ok" in call) result = call;
         else if (context.dryRun === true) {
           result = { ok: true, status: 0, attempts: 0, outputs: { dryRun: "true", method: call.method, bodyBytes: String(Buffer.byteLength(call.body ?? "")) } };

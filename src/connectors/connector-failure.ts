@@ -5,7 +5,8 @@ import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
  * Why a call failed (each documented in {@link Reason}): `InvalidSpec` and `InvalidRequest` name
  * what cannot be sent; the `Secret*` reasons name the Secret; `Timeout`, `NetworkError`,
  * `TLSError`, `UnexpectedStatus` and `RetryAfterTooLong` describe the endpoint's answer (or its
- * absence); `Aborted` is the caller's cancellation.
+ * absence); `DestinationRefused` is the operator's destination policy refusing the address;
+ * `Aborted` is the caller's cancellation.
  */
 export type ConnectorFailureReason = Extract<
   Reason,
@@ -19,6 +20,7 @@ export type ConnectorFailureReason = Extract<
   | "TLSError"
   | "UnexpectedStatus"
   | "RetryAfterTooLong"
+  | "DestinationRefused"
   | "Aborted"
 >;
 

@@ -45,7 +45,8 @@ async function readLimited(response: IncomingMessage, limitBytes: number): Promi
 
 /**
  * Sends one request through `request.agent` (keep-alive pooled connections) and reads at most
- * `limitBytes` of the answer. Rejects with the socket, TLS or abort error as Node reports it;
+ * `limitBytes` of the answer. Redirects are never followed: a 3xx is the answer, judged like any
+ * other status, so a redirect cannot lead a call to a destination the agent's lookup never checked. Rejects with the socket, TLS or abort error as Node reports it;
  * `signal` covers connecting, sending and reading.
  */
 export async function sendRequest(request: OutgoingRequest, limitBytes: number, signal: AbortSignal): Promise<IncomingResponse> {

@@ -1,7 +1,8 @@
 /**
  * Connector calls (http, slack, pagerduty, webhook) with credentials and TLS material from
- * Secrets read at call time, retries honouring Retry-After, a stable Idempotency-Key and pooled
- * keep-alive connections; plus the Connector's Ready condition.
+ * Secrets read at call time, retries honouring Retry-After, a stable Idempotency-Key, pooled
+ * keep-alive connections and every destination address checked against the operator's
+ * destination policy; plus the Connector's Ready condition.
  */
 export { createConnectorCaller, type ConnectorCaller, type ConnectorCallerOptions } from "./call-connector.ts";
 export type {
@@ -29,3 +30,5 @@ export { renderJsonBody } from "./json-body.ts";
 export { createSecretResolver, type SecretResolver } from "./secret-resolver.ts";
 export { signatureHeader, verifySignatureHeader } from "./webhook-signature.ts";
 export { pagerDutyDedupKey } from "./pagerduty/pagerduty-connector.ts";
+export { checkedLookup, DestinationRefusedError, systemResolver, type ResolvedAddress, type Resolver } from "./checked-lookup.ts";
+export { discoverProtectedAddresses, operatorDestinationPolicy, type ProtectedAddressSources } from "./protected-addresses.ts";

@@ -1,7 +1,8 @@
 /**
  * The guard chain evaluated before every side effect of a step (protected namespaces, tenancy,
  * approvals and dry-run) and the Playbook limits checked once before a run starts (rate limit
- * and active-incident cap). Pure; the clock is injected.
+ * and active-incident cap), and the destination policy of Connector calls. Pure; the clock is
+ * injected.
  */
 export { evaluateGuards, guardChain, type Guard } from "./evaluate-guards.ts";
 export {
@@ -31,3 +32,13 @@ export {
   type RunStartDecision,
   type RunStartInput,
 } from "./run-start-limits.ts";
+export {
+  destinationPolicy,
+  effectiveAddress,
+  parseCidr,
+  type Cidr,
+  type DestinationDecision,
+  type DestinationPolicy,
+  type DestinationPolicyConfig,
+  type ProtectedAddresses,
+} from "./destination-policy.ts";

@@ -16,6 +16,7 @@ import { createLogger } from "../../src/observability/logger.ts";
 import type { RuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
 import { bodyPayload, messagePayload } from "../../src/testing/connector-payloads.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
 
 interface Recorded {
   readonly method: string;
@@ -117,7 +118,7 @@ beforeAll(async () => {
       slackUrl: `${baseUrl}${secretValues.slackPath}`,
     },
   });
-  caller = createConnectorCaller({ clock, logger });
+  caller = createConnectorCaller({ clock, logger, destinations: loopbackDestinations(namespace) });
 });
 
 afterAll(async () => {

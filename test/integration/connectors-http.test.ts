@@ -13,6 +13,7 @@ import { createLogger } from "../../src/observability/logger.ts";
 import type { RuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
 import { bodyPayload, messagePayload } from "../../src/testing/connector-payloads.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
 
 interface Recorded {
   readonly method: string;
@@ -124,7 +125,7 @@ afterAll(async () => {
 
 function freshCaller(options: { maxResponseBytes?: number } = {}): void {
   clock = instantClock(fixedNow);
-  caller = createConnectorCaller({ clock, logger: silent, ...options });
+  caller = createConnectorCaller({ clock, logger: silent, destinations: loopbackDestinations(namespace), ...options });
 }
 
 describe("http connector calls", () => {

@@ -19,6 +19,7 @@ import { createLogger } from "../../src/observability/logger.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { createTestNamespace, loadKubeConfig } from "../support/kube.ts";
 import { messagePayload } from "../../src/testing/connector-payloads.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
 
 const run = promisify(execFile);
 
@@ -93,7 +94,7 @@ beforeAll(async () => {
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "hooks-ca", namespace }, stringData: { "ca.crt": pki.ca } });
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "client", namespace }, type: "kubernetes.io/tls", stringData: { "tls.crt": pki.clientCert, "tls.key": pki.clientKey } });
   await objects.create({ apiVersion: "v1", kind: "Secret", metadata: { name: "client-opaque", namespace }, stringData: { "tls.crt": pki.clientCert, "tls.key": pki.clientKey } });
-  caller = createConnectorCaller({ clock: systemRuntimeClock, logger });
+  caller = createConnectorCaller({ clock: systemRuntimeClock, logger, destinations: loopbackDestinations(namespace) });
 });
 
 afterAll(async () => {

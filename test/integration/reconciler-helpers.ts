@@ -11,6 +11,8 @@ import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { InformerFactory } from "../../src/runtime/informer-factory.ts";
 import { KubeHttpClient } from "../../src/runtime/kube-http.ts";
 import { waitFor } from "../support/kube.ts";
+import { loopbackDestinations } from "../../src/testing/loopback-destinations.ts";
+import type { DestinationPolicy } from "../../src/policy/destination-policy.ts";
 
 /** Operator switches a test may set. */
 export interface TestControllerOptions {
@@ -22,6 +24,8 @@ export interface TestControllerOptions {
   readonly stepKinds?: ReadonlySet<StepKind>;
   /** Start only the Playbook controller (the others' caches still run). */
   readonly playbookOnly?: boolean;
+  /** The destination policy of connector calls; by default the test namespace's Connectors may reach loopback (the tests' endpoints are local servers). */
+  readonly destinations?: DestinationPolicy;
 }
 
 /** Both controllers of one test, limited to its namespace, and what they logged. */
@@ -62,6 +66,7 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
     clock,
     compiler,
     identity: "test-operator",
+    destinations: options.destinations ?? loopbackDestinations(namespace),
     options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] },
     ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),

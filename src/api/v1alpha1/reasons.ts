@@ -166,6 +166,12 @@ export const Reason = {
   RetryAfterTooLong: "RetryAfterTooLong",
   /** The caller cancelled the call. */
   Aborted: "Aborted",
+  /**
+   * The operator's destination policy refuses the address the Connector's URL names or resolves
+   * to (loopback, link-local, private, the API server, the operator itself, or a denied block);
+   * the message names the address and the rule. Not retried.
+   */
+  DestinationRefused: "DestinationRefused",
 
   // Retried reconcile errors (logged with the retry; besides SecretUnavailable and ApiUnavailable).
 

@@ -5,7 +5,7 @@ import { isHumanClosed, isRunFinished, runOf } from "../../api/v1alpha1/lifecycl
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
-import { createGuardMetrics, guardPolicyOf } from "../../policy/index.ts";
+import { createGuardMetrics, guardPolicyOf, type DestinationPolicy } from "../../policy/index.ts";
 import { createJobClient, type JobClient } from "../../steps/job/job-client.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
 import { enqueueKeys } from "../../runtime/informer.ts";
@@ -34,6 +34,8 @@ export interface IncidentControllerOptions extends ControllerBaseOptions {
   readonly hooks?: StepHooks;
   /** Replaces the Kubernetes Job client; defaults to one on `kubeConfig`. */
   readonly jobs?: JobClient;
+  /** Which addresses connector calls may reach (built once per process, from its flags and what it found at start). */
+  readonly destinations: DestinationPolicy;
   /** Keep-alive agents of connector calls; a private pool when absent. */
   readonly agents?: AgentPool;
   /** Replaces the clients of built-in actions; defaults to ones on `kubeConfig`. */
@@ -64,7 +66,8 @@ function ownerKey(job: V1Job): string[] {
  * that Playbook), and the {@link IncidentReconciler}.
  * Registers `soar_*` metrics (guard refusals included) and the active-incidents gauge on
  * `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};
- * connector calls share keep-alive connections, released when their Connector is deleted.
+ * connector calls reach only the addresses `destinations` allows and share keep-alive
+ * connections, released when their Connector is deleted.
  */
 export function createIncidentController(options: IncidentControllerOptions): ManagedController {
   const namespaces = options.options.watchNamespaces;
@@ -96,7 +99,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     hooks: options.hooks,
     calls: {
       actionClients,
-      caller: createConnectorCaller({ clock: options.clock, logger, agents }),
+      caller: createConnectorCaller({ clock: options.clock, logger, agents, destinations: options.destinations }),
       core: makeApiClient(options.kubeConfig, CoreV1Api),
       connector: (namespace, name) => connectors.get(namespace, name),
       logger,

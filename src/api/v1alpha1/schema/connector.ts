@@ -71,7 +71,7 @@ function connectorSpec(): Schema {
         { typeName: "ConnectorType", typeDescription: "Kinds of outbound integration." },
       ),
       url: string(
-        "Endpoint of the integration; required unless urlSecretRef is set or type is pagerduty. Must be https unless allowInsecureHTTP is set.",
+        "Endpoint of the integration; required unless urlSecretRef is set or type is pagerduty. Must be https unless allowInsecureHTTP is set. Its host must be or resolve to addresses the operator's destination policy allows: by default no loopback, link-local or cloud metadata address, no address of the API server or the operator, and, outside the operator's namespace, no private address. Redirects are not followed.",
         { minLength: 1, maxLength: 2048, pattern: String.raw`^https?://[^\s/?#]+([/?#]\S*)?$` },
       ),
       urlSecretRef: secretKeyRef(
