@@ -101,6 +101,7 @@ export function testOptions(input: {
       ackWaitMs: 5_000,
       backoffMs: [100, 250, 500, 1_000],
       concurrency: 16,
+      maxInflight: { count: 1_024, bytes: 64 * 1024 * 1024 },
       deadLetterPrefix: "soar.deadletter",
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,
@@ -115,6 +116,7 @@ export function testOptions(input: {
       allowUnauthenticated: false,
       maxBodyBytes: 1024 * 1024,
       maxJsonDepth: 32,
+      maxInflight: { count: 64, bytes: 32 * 1024 * 1024 },
       ...input.receiver,
     },
     intake: {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maxAckPendingFor } from "./nats-consumer.ts";
+import { maxAckPendingFor, PULL_OVERHEAD_BYTES, pullRoomBytes } from "./nats-consumer.ts";
 import { redeliveryDelayMs } from "./nats-settlement.ts";
 import { consumerConfig } from "./nats-stream.ts";
 
@@ -21,9 +21,19 @@ describe("redeliveryDelayMs", () => {
 });
 
 describe("maxAckPendingFor", () => {
-  it("is at least 1000 and grows with concurrency", () => {
-    expect(maxAckPendingFor(1)).toBe(1_000);
-    expect(maxAckPendingFor(64)).toBe(8_192);
+  it("is one replica's in-flight count bound, whatever the byte bound", () => {
+    expect(maxAckPendingFor({ count: 4_096 })).toBe(4_096);
+    expect(maxAckPendingFor({ count: 1 })).toBe(1);
+  });
+});
+
+describe("pullRoomBytes", () => {
+  it("is one largest message plus the pull overhead", () => {
+    expect(pullRoomBytes(64 * 1024 * 1024, 1024 * 1024)).toBe(1024 * 1024 + PULL_OVERHEAD_BYTES);
+  });
+
+  it("refuses a byte bound that could never hold a largest message, naming the flag", () => {
+    expect(() => pullRoomBytes(1024 * 1024, 1024 * 1024)).toThrow(/--nats-max-inflight-bytes/);
   });
 });
 
