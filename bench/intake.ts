@@ -78,7 +78,7 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nat
       ackWaitMs: 30_000,
       backoffMs: [1_000, 5_000],
       concurrency: 64,
-      maxInflight: { count: 4_096, bytes: 64 * 1024 * 1024 },
+      maxInflight: { count: 4_096, bytes: 32 * 1024 * 1024 },
       deadLetterPrefix: "soar.deadletter",
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,

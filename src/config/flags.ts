@@ -66,7 +66,7 @@ export const settings = {
   },
   "nats-max-inflight-bytes": {
     kind: "int",
-    default: String(64 * 1024 ** 2),
+    default: String(32 * 1024 ** 2),
     description: "bytes of alert messages one replica holds from pull until settled; at least the NATS server's max_payload",
   },
   "nats-dead-letter-prefix": { kind: "string", default: "soar.deadletter", description: "subject prefix of dead-lettered alerts; the reason follows" },

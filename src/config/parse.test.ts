@@ -22,7 +22,7 @@ describe("parseOperatorOptions", () => {
     expect(options.nats.tls).toBeUndefined();
     expect(options.nats.streamLimits).toEqual({ maxBytes: 1024 ** 3, maxMsgs: 1_000_000, discard: "new" });
     expect(options.nats.deadLetterLimits).toEqual({ maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" });
-    expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 64 * 1024 ** 2 });
+    expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 32 * 1024 ** 2 });
     expect(options.receiver.maxInflight).toEqual({ count: 64, bytes: 32 * 1024 ** 2 });
   });
 

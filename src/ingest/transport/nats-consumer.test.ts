@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maxAckPendingFor, PULL_OVERHEAD_BYTES, pullRoomBytes } from "./nats-consumer.ts";
+import { maxAckPendingFor, pullBatchSize, pullRoomBytes } from "./nats-consumer.ts";
 import { redeliveryDelayMs } from "./nats-settlement.ts";
 import { consumerConfig } from "./nats-stream.ts";
 
@@ -28,12 +28,22 @@ describe("maxAckPendingFor", () => {
 });
 
 describe("pullRoomBytes", () => {
-  it("is one largest message plus the pull overhead", () => {
-    expect(pullRoomBytes(64 * 1024 * 1024, 1024 * 1024)).toBe(1024 * 1024 + PULL_OVERHEAD_BYTES);
+  it("is one message of the server's max_payload", () => {
+    expect(pullRoomBytes(32 * 1024 * 1024, 1024 * 1024)).toBe(1024 * 1024);
   });
 
   it("refuses a byte bound that could never hold a largest message, naming the flag", () => {
-    expect(() => pullRoomBytes(1024 * 1024, 1024 * 1024)).toThrow(/--nats-max-inflight-bytes/);
+    expect(() => pullRoomBytes(1024 * 1024 - 1, 1024 * 1024)).toThrow(/--nats-max-inflight-bytes/);
+  });
+});
+
+describe("pullBatchSize", () => {
+  const MiB = 1024 * 1024;
+  it("asks for as many messages as both the free count and the free bytes hold at max_payload each", () => {
+    expect(pullBatchSize({ count: 4_096, bytes: 32 * MiB }, MiB)).toBe(32);
+    expect(pullBatchSize({ count: 3, bytes: 32 * MiB }, MiB)).toBe(3);
+    expect(pullBatchSize({ count: 10, bytes: 2 * MiB - 1 }, MiB)).toBe(1);
+    expect(pullBatchSize({ count: 10, bytes: MiB - 1 }, MiB)).toBe(0);
   });
 });
 

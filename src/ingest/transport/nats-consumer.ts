@@ -26,13 +26,6 @@ export interface JetStreamSourceOptions {
   usageSampleMs?: number;
 }
 
-/**
- * What a pull may cost beyond the messages' headers and payloads as the client measures them
- * (the server also counts subject and reply subject against a pull's `max_bytes`): a pull is only
- * made with room for one largest message plus this.
- */
-export const PULL_OVERHEAD_BYTES = 4 * 1024;
-
 /** How long one pull waits for messages before it ends and the next one is sized afresh. */
 export const PULL_EXPIRES_MS = 5_000;
 
@@ -46,18 +39,26 @@ export function maxAckPendingFor(maxInflight: Pick<NatsOptions["maxInflight"], "
 }
 
 /**
- * The bytes of room a pull needs before it is made, for a server whose `max_payload` is
- * `maxPayload`; a {@link JetStreamSetupError} naming the option when the in-flight byte bound
- * could never hold that (a largest message could never be pulled).
+ * The bytes of room a pull needs: one message of the server's `max_payload` (the largest it
+ * takes, headers included). A {@link JetStreamSetupError} naming the flag when the in-flight byte
+ * bound is smaller, as such a message could never be pulled.
  */
 export function pullRoomBytes(maxInflightBytes: number, maxPayload: number): number {
-  const room = maxPayload + PULL_OVERHEAD_BYTES;
-  if (maxInflightBytes < room) {
+  if (maxInflightBytes < maxPayload) {
     throw new JetStreamSetupError(
-      `nats.maxInflight.bytes: ${String(maxInflightBytes)} bytes cannot hold one message of the server's max_payload (${String(maxPayload)} bytes) plus ${String(PULL_OVERHEAD_BYTES)} bytes of overhead; raise --nats-max-inflight-bytes`,
+      `nats.maxInflight.bytes: ${String(maxInflightBytes)} bytes cannot hold one message of the server's max_payload (${String(maxPayload)} bytes); raise --nats-max-inflight-bytes`,
     );
   }
-  return room;
+  return maxPayload;
+}
+
+/**
+ * How many messages the next pull asks for when `free` is what the in-flight budget has left:
+ * as many as fit in count and, each counted at the server's `max_payload`, in bytes (the client
+ * cannot bound a pull by both, so the byte bound is kept by the batch size).
+ */
+export function pullBatchSize(free: { count: number; bytes: number }, maxPayload: number): number {
+  return Math.min(free.count, Math.floor(free.bytes / maxPayload));
 }
 
 function headerRecord(message: JsMsg): Record<string, string[]> {
@@ -71,7 +72,8 @@ function headerRecord(message: JsMsg): Record<string, string[]> {
  * Consumes the shared durable pull consumer within an in-flight budget: a delivery holds its
  * share of `nats.maxInflight` (one alert, its message's bytes) from the pull that brings it until
  * it is settled, waiting Incident writes included, and a pull is made only when the budget has
- * room for one largest message; its batch size and `max_bytes` are what is free. A slow or paused
+ * room for one largest message; it asks for as many messages as the free count and bytes hold
+ * (each counted at the largest size until it arrives and its real size is known). A slow or paused
  * API server therefore stops the pulling (the alerts wait in the stream), it never piles them up
  * here. At most `nats.concurrency` deliveries are decoded and matched at once. Sets the stream and
  * consumer up first (and again whenever consuming fails), and settles each delivery as its
@@ -83,6 +85,8 @@ export class JetStreamSource {
   readonly #options: JetStreamSourceOptions;
   readonly #slots: Semaphore;
   readonly #budget: InflightBudget;
+  /** The reservation of the pull in progress: what its messages still to come may take. */
+  #pull: BudgetLease | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   /** Deliveries being handled: told "in progress" regularly so JetStream does not redeliver them meanwhile. */
   readonly #unacked = new Set<JsMsg>();
@@ -102,9 +106,11 @@ export class JetStreamSource {
     this.#usage = new StreamUsageMonitor({ ...options, streams: [options.nats.stream, options.nats.deadLetterStream] });
   }
 
-  /** Alerts and message bytes held from pull until settled. */
+  /** Alerts and message bytes pulled and not yet settled (a pull's reservation for messages still to come is not counted). */
   inflight(): { count: number; bytes: number } {
-    return this.#budget.used;
+    const used = this.#budget.used;
+    const reserved = this.#pull?.held ?? { count: 0, bytes: 0 };
+    return { count: used.count - reserved.count, bytes: used.bytes - reserved.bytes };
   }
 
   /** True while the consumer is attached and delivering. */
@@ -179,7 +185,8 @@ export class JetStreamSource {
     await ensureStream(jsm, nats);
     await ensureDeadLetterStream(jsm, nats);
     await ensureConsumer(jsm, { ...nats, maxAckPending: maxAckPendingFor(nats.maxInflight) });
-    const room = pullRoomBytes(nats.maxInflight.bytes, maxPayloadOf(link.connection));
+    const maxPayload = maxPayloadOf(link.connection);
+    const room = pullRoomBytes(nats.maxInflight.bytes, maxPayload);
     await this.#sampleUsage(jsm);
     const js = jetstream(link.connection);
     const deadLetters = new DeadLetterPublisher({ connection: link.connection, jetstream: js, manager: jsm, prefix: nats.deadLetterPrefix });
@@ -194,11 +201,12 @@ export class JetStreamSource {
       // Set by the status watcher of a pull when the consumer or stream went missing.
       const setup = { missing: false };
       while (!setup.missing && (await this.#budget.whenFits(1, room, this.#stop.signal))) {
-        const free = this.#budget.free;
-        const reservation = this.#budget.tryTake(free.count, free.bytes);
+        const size = pullBatchSize(this.#budget.free, maxPayload);
+        const reservation = this.#budget.tryTake(size, size * maxPayload);
         if (reservation === undefined) continue;
+        this.#pull = reservation;
         try {
-          const batch = await consumer.fetch({ max_messages: free.count, max_bytes: free.bytes, expires: PULL_EXPIRES_MS });
+          const batch = await consumer.fetch({ max_messages: size, expires: PULL_EXPIRES_MS });
           this.#messages = batch;
           const status = watchConsumerStatus(batch, logger).then(
             (outcome) => {
@@ -217,6 +225,7 @@ export class JetStreamSource {
           }
           await status;
         } finally {
+          this.#pull = undefined;
           reservation.release();
         }
       }
