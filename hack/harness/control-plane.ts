@@ -49,6 +49,14 @@ export interface ControlPlane {
    * answers. Rejects when it is already running or the control plane was stopped.
    */
   startApiServer(): Promise<void>;
+  /**
+   * Suspends kube-apiserver (SIGSTOP): its port stays open and connections stay up, but nothing is
+   * answered, as with a stalled server. Pair with {@link resumeApiServer} (in a `finally`);
+   * stopping a paused server works too. Throws when it is not running.
+   */
+  pauseApiServer(): void;
+  /** Lets a paused kube-apiserver run again (SIGCONT); harmless when it is not paused or not running. */
+  resumeApiServer(): void;
   /** Stops every process, then deletes the directory if it was temporary. Idempotent. */
   stop(): Promise<void>;
 }
@@ -152,6 +160,13 @@ export async function startControlPlane(options: StartControlPlaneOptions): Prom
         } finally {
           apiServerStarting = undefined;
         }
+      },
+      pauseApiServer: () => {
+        if (apiServer === undefined) throw new Error("control plane: pauseApiServer while kube-apiserver is not running");
+        apiServer.pause();
+      },
+      resumeApiServer: () => {
+        apiServer?.resume();
       },
       stop: async () => {
         stopping ??= (async () => {

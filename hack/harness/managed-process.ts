@@ -55,8 +55,18 @@ export class ManagedProcess {
     return this.#status;
   }
 
+  /** Suspends the process group (SIGSTOP): it keeps its sockets but answers nothing until {@link resume}. */
+  pause(): void {
+    if (this.#status === undefined) signalGroup(this.pid, "SIGSTOP");
+  }
+
+  /** Lets a paused process group run again (SIGCONT); harmless when it is not paused. */
+  resume(): void {
+    if (this.#status === undefined) signalGroup(this.pid, "SIGCONT");
+  }
+
   /**
-   * Sends SIGTERM to the process group, then SIGKILL after `graceMs` if the leader is still
+   * Sends SIGTERM to the process group (and SIGCONT, so that a paused one can act on it), then SIGKILL after `graceMs` if the leader is still
    * running; resolves once the leader has exited and the rest of its group was killed.
    * Safe to call any number of times: later calls wait for the first one.
    */
@@ -70,6 +80,7 @@ export class ManagedProcess {
       // Keeps this process alive until the child is reaped, even when nothing else is pending.
       this.#child.ref();
       signalGroup(this.pid, "SIGTERM");
+      signalGroup(this.pid, "SIGCONT");
       if (!(await settlesWithin(this.exited, graceMs))) signalGroup(this.pid, "SIGKILL");
       await this.exited;
     }

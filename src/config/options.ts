@@ -32,8 +32,10 @@ export interface NatsOptions {
   ackWaitMs: number;
   /** Redelivery delays after a `nak`, in order; the last one repeats. */
   backoffMs: number[];
-  /** How many alerts one replica processes at the same time. */
+  /** How many alerts one replica decodes and matches at once, and its Incident writes in flight. */
   concurrency: number;
+  /** Alerts and message bytes one replica holds from pull until settled; also the consumer's max_ack_pending (count). */
+  maxInflight: { count: number; bytes: number };
   deadLetterPrefix: string;
   /** JetStream stream that keeps dead letters (`<deadLetterPrefix>.>`), created or verified like `stream`. */
   deadLetterStream: string;
@@ -58,6 +60,8 @@ export interface ReceiverOptions {
   tls?: { certFile: string; keyFile: string };
   maxBodyBytes: number;
   maxJsonDepth: number;
+  /** POSTs and body bytes handled at once; beyond, the receiver answers 503. */
+  maxInflight: { count: number; bytes: number };
 }
 
 /** The limits on opening new Incidents, per replica; enforced by `CreationBudget` (`ingest/write/creation-budget.ts`). */

@@ -22,6 +22,8 @@ describe("parseOperatorOptions", () => {
     expect(options.nats.tls).toBeUndefined();
     expect(options.nats.streamLimits).toEqual({ maxBytes: 1024 ** 3, maxMsgs: 1_000_000, discard: "new" });
     expect(options.nats.deadLetterLimits).toEqual({ maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" });
+    expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 32 * 1024 ** 2 });
+    expect(options.receiver.maxInflight).toEqual({ count: 64, bytes: 32 * 1024 ** 2 });
   });
 
   it("reads stream limits, 0 meaning none", () => {
@@ -70,6 +72,8 @@ describe("parseOperatorOptions", () => {
     [["--nats-dead-letter-discard", "both"], /--nats-dead-letter-discard: "both" is not one of old, new/],
     [["--connector-allowed-destinations", "127.0.0.1/33"], /--connector-allowed-destinations: "127.0.0.1\/33": the prefix length must be a whole number from 0 to 32/],
     [["--connector-denied-destinations", "10.0.0.0/8,metadata.internal"], /--connector-denied-destinations: "metadata.internal" is not an IP address or CIDR block/],
+    [["--nats-max-inflight-alerts", "0"], /--nats-max-inflight-alerts: "0" must be a whole number from 1/],
+    [["--receiver-max-inflight-bytes", "524288"], /--receiver-max-inflight-bytes must be at least --receiver-max-body-bytes/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);

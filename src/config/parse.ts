@@ -65,7 +65,14 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     ...(receiverCert === undefined || receiverKey === undefined ? {} : { tls: { certFile: receiverCert, keyFile: receiverKey } }),
     maxBodyBytes: read.int("receiver-max-body-bytes", 1024, 64 * 1024 * 1024),
     maxJsonDepth: read.int("receiver-max-json-depth", 2, 1000),
+    maxInflight: {
+      count: read.int("receiver-max-inflight-requests", 1, 65_536),
+      bytes: read.int("receiver-max-inflight-bytes", 1024, 2 ** 40),
+    },
   };
+  if (receiverOptions.maxInflight.bytes < receiverOptions.maxBodyBytes) {
+    throw new ConfigError("--receiver-max-inflight-bytes must be at least --receiver-max-body-bytes, or the largest accepted body could never be taken");
+  }
   const unauthenticated = receiverOptions.enabled ? receiverAuthenticationProblem(receiverOptions) : undefined;
   if (unauthenticated !== undefined) throw new ConfigError(unauthenticated);
 
@@ -97,6 +104,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       ackWaitMs: read.duration("nats-ack-wait"),
       backoffMs,
       concurrency: read.int("nats-concurrency", 1, 4096),
+      maxInflight: { count: read.int("nats-max-inflight-alerts", 1, 1_000_000), bytes: read.int("nats-max-inflight-bytes", 64 * 1024, 2 ** 40) },
       deadLetterPrefix: read.string("nats-dead-letter-prefix"),
       deadLetterStream: read.string("nats-dead-letter-stream"),
       deadLetterMaxAgeMs: read.duration("nats-dead-letter-max-age"),

@@ -30,7 +30,19 @@ export interface IntakeMetrics {
   streamMaxBytes: Gauge<"stream">;
   /** The message limit of each of intake's streams, -1 when it has none. */
   streamMaxMessages: Gauge<"stream">;
+  /** Alerts (NATS) or requests (HTTP) held in intake's in-flight budget, by transport; read at scrape. */
+  inflight: Gauge<"transport">;
+  /** Bytes held in intake's in-flight budget, by transport; read at scrape. */
+  inflightBytes: Gauge<"transport">;
+  /** POSTs the receiver answered 503 because its in-flight budget was full. */
+  receiverBusy: Counter;
 }
+
+/** The name of {@link IntakeMetrics.inflight}, for its collect hook. */
+export const INFLIGHT_METRIC = "soar_intake_inflight";
+
+/** The name of {@link IntakeMetrics.inflightBytes}, for its collect hook. */
+export const INFLIGHT_BYTES_METRIC = "soar_intake_inflight_bytes";
 
 /** Registers (or reuses) intake's metrics on `registry`. */
 export function createIntakeMetrics(registry: Registry): IntakeMetrics {
@@ -95,6 +107,21 @@ export function createIntakeMetrics(registry: Registry): IntakeMetrics {
       name: "soar_nats_stream_max_messages",
       help: "Message limit of intake's JetStream streams, -1 when unlimited.",
       labelNames: ["stream"],
+    }),
+    inflight: gaugeOn(registry, {
+      name: INFLIGHT_METRIC,
+      help: "Alerts pulled from NATS and not yet settled (transport nats), and POSTs being handled (transport http).",
+      labelNames: ["transport"],
+    }),
+    inflightBytes: gaugeOn(registry, {
+      name: INFLIGHT_BYTES_METRIC,
+      help: "Message bytes pulled from NATS and not yet settled (transport nats), and request body bytes reserved (transport http).",
+      labelNames: ["transport"],
+    }),
+    receiverBusy: counterOn(registry, {
+      name: "soar_intake_receiver_busy_total",
+      help: "POSTs answered 503 because the receiver held as many requests or body bytes as it may.",
+      labelNames: [],
     }),
   };
 }

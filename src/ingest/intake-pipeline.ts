@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { IntakeOptions } from "../config/options.ts";
 import type { Clock } from "../runtime/clock.ts";
+import type { EventLoopTurns } from "../runtime/event-loop-turns.ts";
 import { apiErrorStatus, classifyApiError } from "../runtime/errors.ts";
 import { alertFromNatsMessage, type AlertIntakeOptions } from "./alert-intake.ts";
 import type { Alert } from "./alert.ts";
@@ -38,6 +39,8 @@ export interface IntakePipelineOptions {
   metrics: IntakeMetrics;
   logger: Logger;
   clock: Clock;
+  /** Decoding and matching each wait for an event-loop turn of their own here. */
+  turns: EventLoopTurns;
 }
 
 function transportOf(subject: string): "http" | "nats" {
@@ -59,10 +62,13 @@ function statusMessage(error: unknown): string {
  * an alert no Playbook matches below the configured severity is counted and acknowledged; an
  * Incident the API server refuses as invalid is dead-lettered as `invalid-incident`; any other
  * failure (conflicts beyond the writer's retries, throttling, server errors, network) is retried.
+ * Decoding and matching (long synchronous work for a large alert or heavy CEL) each run in an
+ * event-loop turn of their own, so a burst of deliveries never keeps the loop from other work.
  */
 export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryHandler {
   const { metrics, logger } = options;
   return async (delivery: Delivery): Promise<Disposition> => {
+    await options.turns.next();
     const decoded = alertFromNatsMessage({ subject: delivery.subject, headers: delivery.headers, data: delivery.data }, delivery.storedAt, options.alerts);
     if (!decoded.ok) {
       metrics.rejected.inc({ reason: decoded.reason });
@@ -70,6 +76,7 @@ export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryH
     }
     const alert = decoded.value;
     metrics.received.inc({ transport: transportOf(delivery.subject), kind: alert.kind });
+    await options.turns.next();
     const requests = writeRequests(alert, options);
     if (requests.length === 0) {
       metrics.unmatchedDropped.inc();

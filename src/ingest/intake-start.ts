@@ -15,7 +15,9 @@ import { IncidentWriter } from "./write/incident-writer.ts";
 import { CreationBudget } from "./write/creation-budget.ts";
 import { KubeJsonClient } from "../runtime/kube-json-client.ts";
 import { KubeIncidentStore } from "./write/incident-writer-store.ts";
-import { createIntakeMetrics } from "./intake-metrics.ts";
+import { createIntakeMetrics, INFLIGHT_BYTES_METRIC, INFLIGHT_METRIC } from "./intake-metrics.ts";
+import { EventLoopTurns } from "../runtime/event-loop-turns.ts";
+import { onCollect } from "../runtime/metric-registration.ts";
 import { createDeliveryHandler } from "./intake-pipeline.ts";
 import { redactionPolicyFor } from "./normalise/intake-redaction-policy.ts";
 import { PlaybookMatcher } from "./match/matcher.ts";
@@ -116,11 +118,12 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
     concurrency: options.nats.concurrency,
     budget: new CreationBudget(options.intake.creation, options.intake.dedupWindowMs, clock),
   });
-  const handle = createDeliveryHandler({ intake: options.intake, alerts, matcher, writer, metrics, logger, clock });
+  const turns = new EventLoopTurns();
+  const handle = createDeliveryHandler({ intake: options.intake, alerts, matcher, writer, metrics, logger, clock, turns });
   const publisher = new DeferredPublisher();
   let receiver: HttpReceiver | undefined;
   if (options.receiver.enabled) {
-    receiver = await startHttpReceiver({ receiver: options.receiver, routes: receiverRoutes(alerts.limits), publisher, logger, metrics });
+    receiver = await startHttpReceiver({ receiver: options.receiver, routes: receiverRoutes(alerts.limits), publisher, logger, metrics, turns });
   }
   matcher.start(abort.signal);
   let link: NatsLink | undefined;
@@ -138,10 +141,20 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
     source = new JetStreamSource({ link, nats: options.nats, handle, logger, metrics });
     source.start();
   })();
+  const collectInflight = (): void => {
+    const nats = source?.inflight() ?? { count: 0, bytes: 0 };
+    const http = receiver?.inflight() ?? { count: 0, bytes: 0 };
+    metrics.inflight.set({ transport: "nats" }, nats.count);
+    metrics.inflight.set({ transport: "http" }, http.count);
+    metrics.inflightBytes.set({ transport: "nats" }, nats.bytes);
+    metrics.inflightBytes.set({ transport: "http" }, http.bytes);
+  };
+  const unhooks = [onCollect(registry, INFLIGHT_METRIC, collectInflight), onCollect(registry, INFLIGHT_BYTES_METRIC, collectInflight)];
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       logger.info("intake stopping");
+      for (const unhook of unhooks) unhook();
       abort.abort();
       await receiver?.close();
       await background;

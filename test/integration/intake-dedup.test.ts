@@ -16,6 +16,7 @@ import { connectNats, type NatsLink } from "../../src/ingest/transport/nats-conn
 import type { DeliveryHandler } from "../../src/ingest/transport/delivery.ts";
 import { JetStreamSource } from "../../src/ingest/transport/nats-consumer.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
+import { EventLoopTurns } from "../../src/runtime/event-loop-turns.ts";
 import { ensureCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
 import {
@@ -197,6 +198,7 @@ describe("redelivery after a crash between the write and the ack", () => {
       metrics,
       logger: logs.logger,
       clock: systemRuntimeClock,
+      turns: new EventLoopTurns(),
     });
     let written = 0;
     // The first process writes the Incident, then dies before acknowledging.

@@ -102,6 +102,7 @@ export function testOptions(input: {
       ackWaitMs: 5_000,
       backoffMs: [100, 250, 500, 1_000],
       concurrency: 16,
+      maxInflight: { count: 1_024, bytes: 32 * 1024 * 1024 },
       deadLetterPrefix: "soar.deadletter",
       deadLetterStream: "SOAR_DEADLETTER",
       deadLetterMaxAgeMs: 3_600_000,
@@ -116,6 +117,7 @@ export function testOptions(input: {
       allowUnauthenticated: false,
       maxBodyBytes: 1024 * 1024,
       maxJsonDepth: 32,
+      maxInflight: { count: 64, bytes: 32 * 1024 * 1024 },
       ...input.receiver,
     },
     intake: {
@@ -143,16 +145,23 @@ export interface TestIntake {
   receiverUrl: string;
 }
 
-/** Starts intake for a test and resolves once it is ready. */
+/** Starts intake for a test and resolves once it is ready; when it does not get ready, `onNotReady` sees its logs before it is stopped. */
 export async function startTestIntake(
   kubeConfig: KubeConfig,
   options: ReturnType<typeof testOptions>,
   waitReady: (condition: () => boolean, description: string) => Promise<unknown>,
+  onNotReady: (logs: LogCapture) => void = () => undefined,
 ): Promise<TestIntake> {
   const logs = new LogCapture();
   const registry = new Registry();
   const handle = await startIntake({ options, kubeConfig, logger: logs.logger, registry });
-  await waitReady(() => handle.ready(), "intake to be ready");
+  try {
+    await waitReady(() => handle.ready(), "intake to be ready");
+  } catch (error: unknown) {
+    onNotReady(logs);
+    await handle.stop();
+    throw error;
+  }
   const address = handle.receiverAddress();
   return { handle, registry, logs, receiverUrl: address === undefined ? "" : `http://127.0.0.1:${String(address.port)}` };
 }

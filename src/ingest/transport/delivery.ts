@@ -12,8 +12,9 @@ export interface Delivery {
   /** When JetStream stored the message: the same on every redelivery. */
   storedAt: Date;
   /**
-   * Frees this delivery's concurrency slot before its outcome is known (the handler calls it once
-   * the delivery waits only for a batched write); idempotent.
+   * Frees this delivery's decode-and-match slot (`nats.concurrency`) before its outcome is known
+   * (the handler calls it once the delivery waits only for a batched write); idempotent. Its share
+   * of the in-flight budget is kept until it is settled.
    */
   releaseSlot(): void;
 }

@@ -8,6 +8,16 @@ import type { IncomingMessage } from "node:http";
  */
 export const OVERSIZED_BODY_DRAIN_FACTOR = 4;
 
+/**
+ * The bytes a request's body is reserved in the receiver's in-flight budget: its declared
+ * `Content-Length` up to `maxBytes` (a larger body is refused, and drained without being kept),
+ * or `maxBytes` when the length is not declared (a chunked body may grow to the limit).
+ */
+export function reservedBodyBytes(request: Pick<IncomingMessage, "headers">, maxBytes: number): number {
+  const declared = Number(request.headers["content-length"]);
+  return Number.isSafeInteger(declared) && declared >= 0 ? Math.min(declared, maxBytes) : maxBytes;
+}
+
 /** The body of a request, or why it could not be read within the limit. */
 export type BodyResult =
   | { ok: true; body: Uint8Array }

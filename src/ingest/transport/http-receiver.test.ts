@@ -22,6 +22,7 @@ const receiverOptions = (overrides: Partial<ReceiverOptions>): ReceiverOptions =
   allowUnauthenticated: false,
   maxBodyBytes: BODY_LIMIT,
   maxJsonDepth: 32,
+  maxInflight: { count: 64, bytes: 32 * 1024 * 1024 },
   ...overrides,
 });
 
@@ -180,5 +181,63 @@ describe("startHttpReceiver with tokens", () => {
     expect(answer.closed).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { reason: "unauthorized", field: "Authorization" } });
+  });
+});
+
+describe("startHttpReceiver's in-flight budget", () => {
+  let receiver: HttpReceiver | undefined;
+  afterEach(async () => {
+    await receiver?.close();
+  });
+
+  const post = (port: number, id: string): Promise<Response> =>
+    fetch(`http://127.0.0.1:${String(port)}/events`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: event(id) });
+
+  it("answers 503 receiver-busy with Retry-After while as many POSTs as it may hold are in flight, and takes the next once one is done", async () => {
+    let publishes = 0;
+    let unblock: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => {
+      unblock = resolve;
+    });
+    const input = receiverInput(receiverOptions({ allowUnauthenticated: true, maxInflight: { count: 1, bytes: BODY_LIMIT } }));
+    receiver = await startHttpReceiver({
+      ...input,
+      publisher: {
+        available: () => true,
+        publish: async (_kind, events) => {
+          if (publishes++ === 0) await blocked;
+          return { stored: events.length, duplicates: 0 };
+        },
+      },
+    });
+    const port = receiver.address().port;
+    const first = post(port, "held-1");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.inflight().count).toBe(1);
+    const refused = await post(port, "refused-1");
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(refused.headers.get("connection")).toBe("close");
+    expect(await refused.json()).toMatchObject({ error: { reason: "receiver-busy" } });
+    unblock();
+    expect((await first).status).toBe(202);
+    expect(receiver.inflight()).toEqual({ count: 0, bytes: 0 });
+    expect((await post(port, "after-1")).status).toBe(202);
+  });
+
+  it("refuses a POST whose declared body does not fit in the bytes left, without reading it", async () => {
+    receiver = await startHttpReceiver(receiverInput(receiverOptions({ allowUnauthenticated: true, maxInflight: { count: 8, bytes: BODY_LIMIT } })));
+    const port = receiver.address().port;
+    const head = (length: number): string =>
+      ["POST /events HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/cloudevents+json", `Content-Length: ${String(length)}`].join("\r\n");
+    // Half the budget, its body never finished: it stays in flight until the test ends.
+    const holding = sendAndWait(port, head(BODY_LIMIT / 2), Buffer.alloc(16, 0x20), 1_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(receiver.inflight()).toEqual({ count: 1, bytes: BODY_LIMIT / 2 });
+    const answer = await sendAndWait(port, head(BODY_LIMIT / 2 + 1), Buffer.alloc(1024, 0x20), 500);
+    expect(answer.status).toBe(503);
+    expect(answer.closed).toBe(true);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { reason: "receiver-busy" } });
+    await holding;
   });
 });

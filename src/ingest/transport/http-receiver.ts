@@ -8,13 +8,15 @@ import { receiverAuthenticationProblem } from "../../config/receiver-authenticat
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
 import type { HeaderValue } from "../decode/header-map.ts";
 import { TokenFileAuthenticator } from "./http-auth.ts";
-import { readBody } from "./http-body.ts";
+import { InflightBudget, type BudgetAmount } from "../inflight-budget.ts";
+import { readBody, reservedBodyBytes } from "./http-body.ts";
 import { sendError, sendJson, statusForReason, type ErrorBody } from "./http-response.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
 import { EventTooLargeError, type EventPublisher } from "./nats-publisher.ts";
 import type { Result } from "../rejection.ts";
 import { RefusalLog } from "./refusal-log.ts";
 import { warnWhileUnauthenticated } from "./http-unauthenticated-warning.ts";
+import { EventLoopTurns } from "../../runtime/event-loop-turns.ts";
 
 /**
  * Request headers by lower-case name. The receiver hands its decoders every value of a header
@@ -48,6 +50,8 @@ export interface HttpReceiverOptions {
   publisher: EventPublisher;
   logger: Logger;
   metrics: IntakeMetrics;
+  /** Turns decoding waits for, shared with the rest of intake; a private queue when absent. */
+  turns?: EventLoopTurns;
   /** How often the token file is checked for changes. */
   tokenRefreshMs?: number;
   /** How often running without authentication is warned about again; default `UNAUTHENTICATED_WARNING_INTERVAL_MS`. */
@@ -58,6 +62,8 @@ export interface HttpReceiverOptions {
 export interface HttpReceiver {
   /** The bound address (useful with port 0). */
   address(): AddressInfo;
+  /** POSTs being handled and the body bytes reserved for them. */
+  inflight(): BudgetAmount;
   /** Stops accepting connections and closes idle and open ones; idempotent. */
   close(): Promise<void>;
 }
@@ -77,7 +83,11 @@ function pathOf(url: string | undefined): string {
  * any other invalid input (a `ce-*` header given more than once among them), each with
  * `{ "error": { reason, field, message } }` and logged through a {@link RefusalLog}; 503 when
  * NATS cannot store events. A request refused before its body is read (401, 404, 405) is
- * answered with `Connection: close` and its body is never read. Rejects without a token file
+ * answered with `Connection: close` and its body is never read. At most `maxInflight.count` POSTs
+ * reserving at most `maxInflight.bytes` of body (their `Content-Length`, or `maxBodyBytes` when
+ * the length is not declared) are handled at once, from authentication until answered: beyond
+ * that a POST is answered 503 `receiver-busy` with `Retry-After` and `Connection: close`, its
+ * body unread, so that load beyond the bound costs no memory. Rejects without a token file
  * unless `allowUnauthenticated`, which is warned about at start and every
  * `unauthenticatedWarningMs` while it runs. Resolves once listening.
  */
@@ -87,8 +97,10 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
   if (unauthenticated !== undefined) throw new Error(unauthenticated);
   const authenticator = receiver.tokenFile === undefined ? undefined : new TokenFileAuthenticator(receiver.tokenFile, logger);
   const refusals = new RefusalLog(logger);
+  const budget = new InflightBudget(receiver.maxInflight);
+  const turns = options.turns ?? new EventLoopTurns();
   const handler = (request: IncomingMessage, response: ServerResponse): void => {
-    handle(options, authenticator, refusals, request, response).catch((error: unknown) => {
+    handle({ ...options, turns }, authenticator, refusals, budget, request, response).catch((error: unknown) => {
       logger.error({ err: error }, "receiver request failed");
       if (!response.headersSent) {
         sendError(response, 500, { reason: "internal", field: "", message: "the request could not be processed" }, { close: true });
@@ -124,6 +136,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
   let closing: Promise<void> | undefined;
   return {
     address: () => address,
+    inflight: () => budget.used,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(refresh);
@@ -139,9 +152,10 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
 }
 
 async function handle(
-  options: HttpReceiverOptions,
+  options: HttpReceiverOptions & { turns: EventLoopTurns },
   authenticator: TokenFileAuthenticator | undefined,
   refusals: RefusalLog,
+  budget: InflightBudget,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -185,6 +199,31 @@ async function handle(
     sendUnavailable(response);
     return;
   }
+  const lease = budget.tryTake(1, reservedBodyBytes(request, options.receiver.maxBodyBytes));
+  if (lease === undefined) {
+    options.metrics.receiverBusy.inc();
+    sendError(
+      response,
+      503,
+      { reason: "receiver-busy", field: "body", message: "body: the receiver is handling as many requests as it may hold; retry later" },
+      { close: true, headers: { "Retry-After": "1" } },
+    );
+    return;
+  }
+  try {
+    await accept(options, refuse, target, request, response);
+  } finally {
+    lease.release();
+  }
+}
+
+async function accept(
+  options: HttpReceiverOptions & { turns: EventLoopTurns },
+  refuse: (status: number, error: ErrorBody["error"], logReason: string, answer?: { close?: boolean }) => void,
+  target: { route: keyof ReceiverRoutes; kind: string },
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const body = await readBody(request, options.receiver.maxBodyBytes);
   if (!body.ok) {
     const reason = body.status === 413 ? "too-large" : "invalid-request";
@@ -192,6 +231,8 @@ async function handle(
     refuse(body.status, { reason, field: "body", message: body.message }, reason, { close: true });
     return;
   }
+  // Decoding a large body is long synchronous work: each waits for an event-loop turn of its own.
+  await options.turns.next();
   const decoded = options.routes[target.route](request.headersDistinct, body.body);
   if (!decoded.ok) {
     options.metrics.rejected.inc({ reason: decoded.reason });
@@ -207,7 +248,7 @@ async function handle(
       refuse(413, { reason: "too-large", field: "body", message: error.message }, "too-large");
       return;
     }
-    options.logger.warn({ err: error, path }, "receiver could not store events");
+    options.logger.warn({ err: error, path: pathOf(request.url) }, "receiver could not store events");
     sendUnavailable(response);
   }
 }

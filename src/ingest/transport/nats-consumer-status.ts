@@ -3,10 +3,11 @@ import type { Logger } from "pino";
 
 /**
  * Logs the notifications of a consumer's message stream until it ends, and closes the stream
- * when its consumer or stream is missing or deleted, so the consuming loop sets them up afresh
- * (recreates them in create mode, waits for them in verify mode).
+ * when its consumer or stream is missing or deleted, resolving "missing" then, so the consuming
+ * loop sets them up afresh (recreates them in create mode, waits for them in verify mode);
+ * "ended" when the stream ended otherwise.
  */
-export async function watchConsumerStatus(messages: ConsumerMessages, logger: Logger): Promise<void> {
+export async function watchConsumerStatus(messages: ConsumerMessages, logger: Logger): Promise<"missing" | "ended"> {
   for await (const status of messages.status()) {
     switch (status.type) {
       case "heartbeats_missed":
@@ -17,11 +18,11 @@ export async function watchConsumerStatus(messages: ConsumerMessages, logger: Lo
         logger.warn({ notification: status.type }, "jetstream consumer or stream missing");
         // Recreate them (create mode) or wait for them (verify mode) through a fresh setup.
         await messages.close();
-        return;
+        return "missing";
       case "consumer_deleted":
         logger.warn({ code: status.code }, "jetstream consumer deleted");
         await messages.close();
-        return;
+        return "missing";
       case "exceeded_limits":
         logger.warn({ code: status.code, description: status.description }, "jetstream pull exceeded limits");
         break;
@@ -32,4 +33,5 @@ export async function watchConsumerStatus(messages: ConsumerMessages, logger: Lo
         break;
     }
   }
+  return "ended";
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { maxAckPendingFor } from "./nats-consumer.ts";
+import { maxAckPendingFor, pullBatchSize, pullRoomBytes } from "./nats-consumer.ts";
 import { redeliveryDelayMs } from "./nats-settlement.ts";
 import { consumerConfig } from "./nats-stream.ts";
 
@@ -21,9 +21,29 @@ describe("redeliveryDelayMs", () => {
 });
 
 describe("maxAckPendingFor", () => {
-  it("is at least 1000 and grows with concurrency", () => {
-    expect(maxAckPendingFor(1)).toBe(1_000);
-    expect(maxAckPendingFor(64)).toBe(8_192);
+  it("is one replica's in-flight count bound, whatever the byte bound", () => {
+    expect(maxAckPendingFor({ count: 4_096 })).toBe(4_096);
+    expect(maxAckPendingFor({ count: 1 })).toBe(1);
+  });
+});
+
+describe("pullRoomBytes", () => {
+  it("is one message of the server's max_payload", () => {
+    expect(pullRoomBytes(32 * 1024 * 1024, 1024 * 1024)).toBe(1024 * 1024);
+  });
+
+  it("refuses a byte bound that could never hold a largest message, naming the flag", () => {
+    expect(() => pullRoomBytes(1024 * 1024 - 1, 1024 * 1024)).toThrow(/--nats-max-inflight-bytes/);
+  });
+});
+
+describe("pullBatchSize", () => {
+  const MiB = 1024 * 1024;
+  it("asks for as many messages as both the free count and the free bytes hold at max_payload each", () => {
+    expect(pullBatchSize({ count: 4_096, bytes: 32 * MiB }, MiB)).toBe(32);
+    expect(pullBatchSize({ count: 3, bytes: 32 * MiB }, MiB)).toBe(3);
+    expect(pullBatchSize({ count: 10, bytes: 2 * MiB - 1 }, MiB)).toBe(1);
+    expect(pullBatchSize({ count: 10, bytes: MiB - 1 }, MiB)).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import type { NatsOptions } from "../../config/options.ts";
+import { InflightBudget, type BudgetLease } from "../inflight-budget.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
 import { Semaphore } from "../intake-semaphore.ts";
 import type { Delivery, DeliveryHandler, Disposition } from "./delivery.ts";
@@ -8,7 +9,8 @@ import type { NatsLink } from "./nats-connection.ts";
 import { watchConsumerStatus } from "./nats-consumer-status.ts";
 import { DeadLetterPublisher } from "./nats-dead-letter.ts";
 import { DeliverySettlement } from "./nats-settlement.ts";
-import { ensureConsumer, ensureDeadLetterStream, ensureStream } from "./nats-stream.ts";
+import { maxPayloadOf, messageBytes } from "./nats-payload-fit.ts";
+import { ensureConsumer, ensureDeadLetterStream, ensureStream, JetStreamSetupError } from "./nats-stream.ts";
 import { StreamUsageMonitor } from "./nats-stream-usage.ts";
 
 /** Options of {@link JetStreamSource}. */
@@ -24,10 +26,39 @@ export interface JetStreamSourceOptions {
   usageSampleMs?: number;
 }
 
-/** Unacknowledged deliveries the shared consumer allows, across replicas, for a per-replica concurrency. */
-export function maxAckPendingFor(concurrency: number): number {
-  // Deliveries waiting for a coalesced write no longer hold a concurrency slot; this bounds them.
-  return Math.max(1_000, concurrency * 128);
+/** How long one pull waits for messages before it ends and the next one is sized afresh. */
+export const PULL_EXPIRES_MS = 5_000;
+
+/**
+ * Unacknowledged deliveries the shared consumer allows across all replicas: one replica's
+ * in-flight count bound, so that replicas share it and no more can be delivered than one replica
+ * may hold (deliveries `nak`ed for a later retry count too, until redelivered).
+ */
+export function maxAckPendingFor(maxInflight: Pick<NatsOptions["maxInflight"], "count">): number {
+  return maxInflight.count;
+}
+
+/**
+ * The bytes of room a pull needs: one message of the server's `max_payload` (the largest it
+ * takes, headers included). A {@link JetStreamSetupError} naming the flag when the in-flight byte
+ * bound is smaller, as such a message could never be pulled.
+ */
+export function pullRoomBytes(maxInflightBytes: number, maxPayload: number): number {
+  if (maxInflightBytes < maxPayload) {
+    throw new JetStreamSetupError(
+      `nats.maxInflight.bytes: ${String(maxInflightBytes)} bytes cannot hold one message of the server's max_payload (${String(maxPayload)} bytes); raise --nats-max-inflight-bytes`,
+    );
+  }
+  return maxPayload;
+}
+
+/**
+ * How many messages the next pull asks for when `free` is what the in-flight budget has left:
+ * as many as fit in count and, each counted at the server's `max_payload`, in bytes (the client
+ * cannot bound a pull by both, so the byte bound is kept by the batch size).
+ */
+export function pullBatchSize(free: { count: number; bytes: number }, maxPayload: number): number {
+  return Math.min(free.count, Math.floor(free.bytes / maxPayload));
 }
 
 function headerRecord(message: JsMsg): Record<string, string[]> {
@@ -38,15 +69,24 @@ function headerRecord(message: JsMsg): Record<string, string[]> {
 }
 
 /**
- * Consumes the shared durable pull consumer with at most `nats.concurrency` deliveries being
- * handled at once. Sets the stream and consumer up first (and again whenever consuming fails),
- * and settles each delivery as its handler says (see {@link DeliverySettlement}): acknowledged
- * only when done, `nak`ed with the configured backoff on transient failures, dead-lettered (then
- * terminated) when invalid or when its last allowed attempt failed.
+ * Consumes the shared durable pull consumer within an in-flight budget: a delivery holds its
+ * share of `nats.maxInflight` (one alert, its message's bytes) from the pull that brings it until
+ * it is settled, waiting Incident writes included, and a pull is made only when the budget has
+ * room for one largest message; it asks for as many messages as the free count and bytes hold
+ * (each counted at the largest size until it arrives and its real size is known). A slow or paused
+ * API server therefore stops the pulling (the alerts wait in the stream), it never piles them up
+ * here. At most `nats.concurrency` deliveries are decoded and matched at once. Sets the stream and
+ * consumer up first (and again whenever consuming fails), and settles each delivery as its
+ * handler says (see {@link DeliverySettlement}): acknowledged only when done, `nak`ed with the
+ * configured backoff on transient failures, dead-lettered (then terminated) when invalid or when
+ * its last allowed attempt failed.
  */
 export class JetStreamSource {
   readonly #options: JetStreamSourceOptions;
   readonly #slots: Semaphore;
+  readonly #budget: InflightBudget;
+  /** The reservation of the pull in progress: what its messages still to come may take. */
+  #pull: BudgetLease | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   /** Deliveries being handled: told "in progress" regularly so JetStream does not redeliver them meanwhile. */
   readonly #unacked = new Set<JsMsg>();
@@ -61,8 +101,16 @@ export class JetStreamSource {
   constructor(options: JetStreamSourceOptions) {
     this.#options = options;
     this.#slots = new Semaphore(Math.max(1, options.nats.concurrency));
+    this.#budget = new InflightBudget(options.nats.maxInflight);
     this.#settlement = new DeliverySettlement(options);
     this.#usage = new StreamUsageMonitor({ ...options, streams: [options.nats.stream, options.nats.deadLetterStream] });
+  }
+
+  /** Alerts and message bytes pulled and not yet settled (a pull's reservation for messages still to come is not counted). */
+  inflight(): { count: number; bytes: number } {
+    const used = this.#budget.used;
+    const reserved = this.#pull?.held ?? { count: 0, bytes: 0 };
+    return { count: used.count - reserved.count, bytes: used.bytes - reserved.bytes };
   }
 
   /** True while the consumer is attached and delivering. */
@@ -136,28 +184,50 @@ export class JetStreamSource {
     const jsm = await jetstreamManager(link.connection);
     await ensureStream(jsm, nats);
     await ensureDeadLetterStream(jsm, nats);
-    await ensureConsumer(jsm, { ...nats, maxAckPending: maxAckPendingFor(nats.concurrency) });
+    await ensureConsumer(jsm, { ...nats, maxAckPending: maxAckPendingFor(nats.maxInflight) });
+    const maxPayload = maxPayloadOf(link.connection);
+    const room = pullRoomBytes(nats.maxInflight.bytes, maxPayload);
     await this.#sampleUsage(jsm);
     const js = jetstream(link.connection);
     const deadLetters = new DeadLetterPublisher({ connection: link.connection, jetstream: js, manager: jsm, prefix: nats.deadLetterPrefix });
     const consumer = await js.consumers.get(nats.stream, nats.durable);
     if (this.#stopped()) return;
-    const messages = await consumer.consume({ max_messages: Math.max(4 * nats.concurrency, 64) });
-    this.#messages = messages;
     this.#consuming = true;
-    logger.info({ stream: nats.stream, durable: nats.durable }, "jetstream consumer attached");
-    watchConsumerStatus(messages, logger).catch((error: unknown) => {
-      logger.warn({ err: error }, "jetstream consumer status stream failed");
-    });
+    logger.info({ stream: nats.stream, durable: nats.durable, maxInflight: nats.maxInflight }, "jetstream consumer attached");
     // Sampled on a timer, not at scrape: stream info is a NATS request and a scrape must not wait on it.
     const usageTimer = setInterval(() => void this.#sampleUsage(jsm), this.#options.usageSampleMs ?? 15_000);
     usageTimer.unref();
     try {
-      for await (const message of messages) {
-        await this.#slots.acquire();
-        const work = this.#process(deadLetters, message);
-        this.#inFlight.add(work);
-        void work.finally(() => this.#inFlight.delete(work));
+      // Set by the status watcher of a pull when the consumer or stream went missing.
+      const setup = { missing: false };
+      while (!setup.missing && (await this.#budget.whenFits(1, room, this.#stop.signal))) {
+        const size = pullBatchSize(this.#budget.free, maxPayload);
+        const reservation = this.#budget.tryTake(size, size * maxPayload);
+        if (reservation === undefined) continue;
+        this.#pull = reservation;
+        try {
+          const batch = await consumer.fetch({ max_messages: size, expires: PULL_EXPIRES_MS });
+          this.#messages = batch;
+          const status = watchConsumerStatus(batch, logger).then(
+            (outcome) => {
+              setup.missing ||= outcome === "missing";
+            },
+            (error: unknown) => {
+              logger.warn({ err: error }, "jetstream consumer status stream failed");
+            },
+          );
+          for await (const message of batch) {
+            const lease = reservation.split(1, messageBytes(message.data, message.headers));
+            await this.#slots.acquire();
+            const work = this.#process(deadLetters, message, lease);
+            this.#inFlight.add(work);
+            void work.finally(() => this.#inFlight.delete(work));
+          }
+          await status;
+        } finally {
+          this.#pull = undefined;
+          reservation.release();
+        }
       }
     } finally {
       clearInterval(usageTimer);
@@ -175,7 +245,7 @@ export class JetStreamSource {
     }
   }
 
-  async #process(deadLetters: DeadLetterPublisher, message: JsMsg): Promise<void> {
+  async #process(deadLetters: DeadLetterPublisher, message: JsMsg, lease: BudgetLease): Promise<void> {
     this.#unacked.add(message);
     let released = false;
     const releaseSlot = (): void => {
@@ -204,6 +274,7 @@ export class JetStreamSource {
     } finally {
       this.#unacked.delete(message);
       releaseSlot();
+      lease.release();
     }
   }
 }

@@ -1,0 +1,318 @@
+// The operator under abuse, as a real process (`node src/main.ts`) against its own harness
+// control plane (etcd + kube-apiserver) and nats-server:
+//
+//   node bench/abuse.ts [--sections pause,storm] [--pause 5m] [--rate 1] [--ceiling-mib 300]
+//                       [--storm 200] [--storm-kb 75] [--operator-flag name=value ...]
+//
+// Sections (each prints its figures):
+// - pause: the kube-apiserver is suspended (SIGSTOP) for --pause while alerts of about 1 MiB
+//   (each about a new pod, so a new Incident) keep arriving on NATS at --rate per second; the
+//   operator's RSS (VmRSS of /proc/<pid>/status) is sampled every second from before the pause
+//   until every alert is written; then the API server is resumed (SIGCONT) and the time until
+//   every delivery is acknowledged is taken, and the Incidents are counted. The figure to hold is
+//   the peak RSS against --ceiling-mib.
+// - storm: --storm alerts of --storm-kb KB over HTTP (the receiver, 16 requests at a time) and
+//   as many on NATS, sent at once; meanwhile this process GETs the probe server's /healthz every
+//   50 ms (each request on its own, 10 s timeout) until every delivery is acknowledged, and
+//   prints the latency p50, p99 and max.
+// A further section is a function of `Harness` added to SECTIONS below.
+// Figures depend on machine load: the harness processes and this one share the machine.
+import { readFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as pause } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import { connect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
+import { locateBinDir } from "../hack/harness/binaries.ts";
+import { startControlPlane, type ControlPlane } from "../hack/harness/control-plane.ts";
+import { openHarnessDir, silentLog } from "../hack/harness/harness-dir.ts";
+import { startNats } from "../hack/harness/nats.ts";
+import { errorMessage } from "../hack/harness/wait-for.ts";
+import { ensureNamespace, installCrds } from "../hack/local/cluster-setup.ts";
+import { startOperator, type OperatorProcess } from "../hack/local/operator-process.ts";
+import { parseDuration } from "../src/api/duration.ts";
+import { GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
+
+const NAMESPACE = "bench";
+const STREAM = "SOAR_EVENTS";
+const DURABLE = "kube-soar-intake";
+/** Just under nats-server's default max_payload (1 MiB), leaving room for the headers. */
+const LARGE_ALERT_BYTES = 1024 * 1024 - 8 * 1024;
+
+const { values: args } = parseArgs({
+  options: {
+    sections: { type: "string", default: "pause,storm" },
+    pause: { type: "string", default: "5m" },
+    rate: { type: "string", default: "1" },
+    "ceiling-mib": { type: "string", default: "300" },
+    storm: { type: "string", default: "200" },
+    "storm-kb": { type: "string", default: "75" },
+    "operator-flag": { type: "string", multiple: true, default: [] },
+  },
+});
+
+function positive(name: "rate" | "ceiling-mib" | "storm" | "storm-kb"): number {
+  const value = Number(args[name]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: expected a positive number, got ${args[name]}`);
+  return value;
+}
+
+/** Everything a section needs: the running harness and operator. */
+interface Harness {
+  controlPlane: ControlPlane;
+  kubeConfig: KubeConfig;
+  connection: NatsConnection;
+  jsm: JetStreamManager;
+  operator: OperatorProcess;
+}
+
+function structuredCloudEvent(id: string, subject: string, data: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify({ specversion: "1.0", id, source: "//bench.kube-soar.io/abuse", type: "com.example.bench.abuse", subject, severity: "high", data }));
+}
+
+/** An alert of about `bytes` bytes whose data is one long string. */
+function largeAlert(index: number, bytes: number): Uint8Array {
+  return structuredCloudEvent(`large-${String(index)}`, `large-pod-${String(index)}`, { index, filler: "x".repeat(bytes - 400) });
+}
+
+/** An alert of about `bytes` bytes of structured data: many small objects, as verbose producers send. */
+function stormAlert(prefix: string, index: number, bytes: number): Uint8Array {
+  const items = Array.from({ length: Math.max(1, Math.floor(bytes / 120)) }, (_, item) => ({
+    key: `field-${String(item)}`,
+    value: `value ${String(item)} of alert ${String(index)}`,
+    tags: ["a", "b", String(item % 7)],
+  }));
+  return structuredCloudEvent(`${prefix}-${String(index)}`, `${prefix}-pod-${String(index)}`, { index, items });
+}
+
+function structuredHeaders(): ReturnType<typeof natsHeaders> {
+  const set = natsHeaders();
+  set.set("content-type", "application/cloudevents+json");
+  return set;
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${String(pid)}/status`, "utf8");
+  const kb = Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? Number.NaN);
+  return kb / 1024;
+}
+
+/** Samples the RSS of `pid` every second until stopped; resolves with the samples in MiB. */
+function sampleRss(pid: number): { stop(): Promise<number[]> } {
+  const samples: number[] = [];
+  const state = { running: true };
+  const loop = (async () => {
+    while (state.running) {
+      samples.push(await rssMiB(pid));
+      await pause(1_000);
+    }
+  })();
+  return {
+    stop: async () => {
+      state.running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
+
+async function drained(jsm: JetStreamManager): Promise<boolean> {
+  const info = await jsm.consumers.info(STREAM, DURABLE);
+  return info.num_pending === 0 && info.num_ack_pending === 0;
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 250): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await pause(intervalMs);
+  }
+}
+
+async function incidentCount(kubeConfig: KubeConfig, subjectPrefix: string): Promise<number> {
+  const api = kubeConfig.makeApiClient(CustomObjectsApi);
+  const list = (await api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NAMESPACE, plural: Plural.Incident })) as {
+    items: { spec: { event?: { subject?: string } } }[];
+  };
+  return list.items.filter((incident) => incident.spec.event?.subject?.startsWith(subjectPrefix) === true).length;
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
+}
+
+const mib = (value: number): string => `${value.toFixed(0)} MiB`;
+
+async function pauseSection(harness: Harness): Promise<void> {
+  const pauseMs = parseDuration(args.pause);
+  if (pauseMs === undefined || pauseMs <= 0) throw new Error(`--pause: expected a duration such as 30s or 5m, got ${args.pause}`);
+  const rate = positive("rate");
+  const ceiling = positive("ceiling-mib");
+  const { controlPlane, jsm, operator } = harness;
+  const sampler = sampleRss(operator.pid);
+  await pause(5_000);
+  const baseline = await rssMiB(operator.pid);
+  const count = Math.max(1, Math.round((rate * pauseMs) / 1000));
+  let pausedPeak = 0;
+  let published = 0;
+  const began = Date.now();
+  controlPlane.pauseApiServer();
+  try {
+    for (let index = 0; index < count; index++) {
+      const wait = began + (index * 1000) / rate - Date.now();
+      if (wait > 0) await pause(wait);
+      harness.connection.publish(`soar.events.abuse.${String(index)}`, largeAlert(index, LARGE_ALERT_BYTES), { headers: structuredHeaders() });
+      published++;
+      pausedPeak = Math.max(pausedPeak, await rssMiB(operator.pid));
+    }
+    await harness.connection.flush();
+    const rest = began + pauseMs - Date.now();
+    if (rest > 0) await pause(rest);
+    pausedPeak = Math.max(pausedPeak, await rssMiB(operator.pid));
+  } finally {
+    controlPlane.resumeApiServer();
+  }
+  const resumed = Date.now();
+  await until(() => drained(jsm), 30 * 60_000, "every delivery acknowledged after the pause", 1_000);
+  const drainSeconds = (Date.now() - resumed) / 1000;
+  const samples = await sampler.stop();
+  const peak = Math.max(...samples, pausedPeak);
+  const written = await incidentCount(harness.kubeConfig, "large-pod-");
+  console.log(
+    `api-server pause: ${String(published)} alerts of ${(LARGE_ALERT_BYTES / 1024).toFixed(0)} KiB at ${String(rate)}/s during a ${(pauseMs / 1000).toFixed(0)} s pause`,
+  );
+  console.log(`  operator RSS: ${mib(baseline)} before, peak ${mib(pausedPeak)} while paused, peak ${mib(peak)} overall (ceiling ${mib(ceiling)}: ${peak <= ceiling ? "held" : "EXCEEDED"})`);
+  console.log(`  after resume: every delivery acknowledged in ${drainSeconds.toFixed(1)} s; ${String(written)} of ${String(published)} Incidents written`);
+}
+
+async function stormSection(harness: Harness): Promise<void> {
+  const count = positive("storm");
+  const bytes = positive("storm-kb") * 1000;
+  const { operator, jsm } = harness;
+  const probePort = operator.ports.probePort;
+  const receiverPort = operator.ports.receiverPort;
+  if (receiverPort === undefined) throw new Error("storm: the operator's receiver is disabled");
+  const latencies: number[] = [];
+  let failures = 0;
+  const state = { sampling: true };
+  const probes: Promise<void>[] = [];
+  const sampler = (async () => {
+    while (state.sampling) {
+      const sent = performance.now();
+      probes.push(
+        fetch(`http://127.0.0.1:${String(probePort)}/healthz`, { signal: AbortSignal.timeout(10_000) }).then(
+          async (response) => {
+            await response.arrayBuffer();
+            if (response.ok) latencies.push(performance.now() - sent);
+            else failures++;
+          },
+          () => {
+            failures++;
+          },
+        ),
+      );
+      await pause(50);
+    }
+  })();
+  const began = Date.now();
+  for (let index = 0; index < count; index++) {
+    harness.connection.publish(`soar.events.storm.${String(index)}`, stormAlert("storm-nats", index, bytes), { headers: structuredHeaders() });
+  }
+  await harness.connection.flush();
+  const bodies = Array.from({ length: count }, (_, index) => stormAlert("storm-http", index, bytes));
+  let next = 0;
+  let refused = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      for (;;) {
+        const response = await fetch(`http://127.0.0.1:${String(receiverPort)}/events`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${operator.receiverToken}`, "content-type": "application/cloudevents+json" },
+          body: Buffer.from(body ?? new Uint8Array()),
+        });
+        await response.arrayBuffer();
+        if (response.status === 202) break;
+        refused++;
+        await pause(Number(response.headers.get("retry-after") ?? "1") * 1000);
+      }
+    }
+  }));
+  await until(() => drained(jsm), 10 * 60_000, "every storm delivery acknowledged");
+  const seconds = (Date.now() - began) / 1000;
+  state.sampling = false;
+  await sampler;
+  await Promise.all(probes);
+  const sorted = [...latencies].sort((a, b) => a - b);
+  console.log(`alert storm: ${String(count)} alerts of ${String(bytes / 1000)} KB on NATS and ${String(count)} over HTTP, all written in ${seconds.toFixed(1)} s (${String(refused)} POSTs answered 503 and retried)`);
+  console.log(
+    `  /healthz every 50 ms meanwhile: ${String(latencies.length)} answers, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${percentile(sorted, 1).toFixed(1)} ms, ${String(failures)} failed or timed out`,
+  );
+}
+
+/** The sections `--sections` chooses from, run in the order given. */
+const SECTIONS: Readonly<Record<string, (harness: Harness) => Promise<void>>> = {
+  pause: pauseSection,
+  storm: stormSection,
+};
+
+function operatorFlags(): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (const entry of args["operator-flag"]) {
+    const equals = entry.indexOf("=");
+    if (equals < 1) throw new Error(`--operator-flag: expected name=value, got ${entry}`);
+    flags[entry.slice(0, equals)] = entry.slice(equals + 1);
+  }
+  return flags;
+}
+
+async function main(): Promise<void> {
+  const sections = args.sections.split(",").map((name) => {
+    const section = SECTIONS[name];
+    if (section === undefined) throw new Error(`--sections: ${name} is not one of ${Object.keys(SECTIONS).join(", ")}`);
+    return section;
+  });
+  const binDir = await locateBinDir();
+  const controlPlane = await startControlPlane({ profile: "integration", binDir });
+  const stops: (() => Promise<void>)[] = [() => controlPlane.stop()];
+  try {
+    const nats = await startNats({ binDir });
+    stops.push(() => nats.stop());
+    const harnessDir = await openHarnessDir({ prefix: "kube-soar-bench-", log: silentLog });
+    stops.push(() => harnessDir.close());
+    const logDir = await mkdtemp(join(tmpdir(), "kube-soar-abuse-logs-"));
+    const kubeConfig = new KubeConfig();
+    kubeConfig.loadFromFile(controlPlane.kubeconfigPath);
+    await installCrds(kubeConfig);
+    await ensureNamespace(kubeConfig, NAMESPACE);
+    const flags = operatorFlags();
+    const operator = await startOperator({
+      name: "kube-soar",
+      kubeconfig: controlPlane.kubeconfigPath,
+      natsUrl: nats.url,
+      namespace: NAMESPACE,
+      identity: "abuse",
+      flags: { "watch-namespaces": NAMESPACE, "default-namespace": NAMESPACE, "unmatched-min-severity": "info", ...flags },
+      logFile: join(logDir, "operator.log"),
+      registry: harnessDir.registry,
+    });
+    stops.push(async () => { await operator.terminate(); });
+    await operator.waitUntilReady();
+    const connection = await connect({ servers: nats.url });
+    stops.push(() => connection.close());
+    const shown = Object.entries(flags).map(([name, value]) => `--${name}=${value}`).join(" ");
+    console.log(`abuse: operator pid ${String(operator.pid)}, RSS ${mib(await rssMiB(operator.pid))} when ready; load average ${loadavg().map((value) => value.toFixed(1)).join(" ")}${shown === "" ? "" : `; operator flags ${shown}`}`);
+    const harness: Harness = { controlPlane, kubeConfig, connection, jsm: await jetstreamManager(connection), operator };
+    for (const section of sections) await section(harness);
+    console.log(`operator log: ${operator.logFile} (kept); load average ${loadavg().map((value) => value.toFixed(1)).join(" ")}`);
+  } finally {
+    controlPlane.resumeApiServer();
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => { console.error(`bench: while stopping: ${errorMessage(error)}`); });
+  }
+}
+
+await main();
