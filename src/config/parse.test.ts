@@ -22,6 +22,20 @@ describe("parseOperatorOptions", () => {
     expect(options.nats.tls).toBeUndefined();
     expect(options.nats.streamLimits).toEqual({ maxBytes: 1024 ** 3, maxMsgs: 1_000_000, discard: "new" });
     expect(options.nats.deadLetterLimits).toEqual({ maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" });
+    expect({ host: options.probeHost, port: options.probePort }).toEqual({ host: "0.0.0.0", port: 8081 });
+    expect(options.metrics).toEqual({ host: "0.0.0.0", port: 8443, auth: "kubernetes" });
+  });
+
+  it("reads the metrics listener's address, authentication and TLS", () => {
+    const options = parseOperatorOptions(withTokens([
+      "--metrics-bind", "127.0.0.1:9090", "--metrics-auth", "none", "--metrics-tls-cert-file", "m.crt", "--metrics-tls-key-file", "m.key",
+    ]), {});
+    expect(options.metrics).toEqual({ host: "127.0.0.1", port: 9090, auth: "none", tls: { certFile: "m.crt", keyFile: "m.key" } });
+  });
+
+  it("lets probes and metrics both take a free port", () => {
+    const options = parseOperatorOptions(withTokens(["--metrics-bind", "127.0.0.1:0", "--probe-bind", "127.0.0.1:0"]), {});
+    expect([options.probePort, options.metrics.port]).toEqual([0, 0]);
   });
 
   it("reads stream limits, 0 meaning none", () => {
@@ -61,6 +75,9 @@ describe("parseOperatorOptions", () => {
     [["--nats-backoff", "1s,2x"], /--nats-backoff: "2x" is not a duration/],
     [["--nats-dead-letter-max-msgs", "1.5"], /--nats-dead-letter-max-msgs: "1.5" must be a whole number from 0/],
     [["--nats-dead-letter-discard", "both"], /--nats-dead-letter-discard: "both" is not one of old, new/],
+    [["--metrics-auth", "basic"], /--metrics-auth: "basic" is not one of kubernetes, none/],
+    [["--metrics-bind", "127.0.0.1:8081"], /--metrics-bind: port 8081 is the port of --probe-bind/],
+    [["--metrics-tls-key-file", "m.key"], /--metrics-tls-cert-file and --metrics-tls-key-file must be set together/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);
