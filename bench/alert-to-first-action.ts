@@ -458,7 +458,7 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<vo
     const flags = Object.entries(settings.operatorFlags).map(([name, value]) => `--${name}=${value}`).join(" ");
     console.log(`alert-to-first-action: ${count} alerts at ${settings.rate}/s over ${publishSeconds.toFixed(1)} s (after ${settings.warmup} warm-up alerts); ${settings.jobsRun ? "Jobs run (controller-manager, scheduler, kwok)" : "Jobs created, not run (etcd and kube-apiserver only)"}; load average ${load}${flags === "" ? "" : `; operator flags ${flags}`}`);
     printLatencies(pods.map((pod) => tracer.of(pod)), settings.jobsRun);
-    printOperatorView((await operator.probe("/metrics")).body);
+    printOperatorView((await operator.metrics()).body);
     printUsage(components, before, after, busySeconds, count);
     console.log(`operator log: ${operator.logFile} (kept)`);
     if (settings.profile) {

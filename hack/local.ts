@@ -185,9 +185,11 @@ async function runOperator(command: Command, session: Session, controlPlane: Con
   );
   session.operator = operator;
   await step(operator.waitUntilReady());
-  const { probePort, receiverPort } = operator.ports;
+  const { probePort, metricsPort, receiverPort } = operator.ports;
   const receiver = receiverPort === undefined ? "off" : `http://127.0.0.1:${receiverPort} (Authorization: Bearer <the token in ${operator.receiverTokenFile}>)`;
-  log.info({ pid: operator.pid, log: logFile, probes: `http://127.0.0.1:${probePort}`, receiver }, "operator ready");
+  // Metrics listen on loopback only, without a token (--metrics-auth none): this machine's own processes read them.
+  const metrics = `http://127.0.0.1:${metricsPort}/metrics`;
+  log.info({ pid: operator.pid, log: logFile, probes: `http://127.0.0.1:${probePort}`, metrics, receiver }, "operator ready");
 }
 
 /** Watches the Incidents (printing their progress), then publishes the sample alert. */

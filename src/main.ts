@@ -10,6 +10,7 @@ import { createExpressionCompiler } from "./expr/index.ts";
 import { startIntake, type IntakeHandle } from "./ingest/intake-start.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { createMetricsRegistry } from "./observability/metrics.ts";
+import { startMetricsServer, type MetricsAccess, type MetricsServer } from "./observability/metrics-server.ts";
 import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
 import { PlaybookCompiler } from "./playbook/index.ts";
 import type { DestinationPolicy } from "./policy/index.ts";
@@ -21,6 +22,9 @@ import { LeaderElector } from "./runtime/leader-election.ts";
 import { leaseLock } from "./runtime/lease-lock.ts";
 import type { Registry } from "prom-client";
 import { closeApiClients, makeApiClient } from "./runtime/kube-api-client.ts";
+import { CachedTokenAccess, METRICS_ACCESS_LIMITS } from "./runtime/cached-token-access.ts";
+import { KubeJsonClient } from "./runtime/kube-json-client.ts";
+import { reviewTokenAccess } from "./runtime/token-access-review.ts";
 
 const exitCodeForBadConfiguration = 2;
 
@@ -52,6 +56,23 @@ function runControllers(input: {
   return Promise.all(controllers.map((controller) => controller.start(signal)))
     .then(() => informers.stopped())
     .finally(() => { input.onControllers([]); });
+}
+
+/**
+ * How scrapes of `/metrics` are checked: with `--metrics-auth kubernetes`, by TokenReview and
+ * SubjectAccessReview over a client of their own (a storm of scrapes cannot take the connections
+ * of the controllers' writes), answers cached; with `none`, not at all.
+ */
+function metricsAccessFor(options: OperatorOptions, kubeConfig: KubeConfig, logger: Logger): { access: MetricsAccess | undefined; close: () => void } {
+  if (options.metrics.auth === "none") return { access: undefined, close: () => undefined };
+  const client = new KubeJsonClient(kubeConfig, { maxSockets: METRICS_ACCESS_LIMITS.maxInFlight, timeoutMs: 10_000 });
+  const cached = new CachedTokenAccess({
+    review: (token) => reviewTokenAccess(client, token, { path: "/metrics", verb: "get" }),
+    clock: systemRuntimeClock,
+    limits: METRICS_ACCESS_LIMITS,
+    logger,
+  });
+  return { access: { decide: (token) => cached.decide(token) }, close: () => { client.close(); } };
 }
 
 /** Leads whenever elected: after losing the lease, this replica campaigns again as a standby. */
@@ -111,23 +132,34 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
 
   let intake: IntakeHandle | undefined;
   let probes: ProbeServer | undefined;
+  let metrics: MetricsServer | undefined;
+  const metricsAccess = metricsAccessFor(options, kubeConfig, logger);
   try {
-    intake = await startIntake({ options, kubeConfig, logger, registry, playbookCompiler: compiler, signal: shutdown.signal });
-    const intakeHandle = intake;
+    // Listeners first, so that liveness answers (and metrics show) while intake connects.
     probes = await startProbeServer({
       host: options.probeHost,
       port: options.probePort,
-      registry,
       checks: [
-        { name: "intake", ready: () => intakeHandle.ready() },
+        { name: "intake", ready: () => intake?.ready() ?? false },
         // A standby has no controllers; it is ready to take over once elected.
         { name: "controller-caches", ready: () => controllers.every((controller) => controller.hasSynced()) },
       ],
     });
+    metrics = await startMetricsServer({
+      host: options.metrics.host,
+      port: options.metrics.port,
+      registry,
+      tls: options.metrics.tls,
+      access: metricsAccess.access,
+      logger,
+    });
+    intake = await startIntake({ options, kubeConfig, logger, registry, playbookCompiler: compiler, signal: shutdown.signal });
   } catch (error: unknown) {
     logger.fatal({ err: error }, "operator failed to start");
     shutdown.abort();
     await intake?.stop();
+    await Promise.allSettled([probes?.close(), metrics?.close()]);
+    metricsAccess.close();
     return 1;
   }
 
@@ -135,7 +167,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     ? campaignUntil(elector, shutdown.signal)
     : runControllers({ options, kubeConfig, compiler, destinations, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
 
-  logger.info({ probePort: probes.port, receiverPort: intake.receiverAddress()?.port, identity: options.leaderElection.identity }, "operator started");
+  logger.info({ probePort: probes.port, metricsPort: metrics.port, receiverPort: intake.receiverAddress()?.port, identity: options.leaderElection.identity }, "operator started");
 
   await new Promise<void>((resolve) => {
     for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => { resolve(); });
@@ -143,7 +175,8 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   logger.info("operator stopping");
   shutdown.abort();
   await Promise.allSettled([controllersDone, intake.stop()]);
-  await Promise.allSettled([probes.close(), closeApiClients(kubeConfig)]);
+  await Promise.allSettled([probes.close(), metrics.close(), closeApiClients(kubeConfig)]);
+  metricsAccess.close();
   logger.info("operator stopped");
   return 0;
 }

@@ -11,7 +11,7 @@ import { errorMessage, waitFor } from "../harness/wait-for.ts";
 /** The operator's entry point, run by Node directly (type stripping). */
 export const OPERATOR_MAIN = join(REPO_ROOT, "src", "main.ts");
 
-/** The message of the log line the operator writes once its probe server and receiver listen. */
+/** The message of the log line the operator writes once its probe, metrics and receiver listeners listen. */
 export const STARTED_MESSAGE = "operator started";
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -29,7 +29,8 @@ export interface OperatorLaunch {
   identity: string;
   /**
    * Further flags as `flag → value` (without the leading dashes); they override the defaults
-   * this module sets (`--probe-bind` and `--receiver-bind` on 127.0.0.1 port 0, and
+   * this module sets (`--probe-bind`, `--metrics-bind` and `--receiver-bind` on 127.0.0.1 port 0,
+   * `--metrics-auth none`: metrics on a loopback address, read without a token, and
    * `--receiver-token-file` with a token generated for the launch).
    */
   flags?: Readonly<Record<string, string>>;
@@ -49,6 +50,7 @@ export type OperatorLogLine = Readonly<Record<string, unknown>> & { readonly msg
 /** Ports the operator reported in its "operator started" line. */
 export interface OperatorPorts {
   probePort: number;
+  metricsPort: number;
   /** Undefined when the receiver is disabled. */
   receiverPort: number | undefined;
 }
@@ -64,6 +66,8 @@ export function operatorArgs(launch: Pick<OperatorLaunch, "kubeconfig" | "natsUr
     namespace: launch.namespace,
     "leader-election-identity": launch.identity,
     "probe-bind": "127.0.0.1:0",
+    "metrics-bind": "127.0.0.1:0",
+    "metrics-auth": "none",
     "receiver-bind": "127.0.0.1:0",
     "receiver-token-file": receiverTokenFile,
     ...launch.flags,
@@ -91,9 +95,10 @@ export function startedPorts(lines: readonly OperatorLogLine[]): OperatorPorts |
   const line = lines.find((candidate) => candidate.msg === STARTED_MESSAGE);
   if (line === undefined) return undefined;
   const probePort = line["probePort"];
+  const metricsPort = line["metricsPort"];
   const receiverPort = line["receiverPort"];
-  if (typeof probePort !== "number") return undefined;
-  return { probePort, receiverPort: typeof receiverPort === "number" ? receiverPort : undefined };
+  if (typeof probePort !== "number" || typeof metricsPort !== "number") return undefined;
+  return { probePort, metricsPort, receiverPort: typeof receiverPort === "number" ? receiverPort : undefined };
 }
 
 /**
@@ -167,11 +172,22 @@ export class OperatorProcess {
     return outcome;
   }
 
-  /** GETs a path of the probe server (`/readyz`, `/metrics`, ...) and resolves with status and body. */
+  /** GETs a path of the probe server (`/readyz`, `/healthz`, `/livez`) and resolves with status and body. */
   async probe(path: string): Promise<{ status: number; body: string }> {
-    const port = this.ports.probePort;
+    return await this.#get(this.ports.probePort, path);
+  }
+
+  /**
+   * GETs `/metrics` from the metrics listener (plain HTTP) and resolves with status and body;
+   * `token`, when given, is sent as `Authorization: Bearer <token>` (for `--metrics-auth kubernetes`).
+   */
+  async metrics(token?: string): Promise<{ status: number; body: string }> {
+    return await this.#get(this.ports.metricsPort, "/metrics", token === undefined ? {} : { authorization: `Bearer ${token}` });
+  }
+
+  async #get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
     return await new Promise((resolve, reject) => {
-      const call = request({ host: "127.0.0.1", port, path, method: "GET", timeout: 5_000 }, (response) => {
+      const call = request({ host: "127.0.0.1", port, path, method: "GET", headers, timeout: 5_000 }, (response) => {
         const chunks: Buffer[] = [];
         response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("end", () => {

@@ -1,6 +1,7 @@
 import { SEVERITIES } from "../api/v1alpha1/constants.ts";
 import { BUILTIN_PROTECTED_NAMESPACES } from "../policy/protected-namespace-guard.ts";
-import { UNAUTHENTICATED_WARNING_INTERVAL_MS } from "./receiver-authentication.ts";
+import { UNAUTHENTICATED_WARNING_INTERVAL_MS } from "../observability/unauthenticated-warning.ts";
+import { METRICS_ACCESS_LIMITS } from "../runtime/cached-token-access.ts";
 
 type Kind = "string" | "list" | "int" | "duration" | "durations" | "bool";
 
@@ -28,7 +29,20 @@ export const settings = {
   },
   "watch-namespaces": { kind: "list", default: "", description: "restrict Playbooks, Incidents and Connectors to these namespaces; empty watches all" },
   "log-level": { kind: "string", default: "info", choices: logLevels, description: "log level" },
-  "probe-bind": { kind: "string", default: "0.0.0.0:8081", description: "host:port serving /metrics, /healthz and /readyz" },
+  "probe-bind": {
+    kind: "string",
+    default: "0.0.0.0:8081",
+    description: "host:port serving the kubelet's probes /healthz, /livez and /readyz, without authentication (they answer only ok or not ready); metrics have --metrics-bind",
+  },
+  "metrics-bind": { kind: "string", default: "0.0.0.0:8443", description: "host:port serving /metrics on a listener of its own; its port must differ from the port of --probe-bind" },
+  "metrics-auth": {
+    kind: "string",
+    default: "kubernetes",
+    choices: ["kubernetes", "none"],
+    description: `kubernetes: a scrape needs Authorization: Bearer <token>, checked with a TokenReview and a SubjectAccessReview (get on the non-resource URL /metrics, as the ClusterRole kube-soar-metrics-reader grants), answers reused up to ${String(METRICS_ACCESS_LIMITS.allowTtlMs / 1000)} s (denials ${String(METRICS_ACCESS_LIMITS.denyTtlMs / 1000)} s); 401 without a valid token, 403 without the permission, 503 when the API server cannot answer. none: anyone who reaches --metrics-bind reads the metrics; logged at start, and on an address other than loopback warned about every ${String(UNAUTHENTICATED_WARNING_INTERVAL_MS / 60_000)} minutes`,
+  },
+  "metrics-tls-cert-file": { kind: "string", description: "TLS certificate of the metrics listener, which then serves HTTPS (read at start); without it, plain HTTP, and bearer tokens travel unencrypted (logged at start)" },
+  "metrics-tls-key-file": { kind: "string", description: "TLS key of the metrics listener; set together with --metrics-tls-cert-file" },
   "nats-servers": { kind: "list", default: "nats://127.0.0.1:4222", description: "NATS server URLs" },
   "nats-creds-file": { kind: "string", description: "NATS credentials (JWT + nkey) file" },
   "nats-nkey-seed-file": { kind: "string", description: "NATS nkey seed file" },

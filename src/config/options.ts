@@ -76,6 +76,15 @@ export interface CreationLimits {
   readonly unmatchedMaxOpen: number;
 }
 
+/** The metrics listener: its own address, how scrapes are authenticated, and TLS. */
+export interface MetricsOptions {
+  host: string;
+  port: number;
+  /** `kubernetes`: bearer tokens checked by TokenReview and SubjectAccessReview; `none`: no check (logged). */
+  auth: "kubernetes" | "none";
+  tls?: { certFile: string; keyFile: string };
+}
+
 /** What intake does with an alert once it is decoded. */
 export interface IntakeOptions {
   /** Unmatched alerts at or above this severity open an Incident in `defaultNamespace`. */
@@ -123,6 +132,7 @@ export interface OperatorOptions {
   logLevel: LevelWithSilent;
   probeHost: string;
   probePort: number;
+  metrics: MetricsOptions;
   nats: NatsOptions;
   receiver: ReceiverOptions;
   intake: IntakeOptions;

@@ -24,6 +24,20 @@ describe("parseOperatorOptions", () => {
     expect(options.nats.deadLetterLimits).toEqual({ maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" });
     expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 32 * 1024 ** 2 });
     expect(options.receiver.maxInflight).toEqual({ count: 64, bytes: 32 * 1024 ** 2 });
+    expect({ host: options.probeHost, port: options.probePort }).toEqual({ host: "0.0.0.0", port: 8081 });
+    expect(options.metrics).toEqual({ host: "0.0.0.0", port: 8443, auth: "kubernetes" });
+  });
+
+  it("reads the metrics listener's address, authentication and TLS", () => {
+    const options = parseOperatorOptions(withTokens([
+      "--metrics-bind", "127.0.0.1:9090", "--metrics-auth", "none", "--metrics-tls-cert-file", "m.crt", "--metrics-tls-key-file", "m.key",
+    ]), {});
+    expect(options.metrics).toEqual({ host: "127.0.0.1", port: 9090, auth: "none", tls: { certFile: "m.crt", keyFile: "m.key" } });
+  });
+
+  it("lets probes and metrics both take a free port", () => {
+    const options = parseOperatorOptions(withTokens(["--metrics-bind", "127.0.0.1:0", "--probe-bind", "127.0.0.1:0"]), {});
+    expect([options.probePort, options.metrics.port]).toEqual([0, 0]);
   });
 
   it("reads stream limits, 0 meaning none", () => {
@@ -74,6 +88,9 @@ describe("parseOperatorOptions", () => {
     [["--connector-denied-destinations", "10.0.0.0/8,metadata.internal"], /--connector-denied-destinations: "metadata.internal" is not an IP address or CIDR block/],
     [["--nats-max-inflight-alerts", "0"], /--nats-max-inflight-alerts: "0" must be a whole number from 1/],
     [["--receiver-max-inflight-bytes", "524288"], /--receiver-max-inflight-bytes must be at least --receiver-max-body-bytes/],
+    [["--metrics-auth", "basic"], /--metrics-auth: "basic" is not one of kubernetes, none/],
+    [["--metrics-bind", "127.0.0.1:8081"], /--metrics-bind: port 8081 is the port of --probe-bind/],
+    [["--metrics-tls-key-file", "m.key"], /--metrics-tls-cert-file and --metrics-tls-key-file must be set together/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);

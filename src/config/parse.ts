@@ -34,6 +34,15 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
   const namespace = read.string("namespace");
   const probe = read.hostPort("probe-bind");
   const receiver = read.hostPort("receiver-bind");
+  const metrics = read.hostPort("metrics-bind");
+  if (metrics.port !== 0 && metrics.port === probe.port) {
+    throw new ConfigError(`--metrics-bind: port ${String(metrics.port)} is the port of --probe-bind; metrics and probes need listeners of their own`);
+  }
+  const metricsCert = read.optional("metrics-tls-cert-file");
+  const metricsKey = read.optional("metrics-tls-key-file");
+  if ((metricsCert === undefined) !== (metricsKey === undefined)) {
+    throw new ConfigError("--metrics-tls-cert-file and --metrics-tls-key-file must be set together");
+  }
   const tlsCa = read.optional("nats-tls-ca-file");
   const tlsCert = read.optional("nats-tls-cert-file");
   const tlsKey = read.optional("nats-tls-key-file");
@@ -84,6 +93,12 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     logLevel: read.string("log-level") as OperatorOptions["logLevel"],
     probeHost: probe.host,
     probePort: probe.port,
+    metrics: {
+      host: metrics.host,
+      port: metrics.port,
+      auth: read.string("metrics-auth") as OperatorOptions["metrics"]["auth"],
+      ...(metricsCert === undefined || metricsKey === undefined ? {} : { tls: { certFile: metricsCert, keyFile: metricsKey } }),
+    },
     nats: {
       servers: read.list("nats-servers"),
       ...optionalField("credsFile", read.optional("nats-creds-file")),

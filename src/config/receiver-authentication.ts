@@ -1,8 +1,5 @@
 import type { ReceiverOptions } from "./options.ts";
 
-/** How often a receiver that runs without authentication says so again in its log. */
-export const UNAUTHENTICATED_WARNING_INTERVAL_MS = 5 * 60_000;
-
 /**
  * Why the HTTP receiver may not start with these options: it has neither a token file nor the
  * explicit choice to run unauthenticated. Undefined when it may start. The message names both flags.

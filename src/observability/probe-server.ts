@@ -1,6 +1,5 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Registry } from "prom-client";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { startHttpListener, type HttpListener } from "./http-listener.ts";
 
 /** A named readiness check; the operator is ready when every check returns true. */
 export interface ReadinessCheck {
@@ -9,63 +8,38 @@ export interface ReadinessCheck {
 }
 
 /** The running probe server. */
-export interface ProbeServer {
-  port: number;
-  close(): Promise<void>;
+export type ProbeServer = HttpListener;
+
+function answerProbe(checks: readonly ReadinessCheck[], request: IncomingMessage, response: ServerResponse): void {
+  const path = (request.url ?? "/").split("?")[0];
+  if (request.method !== "GET" && request.method !== "HEAD") {
+    response.writeHead(405, { allow: "GET, HEAD" }).end();
+    return;
+  }
+  if (path === "/healthz" || path === "/livez") {
+    response.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    return;
+  }
+  if (path === "/readyz") {
+    const results = checks.map((check) => ({ name: check.name, ok: check.ready() }));
+    const body = results.map((result) => `[${result.ok ? "+" : "-"}]${result.name} ${result.ok ? "ok" : "not ready"}`).join("\n");
+    const ready = results.every((result) => result.ok);
+    response.writeHead(ready ? 200 : 503, { "content-type": "text/plain" }).end(`${body}\nreadyz check ${ready ? "passed" : "failed"}\n`);
+    return;
+  }
+  response.writeHead(404).end();
 }
 
 /**
- * Serves `/metrics` (the one registry), `/healthz` (the process answers) and `/readyz` (200
- * only while every readiness check passes; the body lists each check, as kube-apiserver does).
+ * Serves the kubelet's probes without authentication, as they need: `/healthz` and `/livez`
+ * (the process answers) and `/readyz` (200 only while every readiness check passes; the body
+ * lists each check, as kube-apiserver does). They reveal only ok or not ready; everything else
+ * is 404 (metrics have their own listener, so a storm of scrapes never delays a probe's answer).
  */
-export async function startProbeServer(options: {
-  host: string;
-  port: number;
-  registry: Registry;
-  checks: readonly ReadinessCheck[];
-}): Promise<ProbeServer> {
-  const server = createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0];
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      response.writeHead(405, { allow: "GET, HEAD" }).end();
-      return;
-    }
-    if (path === "/healthz" || path === "/livez") {
-      response.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
-      return;
-    }
-    if (path === "/readyz") {
-      const results = options.checks.map((check) => ({ name: check.name, ok: check.ready() }));
-      const body = results.map((result) => `[${result.ok ? "+" : "-"}]${result.name} ${result.ok ? "ok" : "not ready"}`).join("\n");
-      const ready = results.every((result) => result.ok);
-      response.writeHead(ready ? 200 : 503, { "content-type": "text/plain" }).end(`${body}\nreadyz check ${ready ? "passed" : "failed"}\n`);
-      return;
-    }
-    if (path === "/metrics") {
-      options.registry.metrics().then(
-        (text) => response.writeHead(200, { "content-type": options.registry.contentType }).end(text),
-        () => response.writeHead(500).end(),
-      );
-      return;
-    }
-    response.writeHead(404).end();
-  });
-  await listen(server, options.host, options.port);
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => { resolve(); });
-      server.closeAllConnections();
-    }),
-  };
-}
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
+export async function startProbeServer(options: { host: string; port: number; checks: readonly ReadinessCheck[] }): Promise<ProbeServer> {
+  return await startHttpListener({
+    host: options.host,
+    port: options.port,
+    handler: (request, response) => { answerProbe(options.checks, request, response); },
   });
 }

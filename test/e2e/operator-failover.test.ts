@@ -76,7 +76,7 @@ describe("leader failover between two operator processes", () => {
     expect(ledger.reusedNames()).toEqual(new Map());
     const contain = sightings.find((sighting) => sighting.step === "contain");
     expect(contain?.job.spec?.template.spec?.containers[0]?.env).toEqual([{ name: "VERDICT", value: "malicious" }]);
-    const metrics = await standby.probe("/metrics");
+    const metrics = await standby.metrics();
     expect(metrics.body).toContain(`leader_election_master_status{name="${TEST_LEASE}"} 1`);
     expect(standby.exitStatus).toBeUndefined();
   });

@@ -40,7 +40,7 @@ describe("graceful shutdown of the leader on SIGTERM", () => {
     expect(finished.status?.playbooks?.[0]?.steps?.[0]).toMatchObject({ name: "collect", phase: "Succeeded", attempts: 1 });
     const takeover = (await standby.logLines()).find((line) => line.msg === "lease taken over");
     expect(takeover?.["previousHolder"]).toBe("");
-    const metrics = await standby.probe("/metrics");
+    const metrics = await standby.metrics();
     expect(metrics.body).toContain(`leader_election_master_status{name="${TEST_LEASE}"} 1`);
   });
 });

@@ -14,7 +14,7 @@ import type { ConnectorCallResult } from "../../src/connectors/connector-contrac
 import { operatorDestinationPolicy } from "../../src/connectors/protected-addresses.ts";
 import { createSecretResolver } from "../../src/connectors/secret-resolver.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import { startProbeServer, type ProbeServer } from "../../src/observability/probe-server.ts";
+import { startMetricsServer, type MetricsServer } from "../../src/observability/metrics-server.ts";
 import type { DestinationPolicy } from "../../src/policy/destination-policy.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { ensureCrds } from "../support/crds.ts";
@@ -71,7 +71,7 @@ const silent = createLogger({ level: "silent", destination: new Writable({ write
 const metadata = new MetadataStandIn();
 let kubeConfig: KubeConfig;
 let tenant: string;
-let probes: ProbeServer;
+let metricsServer: MetricsServer;
 let caller: ConnectorCaller | undefined;
 let controllers: TestControllers | undefined;
 
@@ -107,7 +107,7 @@ beforeAll(async () => {
   await metadata.start();
   tenant = await createTestNamespace(kubeConfig, "conn-dest");
   const registry = new Registry();
-  probes = await startProbeServer({ host: "0.0.0.0", port: 0, registry, checks: [] });
+  metricsServer = await startMetricsServer({ host: "0.0.0.0", port: 0, registry, access: undefined, logger: silent });
 });
 
 afterEach(async () => {
@@ -120,7 +120,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await metadata.stop();
-  await probes.close();
+  await metricsServer.close();
   await kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name: tenant });
 });
 
@@ -170,17 +170,17 @@ describe("Connector destinations", () => {
   it("refuses the operator's own /metrics, on loopback and on its Pod address, to tenant Connectors even when allowed, and opens them to its own namespace", async () => {
     const own = ownAddress();
     const allowing = await operatorPolicy(["--connector-allowed-destinations", `127.0.0.0/8,${own}/32`]);
-    const onLoopback = await call(allowing, tenant, { url: `http://127.0.0.2:${probes.port}/metrics` });
+    const onLoopback = await call(allowing, tenant, { url: `http://127.0.0.2:${metricsServer.port}/metrics` });
     expect(onLoopback).toMatchObject({
       ok: false,
       reason: "DestinationRefused",
       message: `connector ${tenant}/probe: 127.0.0.2 is in 127.0.0.0/8 (loopback, the operator itself), refused for Connectors outside the operator's namespace ${OPERATOR_NAMESPACE} whatever --connector-allowed-destinations says`,
     });
-    expect(await call(allowing, OPERATOR_NAMESPACE, { url: `http://127.0.0.2:${probes.port}/metrics` })).toMatchObject({ ok: true, status: 200 });
-    const onPod = await call(allowing, tenant, { url: `http://${own}:${probes.port}/metrics` });
+    expect(await call(allowing, OPERATOR_NAMESPACE, { url: `http://127.0.0.2:${metricsServer.port}/metrics` })).toMatchObject({ ok: true, status: 200 });
+    const onPod = await call(allowing, tenant, { url: `http://${own}:${metricsServer.port}/metrics` });
     expect(onPod).toMatchObject({ ok: false, reason: "DestinationRefused", message: `connector ${tenant}/probe: ${own} is an address of the operator itself, refused for Connectors outside the operator's namespace ${OPERATOR_NAMESPACE} whatever --connector-allowed-destinations says` });
-    expect(await call(allowing, OPERATOR_NAMESPACE, { url: `http://${own}:${probes.port}/metrics` })).toMatchObject({ ok: true, status: 200 });
-    expect(await call(await operatorPolicy(), OPERATOR_NAMESPACE, { url: `http://${own}:${probes.port}/metrics` })).toMatchObject({
+    expect(await call(allowing, OPERATOR_NAMESPACE, { url: `http://${own}:${metricsServer.port}/metrics` })).toMatchObject({ ok: true, status: 200 });
+    expect(await call(await operatorPolicy(), OPERATOR_NAMESPACE, { url: `http://${own}:${metricsServer.port}/metrics` })).toMatchObject({
       ok: false,
       message: `connector ${OPERATOR_NAMESPACE}/probe: ${own} is an address of the operator itself, refused unless --connector-allowed-destinations covers it`,
     });

@@ -15,7 +15,7 @@ import type { IntakeMetrics } from "../intake-metrics.ts";
 import { EventTooLargeError, type EventPublisher } from "./nats-publisher.ts";
 import type { Result } from "../rejection.ts";
 import { RefusalLog } from "./refusal-log.ts";
-import { warnWhileUnauthenticated } from "./http-unauthenticated-warning.ts";
+import { warnWhileUnauthenticated } from "../../observability/unauthenticated-warning.ts";
 import { EventLoopTurns } from "../../runtime/event-loop-turns.ts";
 
 /**
@@ -36,6 +36,8 @@ export interface ReceiverRoutes {
   /** `POST /falco`: plain Falco JSON or Falcosidekick's CloudEvents output. */
   falco: RouteDecoder;
 }
+
+const UNAUTHENTICATED_WARNING = "receiver accepts unauthenticated requests (--receiver-allow-unauthenticated): anyone who reaches it can open Incidents and start Playbooks";
 
 const routeKinds: Record<string, { route: keyof ReceiverRoutes; kind: string }> = {
   "/events": { route: "events", kind: "cloudevent" },
@@ -132,7 +134,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
   refresh?.unref();
   const address = server.address() as AddressInfo;
   logger.info({ host: address.address, port: address.port, tls: receiver.tls !== undefined, authenticated: authenticator !== undefined }, "receiver listening");
-  const stopWarning = authenticator === undefined ? warnWhileUnauthenticated(logger, options.unauthenticatedWarningMs) : undefined;
+  const stopWarning = authenticator === undefined ? warnWhileUnauthenticated(logger, UNAUTHENTICATED_WARNING, options.unauthenticatedWarningMs) : undefined;
   let closing: Promise<void> | undefined;
   return {
     address: () => address,
