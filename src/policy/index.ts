@@ -1,7 +1,8 @@
 /**
  * The guard chain evaluated before every side effect of a step (protected namespaces, tenancy,
  * approvals and dry-run) and the Playbook limits checked once before a run starts (rate limit
- * and active-incident cap). Pure; the clock is injected.
+ * and active-incident cap), and whether a tenant's object was checked by the tenancy admission
+ * policies. Pure; the clock is injected.
  */
 export { evaluateGuards, guardChain, type Guard } from "./evaluate-guards.ts";
 export {
@@ -31,3 +32,15 @@ export {
   type RunStartDecision,
   type RunStartInput,
 } from "./run-start-limits.ts";
+export {
+  connectorPrivilegedFields,
+  lastSpecWrite,
+  playbookPrivilegedFields,
+  POLICY_SETTLE_MS,
+  verifyApprovals,
+  verifyTenancy,
+  type ManagedFieldsTime,
+  type PolicyBindingState,
+  type TenancySubject,
+  type TenancyVerdict,
+} from "./tenancy-verification.ts";
