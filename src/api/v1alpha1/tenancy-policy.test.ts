@@ -41,7 +41,7 @@ describe("the approve verb in config/rbac", () => {
   const roles = [...manifests("rbac").values()].flat().filter((manifest) => manifest.kind === "ClusterRole");
   const granting = roles.filter((role) => role.rules?.some((rule) => rule.verbs?.includes(APPROVE_VERB) || rule.verbs?.includes("*")));
 
-  it("is granted by soar-approver only, never through an aggregated edit, admin or view role", () => {
+  it("is granted by soar-approver only, never through an aggregated role", () => {
     expect(granting.map((role) => role.metadata?.name)).toEqual(["soar-approver"]);
     expect(Object.keys(granting[0]?.metadata?.labels ?? {}).filter((label) => label.startsWith("rbac.authorization.k8s.io/aggregate-to"))).toEqual([]);
   });
