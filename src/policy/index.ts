@@ -1,8 +1,8 @@
 /**
  * The guard chain evaluated before every side effect of a step (protected namespaces, tenancy,
  * approvals and dry-run) and the Playbook limits checked once before a run starts (rate limit
- * and active-incident cap), and the destination policy of Connector calls. Pure; the clock is
- * injected.
+ * and active-incident cap), the destination policy of Connector calls, and whether a tenant's
+ * object was checked by the tenancy admission policies. Pure; the clock is injected.
  */
 export { evaluateGuards, guardChain, type Guard } from "./evaluate-guards.ts";
 export {
@@ -42,3 +42,15 @@ export {
   type DestinationPolicyConfig,
   type ProtectedAddresses,
 } from "./destination-policy.ts";
+export {
+  connectorPrivilegedFields,
+  lastSpecWrite,
+  playbookPrivilegedFields,
+  POLICY_SETTLE_MS,
+  verifyApprovals,
+  verifyTenancy,
+  type ManagedFieldsTime,
+  type PolicyBindingState,
+  type TenancySubject,
+  type TenancyVerdict,
+} from "./tenancy-verification.ts";

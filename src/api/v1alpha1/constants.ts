@@ -25,6 +25,25 @@ export const Plural = {
   Connector: "connectors",
 } as const satisfies Record<Kind, string>;
 
+/**
+ * The ValidatingAdmissionPolicies of `config/admission` that enforce tenancy in the API server,
+ * by what they check; each one's binding has the policy's name. The one home of these names:
+ * the operator looks the bindings up by them before it trusts a tenant's object.
+ */
+export const TenancyPolicy = {
+  /** A Connector names only Secrets its writer may get. */
+  ConnectorSecrets: "kube-soar-connector-secrets",
+  /** A Playbook's Job steps need the writer's rights to create Jobs and use their ServiceAccounts and Secrets. */
+  PlaybookJobs: "kube-soar-playbook-jobs",
+  /** A new approval names its writer, who may approve; recorded approvals never change. */
+  IncidentApprovals: "kube-soar-incident-approvals",
+} as const;
+/** The name of one of the tenancy policies and of its binding. */
+export type TenancyPolicy = (typeof TenancyPolicy)[keyof typeof TenancyPolicy];
+
+/** The custom RBAC verb on incidents that appending a decision to `spec.approvals` needs. */
+export const APPROVE_VERB = "approve";
+
 /** Condition types written to `status.conditions`. */
 export const ConditionType = {
   /** The object is valid and fully processed: a Playbook compiled, a Connector usable, an Incident handled. */

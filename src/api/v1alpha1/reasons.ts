@@ -84,6 +84,12 @@ export const Reason = {
   ProtectedNamespace: "ProtectedNamespace",
   /** A guard refused an action outside the Playbook's own namespace. */
   TenancyViolation: "TenancyViolation",
+  /**
+   * A tenant's Playbook or Connector uses what only the tenancy admission policies vouch for
+   * (Job steps, Secrets), and the operator cannot tell that the policy checked its last write:
+   * the policy's binding is missing, or the object was last written before it was installed.
+   */
+  TenancyUnverified: "TenancyUnverified",
   /** A guard refused a destructive action without an approved approval step among its needs. */
   ApprovalRequired: "ApprovalRequired",
   /** A dry run: the step was planned and rendered, not executed. */

@@ -1,0 +1,232 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { AdmissionregistrationV1Api, ApiException, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import { GROUP, Plural, TenancyPolicy, VERSION } from "../../src/api/v1alpha1/constants.ts";
+import type { ConnectorSpec, Incident, IncidentApproval, PlaybookSpec } from "../../src/api/v1alpha1/types.generated.ts";
+import { ensureCrds } from "../support/crds.ts";
+import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
+import { incidentSpec } from "./reconciler-helpers.ts";
+
+// Tenancy enforced by the API server: the policies of config/admission, checked against the
+// writer's own RBAC, with tenant identities made by impersonation (never the admin). The
+// bindings are the shipped ones, scoped at install time to this file's namespace so that the
+// other test files sharing the control plane (which write approvals as the admin) are not
+// bound by them.
+//
+//   mallory  writes kube-soar objects; cannot read Secrets, create Jobs or Pods
+//   dev      like mallory, and may create Jobs, get Secret app-creds, impersonate ServiceAccount builder
+//   bob      edits Incidents (an edit-like role), cannot approve
+//   alice    soar-approver
+const admissionDir = new URL("../../config/admission/", import.meta.url);
+const rbacDir = new URL("../../config/rbac/", import.meta.url);
+let admin: KubeConfig;
+let objects: KubernetesObjectApi;
+let namespace: string;
+
+function manifestsOf(directory: URL, file: string): KubernetesObject[] {
+  return parseAllDocuments(readFileSync(new URL(file, directory), "utf8")).map((document) => document.toJS() as KubernetesObject);
+}
+
+/** A client acting as `user` (the admin's credentials, with Impersonate-User). */
+function as(user: string): CustomObjectsApi {
+  const config = new KubeConfig();
+  config.loadFromString(admin.exportConfig());
+  config.users = config.users.map((entry) => ({ ...entry, impersonateUser: user }));
+  return config.makeApiClient(CustomObjectsApi);
+}
+
+/** The API server's message when `write` is refused; fails the test when it succeeds. */
+async function refusal(write: Promise<unknown>): Promise<string> {
+  try {
+    await write;
+  } catch (error: unknown) {
+    if (error instanceof ApiException && typeof error.body === "string") {
+      const status = JSON.parse(error.body) as { code?: number; message?: string };
+      expect(status.code).toBe(403);
+      return status.message ?? "";
+    }
+    throw error;
+  }
+  throw new Error("the write was allowed");
+}
+
+async function createConnector(user: string, name: string, spec: ConnectorSpec): Promise<unknown> {
+  const body = { apiVersion: `${GROUP}/${VERSION}`, kind: "Connector", metadata: { name, namespace }, spec };
+  return await as(user).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Connector, body });
+}
+
+async function createPlaybook(user: string, name: string, spec: PlaybookSpec): Promise<unknown> {
+  const body = { apiVersion: `${GROUP}/${VERSION}`, kind: "Playbook", metadata: { name, namespace }, spec };
+  return await as(user).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Playbook, body });
+}
+
+async function readIncident(name: string): Promise<Incident> {
+  return (await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident, name })) as Incident;
+}
+
+/** `user` replaces the Incident's approvals with what `change` makes of them. */
+async function writeApprovals(user: string, name: string, change: (approvals: IncidentApproval[]) => IncidentApproval[]): Promise<unknown> {
+  const incident = await readIncident(name);
+  const body = { ...incident, spec: { ...incident.spec, approvals: change(incident.spec.approvals ?? []) } };
+  return await as(user).replaceNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident, name, body });
+}
+
+function decision(by: string, step = "gate", decisionValue: "approve" | "reject" = "approve"): IncidentApproval {
+  return { playbook: "contain", step, decision: decisionValue, by };
+}
+
+const jobPlaybook = (job: NonNullable<PlaybookSpec["steps"][number]["job"]>, extra: Partial<PlaybookSpec> = {}): PlaybookSpec => ({
+  trigger: { types: ["falco.rule.output.v1"] },
+  steps: [{ name: "collect", job }],
+  ...extra,
+});
+
+async function bind(user: string, role: { kind: "Role" | "ClusterRole"; name: string }): Promise<void> {
+  await objects.create({
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: `${user}-${role.name}`, namespace },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", ...role },
+    subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
+  });
+}
+
+async function role(name: string, rules: { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[]): Promise<void> {
+  await objects.create({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name, namespace }, rules });
+}
+
+beforeAll(async () => {
+  admin = loadKubeConfig();
+  objects = KubernetesObjectApi.makeApiClient(admin);
+  await ensureCrds(admin);
+  namespace = await createTestNamespace(admin, "tenancy-vap");
+
+  const approver = manifestsOf(rbacDir, "soar-approver-role.yaml");
+  for (const manifest of approver) await objects.patch(manifest, undefined, undefined, "kube-soar-tests", true, PatchStrategy.ServerSideApply);
+  await role("soar-writer", [{ apiGroups: [GROUP], resources: ["playbooks", "connectors", "incidents"], verbs: ["get", "list", "create", "update", "patch"] }]);
+  await role("job-runner", [
+    { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create"] },
+    { apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["app-creds"] },
+    { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"], resourceNames: ["builder"] },
+  ]);
+  await role("incident-editor", [{ apiGroups: [GROUP], resources: ["incidents"], verbs: ["get", "list", "update", "patch"] }]);
+  await bind("mallory", { kind: "Role", name: "soar-writer" });
+  await bind("dev", { kind: "Role", name: "soar-writer" });
+  await bind("dev", { kind: "Role", name: "job-runner" });
+  await bind("bob", { kind: "Role", name: "incident-editor" });
+  await bind("alice", { kind: "ClusterRole", name: "soar-approver" });
+
+  const files = readdirSync(admissionDir).filter((file) => file.endsWith(".yaml") && file !== "kustomization.yaml");
+  for (const manifest of files.flatMap((file) => manifestsOf(admissionDir, file))) {
+    const scoped =
+      manifest.kind === "ValidatingAdmissionPolicyBinding"
+        ? { ...manifest, spec: { ...(manifest as { spec: object }).spec, matchResources: { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } } } }
+        : manifest;
+    await objects.patch(scoped, undefined, undefined, "kube-soar-tests", true, PatchStrategy.ServerSideApply);
+  }
+  // Policies take effect once the API server's admission has loaded them.
+  let attempt = 0;
+  await waitFor(async () => (await refusal(createConnector("mallory", `probe-${String(attempt++)}`, { type: "http", url: "https://hooks.example.com", auth: { type: "bearer", secretRef: { name: "probe", key: "token" } } }))).length > 0, {
+    timeoutMs: 30_000,
+    description: "the tenancy policies to be enforced",
+  });
+});
+
+afterAll(async () => {
+  for (const name of Object.values(TenancyPolicy)) {
+    await admin.makeApiClient(AdmissionregistrationV1Api).deleteValidatingAdmissionPolicyBinding({ name });
+  }
+  await admin.makeApiClient(CoreV1Api).deleteNamespace({ name: namespace });
+});
+
+describe("Connector as a Secret reader", () => {
+  const webhook = { type: "http", url: "https://hooks.example.com/incidents" } as const;
+
+  it("refuses a Connector naming a Secret its writer may not get", async () => {
+    const message = await refusal(createConnector("mallory", "exfil", { ...webhook, auth: { type: "bearer", secretRef: { name: "db-creds", key: "password" } } }));
+    expect(message).toContain(`spec.auth.secretRef.name: you may not get Secret "db-creds" in namespace "${namespace}"`);
+  });
+
+  it("checks every Secret the spec names, TLS and URL included", async () => {
+    const auth = { type: "bearer", secretRef: { name: "app-creds", key: "token" } } as const;
+    const ca = await refusal(createConnector("dev", "ca", { ...webhook, auth, tls: { caSecretRef: { name: "db-creds", key: "ca.crt" } } }));
+    expect(ca).toContain(`spec.tls.caSecretRef.name: you may not get Secret "db-creds" in namespace "${namespace}"`);
+    const client = await refusal(createConnector("dev", "client", { ...webhook, auth, tls: { clientCertSecretRef: { name: "db-tls" } } }));
+    expect(client).toContain(`spec.tls.clientCertSecretRef.name: you may not get Secret "db-tls"`);
+    const url = await refusal(createConnector("dev", "url", { type: "slack", urlSecretRef: { name: "db-creds", key: "url" } }));
+    expect(url).toContain(`spec.urlSecretRef.name: you may not get Secret "db-creds"`);
+    const pagerduty = await refusal(createConnector("dev", "pd", { type: "pagerduty", pagerduty: { routingKeySecretRef: { name: "db-creds", key: "key" } } }));
+    expect(pagerduty).toContain(`spec.pagerduty.routingKeySecretRef.name: you may not get Secret "db-creds"`);
+  });
+
+  it("allows a Connector whose Secrets its writer may get", async () => {
+    await createConnector("dev", "hook", { ...webhook, auth: { type: "bearer", secretRef: { name: "app-creds", key: "token" } } });
+  });
+});
+
+describe("Job steps as privilege escalation", () => {
+  it("refuses Job steps from a writer who may not create Jobs", async () => {
+    const message = await refusal(createPlaybook("mallory", "escalate", jobPlaybook({ image: "busybox", serviceAccountName: "admin-sa", env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "db-creds", key: "token" } } }] })));
+    expect(message).toContain(`spec.steps[0].job: you may not create Jobs in namespace "${namespace}"`);
+  });
+
+  it("allows the same writer a Playbook without Job steps", async () => {
+    await createPlaybook("mallory", "ask", { trigger: { types: ["falco.rule.output.v1"] }, steps: [{ name: "gate", approval: {} }] });
+  });
+
+  it("refuses a Job step running as a ServiceAccount its writer may not impersonate", async () => {
+    const message = await refusal(createPlaybook("dev", "as-admin", jobPlaybook({ image: "busybox", serviceAccountName: "admin-sa" })));
+    expect(message).toContain(`spec.steps[0].job.serviceAccountName ("admin-sa"): a Job step may run as a ServiceAccount other than "default" only if you may impersonate it`);
+    const playbookWide = await refusal(createPlaybook("dev", "as-admin-wide", jobPlaybook({ image: "busybox" }, { serviceAccountName: "admin-sa" })));
+    expect(playbookWide).toContain(`spec.serviceAccountName ("admin-sa")`);
+  });
+
+  it("refuses a Job step reading a Secret its writer may not get", async () => {
+    const message = await refusal(createPlaybook("dev", "leak", jobPlaybook({ image: "busybox", env: [{ name: "A", value: "x" }, { name: "TOKEN", valueFrom: { secretKeyRef: { name: "db-creds", key: "token" } } }] })));
+    expect(message).toContain(`spec.steps[0].job.env[1].valueFrom.secretKeyRef.name ("db-creds"): a Job step may read only Secrets you may get`);
+  });
+
+  it("allows Job steps within the writer's rights", async () => {
+    await createPlaybook("dev", "collect", jobPlaybook({ image: "busybox", serviceAccountName: "builder", env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "app-creds", key: "token" } } }] }));
+    await createPlaybook("dev", "collect-default", jobPlaybook({ image: "busybox", serviceAccountName: "default" }));
+  });
+});
+
+describe("Forged approvals", () => {
+  beforeAll(async () => {
+    const body = { apiVersion: `${GROUP}/${VERSION}`, kind: "Incident", metadata: { name: "inc-1", namespace }, spec: incidentSpec(["contain"]) };
+    await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident, body });
+  });
+
+  it("refuses an approval recorded in someone else's name", async () => {
+    const message = await refusal(writeApprovals("bob", "inc-1", (approvals) => [...approvals, decision("alice")]));
+    expect(message).toContain('spec.approvals[0].by: must be your own user name "bob", not "alice"');
+  });
+
+  it("refuses an approval from a writer without the verb approve", async () => {
+    const message = await refusal(writeApprovals("bob", "inc-1", (approvals) => [...approvals, decision("bob")]));
+    expect(message).toContain(`spec.approvals[0]: you may not approve Incident "inc-1" in namespace "${namespace}"`);
+    expect(message).toContain("soar-approver");
+  });
+
+  it("records an approver's own decision, and only appends after it", async () => {
+    await writeApprovals("alice", "inc-1", (approvals) => [...approvals, decision("alice")]);
+    expect((await readIncident("inc-1")).spec.approvals).toEqual([decision("alice")]);
+
+    const changed = await refusal(writeApprovals("alice", "inc-1", () => [decision("alice", "gate", "reject")]));
+    expect(changed).toContain("spec.approvals: recorded decisions may not be changed, removed or reordered");
+    const removed = await refusal(writeApprovals("alice", "inc-1", () => []));
+    expect(removed).toContain("spec.approvals: recorded decisions may not be changed, removed or reordered");
+    const reordered = await refusal(writeApprovals("alice", "inc-1", (approvals) => [decision("alice", "second"), ...approvals]));
+    expect(reordered).toContain("spec.approvals: recorded decisions may not be changed, removed or reordered");
+
+    await writeApprovals("alice", "inc-1", (approvals) => [...approvals, decision("alice", "second")]);
+    expect((await readIncident("inc-1")).spec.approvals).toEqual([decision("alice"), decision("alice", "second")]);
+  });
+
+  it("lets writers who do not touch the approvals change the rest of the Incident", async () => {
+    const incident = await readIncident("inc-1");
+    await as("bob").replaceNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident, name: "inc-1", body: { ...incident, spec: { ...incident.spec, assignee: "bob" } } });
+  });
+});
