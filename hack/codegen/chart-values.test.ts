@@ -75,6 +75,7 @@ rules:
       {
         name: "action-labeling",
         toggle: "podLabeling",
+        rules: [{ apiGroups: [""], resources: ["pods", "nodes"], verbs: ["get"] }],
         namespaced: [{ apiGroups: [""], resources: ["pods"], verbs: ["get"] }],
         cluster: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
       },
