@@ -109,4 +109,9 @@ else
   log "alertmanager-$alertmanager_version: cached"
 fi
 
+# helm renders, lints, installs and upgrades charts/kube-soar in the integration tests.
+helm_version=$(module_version helm helm.sh/helm/v4)
+build_into "$tools/helm" "helm-$helm_version" "-X helm.sh/helm/v4/internal/version.version=$helm_version" \
+  helm.sh/helm/v4/cmd/helm
+
 echo "$bin"

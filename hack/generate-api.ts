@@ -1,5 +1,6 @@
 // Generates the CRDs, their kustomizations and the TypeScript types of soar.kube-soar.io/v1alpha1
-// from the schema in src/api/v1alpha1/schema/, the one source of truth.
+// from the schema in src/api/v1alpha1/schema/, the one source of truth, and the generated parts of
+// the Helm chart (its CRDs, values from the operator's flags, roles from config/rbac/).
 //
 //   node hack/generate-api.ts                 write the generated files      (npm run generate)
 //   node hack/generate-api.ts --check         exit 1 when a generated file drifted (npm run verify:generated)
@@ -8,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { KINDS } from "../src/api/v1alpha1/schema/index.ts";
+import { chartFiles } from "./codegen/chart-files.ts";
 import { describeDrift, findDrift, writeGenerated } from "./codegen/drift.ts";
 import { generatedFiles } from "./codegen/generated-files.ts";
 
@@ -32,14 +34,15 @@ async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
 
-  const files = generatedFiles(KINDS);
+  // The chart's sources (values.yaml, README.md, config/rbac/) are read from this checkout.
+  const files = [...generatedFiles(KINDS), ...(await chartFiles(fileURLToPath(new URL("..", import.meta.url)), KINDS))];
   if (options.check) {
     const drift = await findDrift(options.root, files);
     if (drift.length === 0) {
       console.log(`generated files are up to date (${files.length} files)`);
       return 0;
     }
-    console.error("generated files drifted from src/api/v1alpha1/schema/:");
+    console.error("generated files drifted from their sources (src/api/v1alpha1/schema/, src/config/flags.ts, config/rbac/):");
     for (const entry of drift) console.error(`  ${describeDrift(entry)}`);
     console.error("Fix: run `npm run generate` and commit the result.");
     return 1;

@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KINDS } from "../../src/api/v1alpha1/schema/index.ts";
 import type { Drift } from "./drift.ts";
+import { chartFiles } from "./chart-files.ts";
 import { describeDrift, findDrift, writeGenerated } from "./drift.ts";
 import { TYPES_PATH, generatedFiles } from "./generated-files.ts";
 
@@ -64,8 +65,9 @@ describe("findDrift", () => {
     }
   });
 
-  it("finds the committed files up to date with the schema (else run `npm run generate`)", async () => {
-    expect((await findDrift(repoRoot, files)).map(describeDrift)).toEqual([]);
+  it("finds the committed files up to date with their sources (else run `npm run generate`)", async () => {
+    const all = [...files, ...(await chartFiles(repoRoot, KINDS))];
+    expect((await findDrift(repoRoot, all)).map(describeDrift)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { GeneratedFile } from "./generated-files.ts";
-import { CRD_DIR } from "./generated-files.ts";
+import { GENERATED_ONLY_DIRS } from "./generated-files.ts";
 
 /** How a file on disk differs from what the generator produces. */
 export interface Drift {
@@ -41,19 +41,19 @@ function firstDifferentLine(actual: string, expected: string): number {
   return line + 1;
 }
 
-/** Files in the generated-only directory that the generator would not write. */
+/** Files in the generated-only directories that the generator would not write. */
 async function staleFiles(root: string, files: readonly GeneratedFile[]): Promise<string[]> {
   const expected = new Set(files.map((file) => file.path));
-  const present = await listDir(path.join(root, CRD_DIR));
-  return present
-    .map((name) => `${CRD_DIR}/${name}`)
-    .filter((file) => !expected.has(file))
-    .sort();
+  const stale: string[] = [];
+  for (const dir of GENERATED_ONLY_DIRS) {
+    for (const name of await listDir(path.join(root, dir))) if (!expected.has(`${dir}/${name}`)) stale.push(`${dir}/${name}`);
+  }
+  return stale.sort();
 }
 
 /**
  * Compares `files` with the tree under `root`. Returns one entry per file that is missing,
- * differs, or sits in the generated-only `crds/` directory without being generated; an empty
+ * differs, or sits in a generated-only directory (`crds/`, the chart's `crds/`) without being generated; an empty
  * list means the tree is up to date.
  */
 export async function findDrift(root: string, files: readonly GeneratedFile[]): Promise<Drift[]> {
@@ -77,12 +77,12 @@ export function describeDrift(drift: Drift): string {
     case "outdated":
       return `${drift.path}: out of date with the schema (first difference at line ${drift.line ?? 1})`;
     case "stale":
-      return `${drift.path}: not generated from the schema any more (crds/ holds only generated files)`;
+      return `${drift.path}: not generated from the schema any more (${path.dirname(drift.path)}/ holds only generated files)`;
   }
 }
 
 /**
- * Writes `files` under `root` (creating directories) and removes stale files from `crds/`,
+ * Writes `files` under `root` (creating directories) and removes stale files from the generated-only directories,
  * so that {@link findDrift} afterwards returns nothing. Returns the paths it changed.
  */
 export async function writeGenerated(root: string, files: readonly GeneratedFile[]): Promise<string[]> {

@@ -12,6 +12,15 @@ export interface GeneratedFile {
 /** Directory that holds only generated files; anything else in it is stale. */
 export const CRD_DIR = "crds";
 
+/** The Helm chart's directory, relative to the repository root. */
+export const CHART_DIR = "charts/kube-soar";
+
+/** Directory of the chart's CRDs, which holds only generated files too. */
+export const CHART_CRD_DIR = `${CHART_DIR}/crds`;
+
+/** The directories holding only generated files. */
+export const GENERATED_ONLY_DIRS: readonly string[] = [CRD_DIR, CHART_CRD_DIR];
+
 /** Path of the generated TypeScript types, relative to the repository root. */
 export const TYPES_PATH = "src/api/v1alpha1/types.generated.ts";
 

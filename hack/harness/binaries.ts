@@ -15,9 +15,11 @@ export type BinaryName =
   | "alertmanager"
   | "cloudevents-send"
   | "etcd"
+  | "helm"
   | "kube-apiserver"
   | "kube-controller-manager"
   | "kube-scheduler"
+  | "kubectl"
   | "kwok"
   | "nats-server";
 

@@ -1,5 +1,6 @@
 const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
-const durationPattern = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
+/** A Go-style duration as {@link parseDuration} accepts it: one or more `<number><ms|s|m|h>`. */
+export const DURATION_PATTERN = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const segmentPattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
 /**
@@ -7,7 +8,7 @@ const segmentPattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
  * every duration field of the API and every duration flag; returns undefined when malformed.
  */
 export function parseDuration(text: string): number | undefined {
-  if (!durationPattern.test(text)) return undefined;
+  if (!DURATION_PATTERN.test(text)) return undefined;
   let total = 0;
   for (const [, amount, unit] of text.matchAll(segmentPattern)) {
     total += Number(amount) * unitMs[unit as keyof typeof unitMs];
