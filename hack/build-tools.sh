@@ -99,6 +99,14 @@ build_into "$tools/etcd" "etcd-$etcd_version" "" go.etcd.io/etcd/server/v3
 build_into "$tools/kwok" "kwok-$kwok_version" "-X sigs.k8s.io/kwok/pkg/consts.Version=$kwok_version" sigs.k8s.io/kwok/cmd/kwok
 build_into "$tools/nats" "nats-$nats_version" "" github.com/nats-io/nats-server/v2
 build_into "$tools/producers" "cloudevents-send-sdk-${sdk_version}-${producers_digest}" "" ./cloudevents-send
+
+# dockerfile-lint, this repository's own program: BuildKit's Dockerfile parser and lint rules
+# (those of `docker build --check`) for the test that lints the image's Dockerfile. Its stamp
+# follows its source too.
+dockerfile_lint_version=$(module_version dockerfile-lint github.com/moby/buildkit)
+dockerfile_lint_digest=$(cat "$here"/tools/dockerfile-lint/{go.mod,go.sum,dockerfile-lint/main.go} | sha256sum | cut -c1-12)
+build_into "$tools/dockerfile-lint" "dockerfile-lint-buildkit-${dockerfile_lint_version}-${dockerfile_lint_digest}" "" ./dockerfile-lint
+
 if [[ ! -f "$bin/.alertmanager-$alertmanager_version" ]]; then
   # netgo as upstream releases it; grpcnotrace drops gRPC's x/net/trace debug pages.
   alertmanager_source "$alertmanager_version"

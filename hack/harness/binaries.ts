@@ -14,6 +14,7 @@ export const BIN_DIR_ENV = "KUBE_SOAR_BIN_DIR";
 export type BinaryName =
   | "alertmanager"
   | "cloudevents-send"
+  | "dockerfile-lint"
   | "etcd"
   | "helm"
   | "kube-apiserver"

@@ -20,6 +20,16 @@ export interface SpawnManagedOptions {
   logFile: string;
   env: Readonly<Record<string, string>>;
   registry: ProcessRegistry;
+  /** Working directory of the process; default this process's. */
+  cwd?: string;
+  /** The user and group the process runs as (this process must be allowed to switch); default this process's. */
+  user?: ProcessUser;
+}
+
+/** A numeric user and group to run a process as. */
+export interface ProcessUser {
+  uid: number;
+  gid: number;
 }
 
 /** Default time between SIGTERM and SIGKILL when stopping a child. */
@@ -115,6 +125,8 @@ export async function spawnManaged(options: SpawnManagedOptions): Promise<Manage
       detached: true,
       stdio: ["ignore", output, output],
       env: { ...options.env },
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      ...(options.user === undefined ? {} : { uid: options.user.uid, gid: options.user.gid }),
     });
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);

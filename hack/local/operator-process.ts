@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { open, stat, writeFile } from "node:fs/promises";
+import { chown, open, stat, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { dirname, join } from "node:path";
 import { REPO_ROOT } from "../harness/binaries.ts";
 import { logTail } from "../harness/log-tail.ts";
-import { signalGroup, spawnManaged, type ExitStatus, type ManagedProcess } from "../harness/managed-process.ts";
+import { signalGroup, spawnManaged, type ExitStatus, type ManagedProcess, type ProcessUser } from "../harness/managed-process.ts";
 import type { ProcessRegistry } from "../harness/pidfile.ts";
 import { errorMessage, waitFor } from "../harness/wait-for.ts";
 
@@ -42,6 +42,14 @@ export interface OperatorLaunch {
   node?: string;
   /** Options for Node itself, placed before the entry point (e.g. `--cpu-prof`). */
   nodeOptions?: readonly string[];
+  /** The script Node runs, absolute or relative to `cwd`; default {@link OPERATOR_MAIN}. */
+  entryPoint?: string;
+  /** Working directory of the process; default this process's. */
+  cwd?: string;
+  /** The process's whole environment; default empty (the operator gets everything through flags). */
+  env?: Readonly<Record<string, string>>;
+  /** The user and group the process runs as; the receiver token file is then theirs. Default this process's. */
+  user?: ProcessUser;
 }
 
 /** One JSON log line of the operator. */
@@ -257,24 +265,28 @@ export class OperatorProcess {
 }
 
 /**
- * Starts `node src/main.ts` with the launch's flags in a new process group, recorded in the
- * registry, and resolves as soon as the operating system started it (not when the operator
- * is ready: see {@link OperatorProcess.waitUntilStarted}). The environment is empty: the
- * operator gets everything through flags. A fresh receiver token is written, readable by the
- * owner only, to `<name>.receiver-token` next to the log file.
+ * Starts `node src/main.ts` (or the launch's entry point) with the launch's flags in a new
+ * process group, recorded in the registry, and resolves as soon as the operating system
+ * started it (not when the operator is ready: see {@link OperatorProcess.waitUntilStarted}).
+ * The environment is the launch's, empty by default: the operator gets everything through
+ * flags. A fresh receiver token is written, readable by the process's user only, to
+ * `<name>.receiver-token` next to the log file.
  */
 export async function spawnOperator(launch: OperatorLaunch): Promise<OperatorProcess> {
   const offset = await stat(launch.logFile).then((info) => info.size, () => 0);
   const token = randomBytes(24).toString("base64url");
   const tokenFile = join(dirname(launch.logFile), `${launch.name}.receiver-token`);
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+  if (launch.user !== undefined) await chown(tokenFile, launch.user.uid, launch.user.gid);
   const child = await spawnManaged({
     name: launch.name,
     command: launch.node ?? process.execPath,
-    args: [...(launch.nodeOptions ?? []), OPERATOR_MAIN, ...operatorArgs(launch, tokenFile)],
+    args: [...(launch.nodeOptions ?? []), launch.entryPoint ?? OPERATOR_MAIN, ...operatorArgs(launch, tokenFile)],
     logFile: launch.logFile,
-    env: {},
+    env: launch.env ?? {},
     registry: launch.registry,
+    ...(launch.cwd === undefined ? {} : { cwd: launch.cwd }),
+    ...(launch.user === undefined ? {} : { user: launch.user }),
   });
   return new OperatorProcess(launch.name, launch.identity, child, offset, { tokenFile, token });
 }

@@ -6,7 +6,7 @@ import { inject } from "vitest";
 import { openHarnessDir, silentLog, type HarnessDir } from "../../hack/harness/harness-dir.ts";
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
 import { alertVariant, CRYPTO_MINER_ALERT, publishFalcoAlert, readFalcoAlert, type FalcoAlert } from "../../hack/local/falco-alert.ts";
-import { spawnOperator, type OperatorProcess } from "../../hack/local/operator-process.ts";
+import { spawnOperator, type OperatorLaunch, type OperatorProcess } from "../../hack/local/operator-process.ts";
 import { ConditionType, GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
 import type { Incident, IncidentApproval, Playbook, PlaybookSpec } from "../../src/api/v1alpha1/types.generated.ts";
 import { ensureCrds } from "./crds.ts";
@@ -28,6 +28,12 @@ export const FAST_FAILOVER_FLAGS: Readonly<Record<string, string>> = {
   "retry-period": "500ms",
   "nats-ack-wait": "5s",
 };
+
+/**
+ * What an operator of a testbed may run differently from `node src/main.ts` of this checkout,
+ * as this process's user, logging into the testbed's harness directory.
+ */
+export type OperatorRuntime = Partial<Pick<OperatorLaunch, "node" | "entryPoint" | "cwd" | "env" | "user" | "kubeconfig" | "logFile">>;
 
 /** What a testbed is started with. */
 export interface OperatorTestbedOptions {
@@ -112,7 +118,7 @@ export class OperatorTestbed {
   }
 
   /** Starts an operator process without waiting for it (so it may be killed while it starts). */
-  async spawn(identity: string, flags: Readonly<Record<string, string>> = {}): Promise<OperatorProcess> {
+  async spawn(identity: string, flags: Readonly<Record<string, string>> = {}, runtime: OperatorRuntime = {}): Promise<OperatorProcess> {
     const index = this.operators.length;
     const operator = await spawnOperator({
       name: `operator-${index}-${identity}`,
@@ -123,14 +129,15 @@ export class OperatorTestbed {
       flags: { ...this.#flags, ...flags },
       logFile: join(this.#harness.path, `operator-${index}-${identity}.log`),
       registry: this.#harness.registry,
+      ...runtime,
     });
     this.operators.push(operator);
     return operator;
   }
 
   /** Starts an operator process and resolves once it logged "operator started". */
-  async start(identity: string, flags: Readonly<Record<string, string>> = {}): Promise<OperatorProcess> {
-    const operator = await this.spawn(identity, flags);
+  async start(identity: string, flags: Readonly<Record<string, string>> = {}, runtime: OperatorRuntime = {}): Promise<OperatorProcess> {
+    const operator = await this.spawn(identity, flags, runtime);
     await operator.waitUntilStarted();
     return operator;
   }
