@@ -102,7 +102,10 @@ export interface PlaybookSpec {
   description?: string;
   /**
    * Which events start this playbook. All given criteria must match; at least one of types, sources
-   * or when is required.
+   * or when is required. A playbook outside the operator's namespace (its --namespace flag) sees
+   * only events whose affected namespace (event.resources.namespace) is its own; events about
+   * another namespace or about no namespace (a Node, the cluster) reach only playbooks in the
+   * operator's namespace.
    */
   trigger: Trigger;
   /** How matching events fold into one open Incident instead of opening new ones. */
@@ -135,7 +138,10 @@ export interface PlaybookSpec {
 
 /**
  * Which events start this playbook. All given criteria must match; at least one of types, sources
- * or when is required.
+ * or when is required. A playbook outside the operator's namespace (its --namespace flag) sees only
+ * events whose affected namespace (event.resources.namespace) is its own; events about another
+ * namespace or about no namespace (a Node, the cluster) reach only playbooks in the operator's
+ * namespace.
  */
 export interface Trigger {
   /** CloudEvent types that match, such as falco.rule.output.v1; compared exactly. */
