@@ -60,7 +60,7 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
     clock,
     compiler,
     identity: "test-operator",
-    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [] },
+    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [], protectedNodes: undefined },
     ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
   });

@@ -213,7 +213,8 @@ export interface PlaybookStep {
    * annotate, cordonNode, uncordonNode and scaleWorkload) record how to undo them; deletePod,
    * evictPod and captureLogs cannot be undone. Destructive actions (deletePod, evictPod and
    * scaleWorkload) run only once an approval step they need, directly or through other steps, has
-   * approved.
+   * approved. Node actions (label, annotate, cordonNode and uncordonNode) are refused on a Node the
+   * operator protects (its --protected-node-selector, control-plane nodes by default).
    */
   action?: ActionStep;
   /**
@@ -314,7 +315,9 @@ export interface ResourceRequirements {
  * Takes a built-in, idempotent Kubernetes action. Reversible actions (isolatePod, label, annotate,
  * cordonNode, uncordonNode and scaleWorkload) record how to undo them; deletePod, evictPod and
  * captureLogs cannot be undone. Destructive actions (deletePod, evictPod and scaleWorkload) run
- * only once an approval step they need, directly or through other steps, has approved.
+ * only once an approval step they need, directly or through other steps, has approved. Node actions
+ * (label, annotate, cordonNode and uncordonNode) are refused on a Node the operator protects (its
+ * --protected-node-selector, control-plane nodes by default).
  */
 export interface ActionStep {
   /**
