@@ -65,8 +65,9 @@ function cloudEvent(id: string, subject: string): Uint8Array {
   );
 }
 
-function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nats" | "receiver" | "intake" | "watchNamespaces"> {
+function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces"> {
   return {
+    namespace,
     nats: {
       servers: [natsUrl],
       stream: "SOAR_EVENTS",

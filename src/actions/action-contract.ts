@@ -1,5 +1,6 @@
 import type { AppsV1Api, CoreV1Api, NetworkingV1Api } from "@kubernetes/client-node";
 import type { Logger } from "pino";
+import type { LabelSelector } from "../api/label-selector.ts";
 import type { ActionTargetKind } from "../api/v1alpha1/index.ts";
 import type { AffectedResources } from "../api/v1alpha1/types.generated.ts";
 
@@ -35,6 +36,12 @@ export interface ActionContext {
   readonly playbookNamespace: string;
   readonly incident: ActionIncident;
   readonly target: ResolvedTarget;
+  /**
+   * Nodes no action may change (the operator's `--protected-node-selector`); undefined when
+   * none is protected. Checked on the Node the action reads, whose resourceVersion guards its
+   * write, so a label added in between makes the write fail rather than slip through.
+   */
+  readonly protectedNodes: LabelSelector | undefined;
   /** Rendered step parameters. */
   readonly params: Readonly<Record<string, string>>;
   /**

@@ -6,7 +6,8 @@ import type { UndoRecord } from "./undo-record.ts";
 
 /**
  * Why an action failed (each documented in {@link Reason}): `InvalidTarget` and `InvalidParams`
- * name the field at fault; `NotFound`, `Forbidden` and `ApiRejected` need a change elsewhere;
+ * name the field at fault; `NotFound`, `Forbidden`, `ProtectedNode` and `ApiRejected` need a
+ * change elsewhere;
  * `Conflict`, `ApiUnavailable`, `PodDisruptionBudget`, `MinHealthyReplicas` and
  * `LogsUnavailable` may pass on a later attempt; `IsolationIneffective` cannot.
  */
@@ -16,6 +17,7 @@ export type ActionFailureReason = Extract<
   | "InvalidParams"
   | "NotFound"
   | "Forbidden"
+  | "ProtectedNode"
   | "MinHealthyReplicas"
   | "PodDisruptionBudget"
   | "IsolationIneffective"

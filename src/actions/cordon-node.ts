@@ -5,6 +5,7 @@ import type { ActionDefinition, ReversibleActionDefinition } from "./action-defi
 import { actionFailure, failureFromApiError, type ActionFailure, type ActionOutcome, type UndoOutcome } from "./action-outcome.ts";
 import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.ts";
 import { readParams } from "./params.ts";
+import { protectedNodeRefusal } from "./protected-node.ts";
 import type { CordonUndo, UncordonUndo } from "./undo-record.ts";
 
 async function readNode(context: UndoContext, action: ActionType, name: string): Promise<V1Node | ActionFailure> {
@@ -36,6 +37,8 @@ async function cordon(context: ActionContext): Promise<ActionOutcome> {
   const name = context.target.name;
   const node = await readNode(context, "cordonNode", name);
   if (isFailure(node)) return node;
+  const refused = protectedNodeRefusal("cordonNode", name, node.metadata?.labels ?? {}, context.protectedNodes);
+  if (refused !== undefined) return refused;
   const cordoned = node.spec?.unschedulable === true;
   const marker = node.metadata?.annotations?.[Annotation.CordonedBy];
   const undo: CordonUndo = { action: "cordonNode", node: name };
@@ -56,6 +59,8 @@ async function uncordon(context: ActionContext): Promise<ActionOutcome> {
   const name = context.target.name;
   const node = await readNode(context, "uncordonNode", name);
   if (isFailure(node)) return node;
+  const refused = protectedNodeRefusal("uncordonNode", name, node.metadata?.labels ?? {}, context.protectedNodes);
+  if (refused !== undefined) return refused;
   const outputs = { node: name, dryRun: String(context.dryRun) };
   if (node.spec?.unschedulable !== true) {
     return { ok: true, alreadyApplied: true, message: `node ${name} is already schedulable`, outputs };
@@ -78,7 +83,7 @@ function withoutParams(action: "cordonNode" | "uncordonNode", run: (context: Act
 
 /**
  * `cordonNode`: marks the Node unschedulable, with an annotation naming the Incident in the same
- * write. A Node someone else cordoned is reported as already cordoned and gets no undo record,
+ * write; a protected Node is refused (`ProtectedNode`). A Node someone else cordoned is reported as already cordoned and gets no undo record,
  * so that reverting never uncordons what a person cordoned.
  */
 export const cordonNodeAction: ReversibleActionDefinition<"cordonNode"> = {
@@ -87,7 +92,7 @@ export const cordonNodeAction: ReversibleActionDefinition<"cordonNode"> = {
   execute: withoutParams("cordonNode", cordon),
 };
 
-/** `uncordonNode`: marks the Node schedulable again; its undo cordons it again. */
+/** `uncordonNode`: marks the Node schedulable again (a protected Node is refused); its undo cordons it again. */
 export const uncordonNodeAction: ReversibleActionDefinition<"uncordonNode"> = {
   type: "uncordonNode",
   revert: revertUncordon,

@@ -5,6 +5,7 @@ import { dryRunParameter, FIELD_MANAGER, mergePatchOptions } from "./kube-calls.
 import { Annotation, RESERVED_KEY_PREFIX } from "../api/v1alpha1/constants.ts";
 import { isLabelValue, isQualifiedName } from "../api/v1alpha1/kube-names.ts";
 import { parseRecordedValues, planMetadataChange, planMetadataRevert, serializeRecordedValues } from "./metadata-change.ts";
+import { protectedNodeRefusal } from "./protected-node.ts";
 import { targetRef } from "./target.ts";
 import type { MetadataUndo } from "./undo-record.ts";
 import { quotedValue } from "./quoted-value.ts";
@@ -94,6 +95,10 @@ async function apply(action: MetadataAction, context: ActionContext): Promise<Ac
   } catch (error: unknown) {
     return failureFromApiError(error, { action, operation: `read ${ref}` });
   }
+  if (target.kind === "Node") {
+    const refused = protectedNodeRefusal(action, target.name, metadata.labels, context.protectedNodes);
+    if (refused !== undefined) return refused;
+  }
   const recordedBefore = parseRecordedValues(metadata.annotations[markerOf[action]]);
   const plan = planMetadataChange(valuesOf(action, metadata), recordedBefore, context.params);
   if (plan.changed) {
@@ -137,7 +142,8 @@ function definition<A extends MetadataAction>(action: A): ReversibleActionDefini
 }
 
 /**
- * `label`: sets the labels given as params (key → value) on a Pod or Node. The values before
+ * `label`: sets the labels given as params (key → value) on a Pod or Node (a protected Node is
+ * refused, `ProtectedNode`). The values before
  * kube-soar first changed each key are kept in an annotation on the object and in the undo
  * record. Keys under `soar.kube-soar.io/` are refused.
  */

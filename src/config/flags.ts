@@ -27,6 +27,12 @@ export const settings = {
     default: "",
     description: `extra namespaces no action may touch; ${BUILTIN_PROTECTED_NAMESPACES.join(", ")} and --namespace are always protected`,
   },
+  "protected-node-selector": {
+    kind: "string",
+    default: "node-role.kubernetes.io/control-plane",
+    description:
+      "label selector of Nodes no action may change (cordonNode, uncordonNode, label, annotate), e.g. key, !key, key=value, key!=value, key in (a,b), key notin (a,b), comma-separated; the default protects control-plane nodes; an empty value (--protected-node-selector=) protects none",
+  },
   "watch-namespaces": { kind: "list", default: "", description: "restrict Playbooks, Incidents and Connectors to these namespaces; empty watches all" },
   "log-level": { kind: "string", default: "info", choices: logLevels, description: "log level" },
   "probe-bind": {

@@ -1,4 +1,5 @@
 import type { LevelWithSilent } from "pino";
+import type { LabelSelector } from "../api/label-selector.ts";
 import type { Severity } from "../api/v1alpha1/types.generated.ts";
 import type { Cidr } from "../policy/destination-policy.ts";
 
@@ -129,6 +130,8 @@ export interface OperatorOptions {
    * `namespace`; `protectedNamespaces()` of the policy module gives the whole set).
    */
   protectedNamespaces: string[];
+  /** Nodes no action may change; undefined when none is protected. */
+  protectedNodes: LabelSelector | undefined;
   logLevel: LevelWithSilent;
   probeHost: string;
   probePort: number;

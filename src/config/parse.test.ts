@@ -65,6 +65,14 @@ describe("parseOperatorOptions", () => {
     expect(options.connectorDestinations.denied.map((cidr) => cidr.text)).toEqual(["10.9.0.0/16"]);
   });
 
+  it("protects control-plane nodes by default, the given selector's nodes when set, and none when empty", () => {
+    expect(parseOperatorOptions(withTokens([]), {}).protectedNodes?.requirements).toEqual([{ key: "node-role.kubernetes.io/control-plane", operator: "exists" }]);
+    expect(parseOperatorOptions(withTokens(["--protected-node-selector", "tier in (infra, vault)"]), {}).protectedNodes?.requirements).toEqual([
+      { key: "tier", operator: "in", values: ["infra", "vault"] },
+    ]);
+    expect(parseOperatorOptions(withTokens(["--protected-node-selector="]), {}).protectedNodes).toBeUndefined();
+  });
+
   it("parses bind addresses including IPv6", () => {
     const options = parseOperatorOptions(withTokens(["--receiver-bind", "[::1]:9443", "--probe-bind", ":8081"]), {});
     expect(options.receiver).toMatchObject({ host: "::1", port: 9443 });
@@ -80,6 +88,7 @@ describe("parseOperatorOptions", () => {
     [["--renew-deadline", "20s"], /--renew-deadline must be shorter than --lease-duration/],
     [["--nats-tls-cert-file", "c.pem"], /must be set together/],
     [["--redact-key-patterns", "("], /--redact-key-patterns: "\(" is not a valid regular expression/],
+    [["--protected-node-selector", "role in (a"], /--protected-node-selector: "role in \(a" is not a label selector: unbalanced or nested parentheses/],
     [["--no-such-flag", "1"], /no-such-flag/],
     [["--nats-backoff", "1s,2x"], /--nats-backoff: "2x" is not a duration/],
     [["--nats-dead-letter-max-msgs", "1.5"], /--nats-dead-letter-max-msgs: "1.5" must be a whole number from 0/],

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { parseCidr, type Cidr } from "../policy/destination-policy.ts";
 import { parseArgs } from "node:util";
+import { parseLabelSelector, type LabelSelector } from "../api/label-selector.ts";
 import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
 import type { OperatorOptions, ReceiverOptions, StreamLimits } from "./options.ts";
@@ -89,6 +90,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     ...optionalField("kubeconfig", read.optional("kubeconfig")),
     namespace,
     protectedNamespaces: read.list("protected-namespaces"),
+    protectedNodes: protectedNodeSelector(read),
     watchNamespaces: read.list("watch-namespaces"),
     logLevel: read.string("log-level") as OperatorOptions["logLevel"],
     probeHost: probe.host,
@@ -168,6 +170,14 @@ function cidrs(read: FlagReader, flag: Flag): Cidr[] {
     if (typeof cidr === "string") throw new ConfigError(`--${flag}: ${cidr}`);
     return cidr;
   });
+}
+
+function protectedNodeSelector(read: FlagReader): LabelSelector | undefined {
+  const text = read.optional("protected-node-selector");
+  if (text === undefined || text.trim() === "") return undefined;
+  const parsed = parseLabelSelector(text);
+  if (!parsed.ok) throw new ConfigError(`--protected-node-selector: ${JSON.stringify(text)} is not a label selector: ${parsed.message}`);
+  return parsed.selector;
 }
 
 function validPatterns(patterns: string[]): string[] {

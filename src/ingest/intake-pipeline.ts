@@ -123,7 +123,7 @@ export async function recordOverBudget(source: string, requests: readonly WriteR
 
 /** The writes one alert needs: one per target Incident. */
 export function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock">): WriteRequest[] {
-  const matches = options.matcher.match({ type: alert.type, source: alert.source, severity: alert.severity, event: toCelEvent(alert) });
+  const matches = options.matcher.match({ type: alert.type, source: alert.source, severity: alert.severity, namespace: alert.resources.namespace, event: toCelEvent(alert) });
   const targets = incidentTargets({ severity: alert.severity, fingerprint: alert.fingerprint, namePrefix: incidentNamePrefix(alert) }, matches, options.intake);
   if (targets.length === 0) return [];
   const spec = incidentSpecFromAlert(alert);

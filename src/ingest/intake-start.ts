@@ -38,7 +38,7 @@ export interface IntakeHandle {
 
 /** What {@link startIntake} needs; everything is injected. */
 export interface StartIntakeOptions {
-  options: Pick<OperatorOptions, "nats" | "receiver" | "intake" | "watchNamespaces">;
+  options: Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces">;
   kubeConfig: KubeConfig;
   logger: Logger;
   registry: Registry;
@@ -107,7 +107,7 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
   const alerts = alertOptionsFor(options);
   const abort = new AbortController();
   const compiler = input.playbookCompiler ?? new PlaybookCompiler(createExpressionCompiler());
-  const matcher = new PlaybookMatcher({ client: new KubeHttpClient(kubeConfig), compiler, clock, logger, watchNamespaces: options.watchNamespaces });
+  const matcher = new PlaybookMatcher({ client: new KubeHttpClient(kubeConfig), compiler, clock, logger, operatorNamespace: options.namespace, watchNamespaces: options.watchNamespaces });
   const writeClient = new KubeJsonClient(kubeConfig, { maxSockets: options.nats.concurrency });
   const writer = new IncidentWriter({
     store: new KubeIncidentStore(writeClient),

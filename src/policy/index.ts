@@ -1,8 +1,9 @@
 /**
  * The guard chain evaluated before every side effect of a step (protected namespaces, tenancy,
- * approvals and dry-run) and the Playbook limits checked once before a run starts (rate limit
- * and active-incident cap), the destination policy of Connector calls, and whether a tenant's
- * object was checked by the tenancy admission policies. Pure; the clock is injected.
+ * approvals and dry-run), the Playbook limits checked once before a run starts (rate limit
+ * and active-incident cap), which alerts a Playbook may see at intake, the destination policy
+ * of Connector calls, and whether a tenant's object was checked by the tenancy admission
+ * policies. Pure; the clock is injected.
  */
 export { evaluateGuards, guardChain, type Guard } from "./evaluate-guards.ts";
 export {
@@ -20,6 +21,7 @@ export { GuardReason } from "./guard-reasons.ts";
 export { DEFAULT_APPROVAL_REQUIRED, resolveApprovalPolicy } from "./approval-policy.ts";
 export { ancestorsOf } from "./approval-guard.ts";
 export { BUILTIN_PROTECTED_NAMESPACES, protectedNamespaces } from "./protected-namespace-guard.ts";
+export { playbookMaySeeAlert } from "./alert-tenancy.ts";
 export { guardPolicyOf, type GuardPolicySettings } from "./guard-policy.ts";
 export { createGuardMetrics, type GuardMetrics } from "./guard-metrics.ts";
 export {

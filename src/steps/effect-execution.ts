@@ -1,6 +1,7 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { ActionClients } from "../actions/index.ts";
+import type { LabelSelector } from "../api/label-selector.ts";
 import type { Connector, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { ConnectorCaller } from "../connectors/index.ts";
 import { applyEffectOutcome } from "./effect-outcome.ts";
@@ -10,6 +11,8 @@ import type { ExecuteContext, ExecutedEffect } from "./step-kind.ts";
 /** What action, connector and notify effects need from the operator. */
 export interface EffectDeps {
   readonly actionClients: ActionClients;
+  /** Nodes no action may change (`--protected-node-selector`); undefined when none is. */
+  readonly protectedNodes: LabelSelector | undefined;
   readonly caller: ConnectorCaller;
   /** Reads the Connectors' Secrets at call time. */
   readonly core: CoreV1Api;

@@ -27,7 +27,7 @@ let namespace: string;
 async function run(type: ActionType, pod: string, params: Record<string, string> = {}): Promise<ActionOutcome> {
   const resolved = resolveActionTarget(type, { name: pod }, { namespace, workload: "Deployment/web" });
   if (!resolved.ok) return resolved;
-  return executeAction(type, { clients, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun: false, logger });
+  return executeAction(type, { clients, protectedNodes: undefined, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun: false, logger });
 }
 
 function ready(pod: V1Pod): boolean {

@@ -11,11 +11,22 @@ import { resolveActionTarget } from "../../src/actions/target.ts";
 import { undoAction } from "../../src/actions/undo.ts";
 import type { UndoRecord } from "../../src/actions/undo-record.ts";
 import { createLogger } from "../../src/observability/logger.ts";
+import { parseLabelSelector, type LabelSelector } from "../../src/api/label-selector.ts";
+import { settings } from "../../src/config/flags.ts";
 import { loadKubeConfig } from "../support/kube.ts";
 
 const logger = createLogger({ level: "silent", destination: new Writable({ write: (_chunk, _encoding, done) => { done(); } }) });
 const suffix = randomBytes(3).toString("hex");
-const nodes = { free: `cordon-a-${suffix}`, manual: `cordon-b-${suffix}`, dry: `cordon-c-${suffix}` };
+const nodes = { free: `cordon-a-${suffix}`, manual: `cordon-b-${suffix}`, dry: `cordon-c-${suffix}`, controlPlane: `cordon-cp-${suffix}`, cordonedControlPlane: `cordon-cp2-${suffix}` };
+const CONTROL_PLANE = { "node-role.kubernetes.io/control-plane": "" };
+
+/** The operator's default protected-nodes selector, as the flag declares it. */
+function defaultProtectedNodes(): LabelSelector {
+  const parsed = parseLabelSelector(settings["protected-node-selector"].default);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.selector;
+}
+const protectedNodes = defaultProtectedNodes();
 let kubeConfig: KubeConfig;
 let objects: KubernetesObjectApi;
 let clients: ActionClients;
@@ -23,7 +34,7 @@ let clients: ActionClients;
 async function run(type: ActionType, node: string, params: Record<string, string> = {}, dryRun = false): Promise<ActionOutcome> {
   const resolved = resolveActionTarget(type, undefined, { node });
   if (!resolved.ok) return resolved;
-  return executeAction(type, { clients, playbookNamespace: "soar", incident: { namespace: "soar", name: "inc-9" }, target: resolved.target, params, dryRun, logger });
+  return executeAction(type, { clients, protectedNodes, playbookNamespace: "soar", incident: { namespace: "soar", name: "inc-9" }, target: resolved.target, params, dryRun, logger });
 }
 
 function undoOf(outcome: ActionOutcome): UndoRecord {
@@ -43,6 +54,8 @@ beforeAll(async () => {
   await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.free } });
   await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.manual }, spec: { unschedulable: true } });
   await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.dry } });
+  await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.controlPlane, labels: CONTROL_PLANE } });
+  await objects.create({ apiVersion: "v1", kind: "Node", metadata: { name: nodes.cordonedControlPlane, labels: CONTROL_PLANE }, spec: { unschedulable: true } });
 });
 
 afterAll(async () => {
@@ -102,5 +115,36 @@ describe("cordonNode and uncordonNode", () => {
     ["a parameter", nodes.dry, { force: "true" }, "InvalidParams"],
   ])("refuses %s", async (_, node, params, reason) => {
     expect(await run("cordonNode", node, params)).toMatchObject({ ok: false, reason });
+  });
+});
+
+describe("protected nodes (the default selector: control-plane nodes)", () => {
+  const refusal = (action: string, node: string): ActionOutcome => ({
+    ok: false,
+    reason: "ProtectedNode",
+    message: `${action}: node ${node} is protected: its labels match the protected-node selector "node-role.kubernetes.io/control-plane"`,
+    retryable: false,
+  });
+
+  it("refuses to cordon a control-plane node, which stays schedulable", async () => {
+    expect(await run("cordonNode", nodes.controlPlane)).toEqual(refusal("cordonNode", nodes.controlPlane));
+    expect(await state(nodes.controlPlane)).toEqual({ unschedulable: false, marker: undefined });
+  });
+
+  it("refuses to uncordon a cordoned control-plane node, which stays cordoned", async () => {
+    expect(await run("uncordonNode", nodes.cordonedControlPlane)).toEqual(refusal("uncordonNode", nodes.cordonedControlPlane));
+    expect(await state(nodes.cordonedControlPlane)).toEqual({ unschedulable: true, marker: undefined });
+  });
+
+  it("refuses to label or annotate a control-plane node, which keeps its metadata", async () => {
+    for (const action of ["label", "annotate"] as const) {
+      const resolved = resolveActionTarget(action, { kind: "Node", name: nodes.controlPlane });
+      if (!resolved.ok) throw new Error(resolved.message);
+      const outcome = await executeAction(action, { clients, protectedNodes, playbookNamespace: "soar", incident: { namespace: "soar", name: "inc-9" }, target: resolved.target, params: { quarantine: "true" }, dryRun: false, logger });
+      expect(outcome).toEqual(refusal(action, nodes.controlPlane));
+    }
+    const node = await clients.core.readNode({ name: nodes.controlPlane });
+    expect(node.metadata?.labels).toEqual(CONTROL_PLANE);
+    expect(node.metadata?.annotations?.["quarantine"]).toBeUndefined();
   });
 });

@@ -22,7 +22,7 @@ const template = { metadata: { labels: { app: "web" } }, spec: { containers: [{ 
 async function run(type: ActionType, pod: string, params: Record<string, string> = {}, dryRun = false): Promise<ActionOutcome> {
   const resolved = resolveActionTarget(type, { name: pod }, { namespace });
   if (!resolved.ok) return resolved;
-  return executeAction(type, { clients, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun, logger });
+  return executeAction(type, { clients, protectedNodes: undefined, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun, logger });
 }
 
 async function exists(pod: string): Promise<boolean> {

@@ -32,6 +32,7 @@ async function run(type: ActionType, target: TargetInput, params: Record<string,
   if (!resolved.ok) return resolved;
   return executeAction(type, {
     clients,
+    protectedNodes: undefined,
     playbookNamespace: namespace,
     incident: { namespace, name: "inc-1", resources: { namespace } },
     target: resolved.target,

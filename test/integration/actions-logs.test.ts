@@ -22,6 +22,7 @@ async function run(pod: string, params: Record<string, string> = {}): Promise<Ac
   if (!resolved.ok) return resolved;
   return executeAction("captureLogs", {
     clients,
+    protectedNodes: undefined,
     playbookNamespace: namespace,
     incident: { namespace, name: "inc-1", resources: { namespace, pod: "web-0", container: "app" } },
     target: resolved.target,

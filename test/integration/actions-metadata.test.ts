@@ -23,7 +23,7 @@ const node = `meta-node-${randomBytes(3).toString("hex")}`;
 async function run(type: ActionType, target: TargetInput, params: Record<string, string>, dryRun = false): Promise<ActionOutcome> {
   const resolved = resolveActionTarget(type, target, { namespace, node });
   if (!resolved.ok) return resolved;
-  return executeAction(type, { clients, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun, logger });
+  return executeAction(type, { clients, protectedNodes: undefined, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun, logger });
 }
 
 function undoOf(outcome: ActionOutcome): UndoRecord {

@@ -49,7 +49,7 @@ async function allowed(config: KubeConfig, attributes: { verb: string; resource:
 async function run(clients: ActionClients, type: ActionType, target: TargetInput, params: Record<string, string> = {}): Promise<ActionOutcome> {
   const resolved = resolveActionTarget(type, target, { namespace, node });
   if (!resolved.ok) return resolved;
-  return executeAction(type, { clients, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun: false, logger });
+  return executeAction(type, { clients, protectedNodes: undefined, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun: false, logger });
 }
 
 beforeAll(async () => {

@@ -25,7 +25,7 @@ const template = {
 async function run(target: TargetInput, params: Record<string, string>, dryRun = false, workload = "Deployment/web"): Promise<ActionOutcome> {
   const resolved = resolveActionTarget("scaleWorkload", target, { namespace, workload });
   if (!resolved.ok) return resolved;
-  return executeAction("scaleWorkload", { clients, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun, logger });
+  return executeAction("scaleWorkload", { clients, protectedNodes: undefined, playbookNamespace: namespace, incident: { namespace, name: "inc-1" }, target: resolved.target, params, dryRun, logger });
 }
 
 function undoOf(outcome: ActionOutcome): UndoRecord {

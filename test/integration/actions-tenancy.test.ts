@@ -38,7 +38,7 @@ async function guardedRun(playbookNamespace: string, type: ActionType, target: T
     { now: () => new Date() },
   );
   if (!decision.allowed) return decision;
-  const outcome = await executeAction(type, { clients, playbookNamespace, incident: { namespace: playbookNamespace, name: "inc-1" }, target: resolved.target, params: {}, dryRun: false, logger });
+  const outcome = await executeAction(type, { clients, protectedNodes: undefined, playbookNamespace, incident: { namespace: playbookNamespace, name: "inc-1" }, target: resolved.target, params: {}, dryRun: false, logger });
   return { allowed: true, ok: outcome.ok };
 }
 

@@ -224,7 +224,7 @@ describe.each<Transport>(["nats", "http"])("every fixture through %s", (transpor
         steps: [{ name: "notify", job: { image: "registry.example.com/notify:1" } }],
       },
     });
-    return testOptions({ natsUrl, defaultNamespace: namespaces.default, watchNamespaces: [namespaces.playbooks, namespaces.default] });
+    return testOptions({ natsUrl, defaultNamespace: namespaces.default, operatorNamespace: namespaces.playbooks, watchNamespaces: [namespaces.playbooks, namespaces.default] });
   });
 
   for (const expectation of expectations) {

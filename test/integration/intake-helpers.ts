@@ -78,18 +78,24 @@ export class LogCapture {
   }
 }
 
-/** Options for a test intake: fast backoff, short fold interval, the receiver accepting {@link TEST_RECEIVER_TOKEN}, everything overridable. */
+/**
+ * Options for a test intake: fast backoff, short fold interval, the receiver accepting
+ * {@link TEST_RECEIVER_TOKEN}, the operator's namespace `defaultNamespace` unless given (its
+ * Playbooks see every alert), everything overridable.
+ */
 export function testOptions(input: {
   natsUrl: string;
   defaultNamespace: string;
+  operatorNamespace?: string;
   stream?: string;
   durable?: string;
   receiver?: Partial<OperatorOptions["receiver"]>;
   intake?: Partial<OperatorOptions["intake"]>;
   nats?: Partial<OperatorOptions["nats"]>;
   watchNamespaces?: string[];
-}): Pick<OperatorOptions, "nats" | "receiver" | "intake" | "watchNamespaces"> {
+}): Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces"> {
   return {
+    namespace: input.operatorNamespace ?? input.defaultNamespace,
     nats: {
       servers: [input.natsUrl],
       stream: input.stream ?? "SOAR_EVENTS",

@@ -1,10 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { ACTION_CATALOG, ACTION_TYPES, actionsWhere } from "./action-catalog.ts";
+import { ACTION_CATALOG, ACTION_TYPES, ActionRole, actionsWhere } from "./action-catalog.ts";
 
 const rbacDir = new URL("../../../config/rbac/", import.meta.url);
 const readme = new URL("../../../README.md", import.meta.url);
+const rbacReadme = new URL("../../../config/rbac/README.md", import.meta.url);
 
 interface Manifest {
   kind?: string;
@@ -40,6 +41,19 @@ describe("action catalog", () => {
     const reversible = actionsWhere((facts) => facts.reversible).join(", ");
     const irreversible = actionsWhere((facts) => !facts.reversible).join(", ");
     expect(readFileSync(readme, "utf8")).toContain(`\`action\` (with undo: ${reversible}; without: ${irreversible})`);
+  });
+
+  it.each(Object.values(ActionRole))("%s has a row in the RBAC privilege table naming each resource and verb it grants", (role) => {
+    const text = readFileSync(rbacReadme, "utf8");
+    const table = text.slice(text.indexOf("## Privilege per action family"));
+    const row = table.split("\n").find((line) => line.startsWith(`| \`${role}\` |`));
+    expect(row, `no row for ${role}`).toBeDefined();
+    const grants = row?.split("|")[2] ?? "";
+    const rules = all.find((manifest) => manifest.kind === "ClusterRole" && manifest.metadata?.name === role)?.rules ?? [];
+    for (const rule of rules) {
+      for (const resource of rule.resources ?? []) expect(grants).toContain(`\`${resource}\``);
+      for (const verb of rule.verbs ?? []) expect(grants).toContain(verb);
+    }
   });
 
   it("grants scaling only through the scale subresource", () => {

@@ -82,6 +82,11 @@ export const Reason = {
   TooManyActiveIncidents: "TooManyActiveIncidents",
   /** A guard refused an action on an object in a protected namespace. */
   ProtectedNamespace: "ProtectedNamespace",
+  /**
+   * An action on a Node that the operator's protected-nodes selector (`--protected-node-selector`,
+   * control-plane nodes by default) selects was refused.
+   */
+  ProtectedNode: "ProtectedNode",
   /** A guard refused an action outside the Playbook's own namespace. */
   TenancyViolation: "TenancyViolation",
   /**

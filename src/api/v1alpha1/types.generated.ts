@@ -102,7 +102,10 @@ export interface PlaybookSpec {
   description?: string;
   /**
    * Which events start this playbook. All given criteria must match; at least one of types, sources
-   * or when is required.
+   * or when is required. A playbook outside the operator's namespace (its --namespace flag) sees
+   * only events whose affected namespace (event.resources.namespace) is its own; events about
+   * another namespace or about no namespace (a Node, the cluster) reach only playbooks in the
+   * operator's namespace.
    */
   trigger: Trigger;
   /** How matching events fold into one open Incident instead of opening new ones. */
@@ -137,7 +140,10 @@ export interface PlaybookSpec {
 
 /**
  * Which events start this playbook. All given criteria must match; at least one of types, sources
- * or when is required.
+ * or when is required. A playbook outside the operator's namespace (its --namespace flag) sees only
+ * events whose affected namespace (event.resources.namespace) is its own; events about another
+ * namespace or about no namespace (a Node, the cluster) reach only playbooks in the operator's
+ * namespace.
  */
 export interface Trigger {
   /** CloudEvent types that match, such as falco.rule.output.v1; compared exactly. */
@@ -209,7 +215,8 @@ export interface PlaybookStep {
    * annotate, cordonNode, uncordonNode and scaleWorkload) record how to undo them; deletePod,
    * evictPod and captureLogs cannot be undone. Destructive actions (deletePod, evictPod and
    * scaleWorkload) run only once an approval step they need, directly or through other steps, has
-   * approved.
+   * approved. Node actions (label, annotate, cordonNode and uncordonNode) are refused on a Node the
+   * operator protects (its --protected-node-selector, control-plane nodes by default).
    */
   action?: ActionStep;
   /**
@@ -310,7 +317,9 @@ export interface ResourceRequirements {
  * Takes a built-in, idempotent Kubernetes action. Reversible actions (isolatePod, label, annotate,
  * cordonNode, uncordonNode and scaleWorkload) record how to undo them; deletePod, evictPod and
  * captureLogs cannot be undone. Destructive actions (deletePod, evictPod and scaleWorkload) run
- * only once an approval step they need, directly or through other steps, has approved.
+ * only once an approval step they need, directly or through other steps, has approved. Node actions
+ * (label, annotate, cordonNode and uncordonNode) are refused on a Node the operator protects (its
+ * --protected-node-selector, control-plane nodes by default).
  */
 export interface ActionStep {
   /**

@@ -27,11 +27,14 @@ const falcoShell: MatchInput = {
   type: "falco.rule.output.v1",
   source: "https://falco.org",
   severity: "low",
+  namespace: "shop",
   event: { type: "falco.rule.output.v1", severity: "low", data: { rule: "Terminal shell in container", output_fields: { "k8s.ns.name": "shop" } } },
 };
 
+const OPERATOR_NAMESPACE = "soar-system";
+
 function newIndex(): PlaybookIndex {
-  return new PlaybookIndex(new PlaybookCompiler(createExpressionCompiler()));
+  return new PlaybookIndex(new PlaybookCompiler(createExpressionCompiler()), OPERATOR_NAMESPACE);
 }
 
 describe("PlaybookIndex.match", () => {
@@ -84,12 +87,28 @@ describe("PlaybookIndex.match", () => {
     {
       name: "results are ordered by namespace and name",
       playbooks: [
-        playbook("b", { types: ["falco.rule.output.v1"] }, {}, "zeta"),
-        playbook("a", { types: ["falco.rule.output.v1"] }, {}, "zeta"),
-        playbook("c", { sources: ["https://falco.org"] }, {}, "alpha"),
+        playbook("b", { types: ["falco.rule.output.v1"] }, {}, OPERATOR_NAMESPACE),
+        playbook("a", { types: ["falco.rule.output.v1"] }, {}, OPERATOR_NAMESPACE),
+        playbook("c", { sources: ["https://falco.org"] }, {}, "shop"),
       ],
       input: falcoShell,
-      expected: ["alpha/c", "zeta/a", "zeta/b"],
+      expected: ["shop/c", "soar-system/a", "soar-system/b"],
+    },
+    {
+      name: "a Playbook outside the operator's namespace sees only alerts about its own namespace",
+      playbooks: [
+        playbook("own", { sources: ["https://falco.org"] }, {}, "shop"),
+        playbook("other", { sources: ["https://falco.org"] }, {}, "billing"),
+        playbook("operator", { sources: ["https://falco.org"] }, {}, OPERATOR_NAMESPACE),
+      ],
+      input: falcoShell,
+      expected: ["shop/own", "soar-system/operator"],
+    },
+    {
+      name: "an alert about no namespace is seen only by the operator's Playbooks",
+      playbooks: [playbook("tenant", { types: ["falco.rule.output.v1"] }, {}, "shop"), playbook("operator", { types: ["falco.rule.output.v1"] }, {}, OPERATOR_NAMESPACE)],
+      input: { ...falcoShell, namespace: undefined },
+      expected: ["soar-system/operator"],
     },
   ];
   for (const testCase of cases) {

@@ -1,12 +1,15 @@
 import type { Playbook, Severity } from "../../api/v1alpha1/types.generated.ts";
 import { evaluateString, prepareVariables, type PreparedVariables } from "../../expr/index.ts";
 import { triggerMatches, type CompiledPlaybook, type PlaybookCompiler } from "../../playbook/index.ts";
+import { playbookMaySeeAlert } from "../../policy/index.ts";
 
 /** What a Playbook trigger is matched against. */
 export interface MatchInput {
   type: string;
   source: string;
   severity: Severity;
+  /** The alert's affected namespace; undefined when it names none (a Node, the cluster). */
+  namespace: string | undefined;
   /** The object CEL expressions see as `event`. */
   event: unknown;
 }
@@ -50,15 +53,20 @@ export function ineligibility(playbook: Playbook, compiled: CompiledPlaybook): s
  * The eligible Playbooks of all watched namespaces, compiled once per generation (through the
  * shared {@link PlaybookCompiler}) and indexed by the CloudEvent types their triggers name, so
  * matching an event looks only at the Playbooks for its type plus those accepting any type.
+ * Only Playbooks that may see the alert ({@link playbookMaySeeAlert}: those of the operator's
+ * namespace, and those of the alert's own namespace) are evaluated at all.
  */
 export class PlaybookIndex {
   readonly #compiler: PlaybookCompiler;
+  readonly #operatorNamespace: string;
   readonly #entries = new Map<string, Entry>();
   readonly #byType = new Map<string, Set<string>>();
   readonly #anyType = new Set<string>();
 
-  constructor(compiler: PlaybookCompiler) {
+  /** `operatorNamespace` is the operator's own namespace, whose Playbooks see every alert. */
+  constructor(compiler: PlaybookCompiler, operatorNamespace: string) {
     this.#compiler = compiler;
+    this.#operatorNamespace = operatorNamespace;
   }
 
   /** Playbooks currently taking part in matching. */
@@ -112,19 +120,15 @@ export class PlaybookIndex {
   }
 
   /**
-   * The Playbooks whose trigger matches, ordered by namespace and name, each with its dedup key
-   * evaluated. An event CEL cannot represent matches only triggers without `when`; a dedup key
-   * that fails to evaluate falls back to the fingerprint (undefined).
+   * The Playbooks that may see the alert and whose trigger matches, ordered by namespace and
+   * name, each with its dedup key evaluated. An event CEL cannot represent matches only triggers
+   * without `when`; a dedup key that fails to evaluate falls back to the fingerprint (undefined).
    */
   match(input: MatchInput): PlaybookMatch[] {
     const candidates: Entry[] = [];
-    for (const key of this.#byType.get(input.type) ?? []) {
+    for (const key of [...(this.#byType.get(input.type) ?? []), ...this.#anyType]) {
       const entry = this.#entries.get(key);
-      if (entry !== undefined) candidates.push(entry);
-    }
-    for (const key of this.#anyType) {
-      const entry = this.#entries.get(key);
-      if (entry !== undefined) candidates.push(entry);
+      if (entry !== undefined && playbookMaySeeAlert(entry.compiled.namespace, input.namespace, this.#operatorNamespace)) candidates.push(entry);
     }
     if (candidates.length === 0) return [];
     let variables: PreparedVariables | undefined | null;

@@ -14,6 +14,8 @@ export interface PlaybookMatcherOptions {
   compiler: PlaybookCompiler;
   clock: RuntimeClock;
   logger: Logger;
+  /** The operator's own namespace: its Playbooks see every alert, others only alerts about their namespace. */
+  operatorNamespace: string;
   /** Namespaces whose Playbooks are watched; empty watches all namespaces. */
   watchNamespaces: readonly string[];
 }
@@ -39,7 +41,7 @@ export class PlaybookMatcher {
   readonly #index: PlaybookIndex;
 
   constructor(options: PlaybookMatcherOptions) {
-    this.#index = new PlaybookIndex(options.compiler);
+    this.#index = new PlaybookIndex(options.compiler, options.operatorNamespace);
     this.#factory = new InformerFactory({ client: options.client, clock: options.clock, logger: options.logger });
     this.#informers = playbookPaths(options.watchNamespaces).map((path) =>
       this.#factory.informerFor<Playbook>({ path, resource: "playbooks" }),

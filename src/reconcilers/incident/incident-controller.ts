@@ -27,7 +27,7 @@ export const INCIDENT_CONTROLLER = "incident";
 
 /** What the Incident controller is built from; everything is injected. */
 export interface IncidentControllerOptions extends ControllerBaseOptions {
-  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "criticalReservePercent" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces">;
+  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "criticalReservePercent" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces" | "protectedNodes">;
   /** Shared with intake's matcher and the Playbook controller. */
   readonly compiler: PlaybookCompiler;
   /** Test-only interruption points (crash safety tests); absent in production. */
@@ -99,6 +99,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     hooks: options.hooks,
     calls: {
       actionClients,
+      protectedNodes: options.options.protectedNodes,
       caller: createConnectorCaller({ clock: options.clock, logger, agents, destinations: options.destinations }),
       core: makeApiClient(options.kubeConfig, CoreV1Api),
       connector: (namespace, name) => connectors.get(namespace, name),

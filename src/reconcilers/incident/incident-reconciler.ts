@@ -214,6 +214,7 @@ export class IncidentReconciler {
       const guarded = intents.filter((intent) => intent.kind !== undefined && EFFECT_STEP_KINDS.has(intent.kind));
       this.#intents.recordDurable(key, guarded.map((intent) => intent.id));
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
+      for (const event of events) deps.guardMetrics.recordStepFailure(event.reason);
       recordTransitions(deps.metrics, incident, closed.status, (playbook, step) => kindOf(playbook, step) ?? "unknown");
       this.#recordEvents(key, incident, events);
     }

@@ -17,6 +17,7 @@ const runAction: EffectExecutor<RunActionEffect> = {
       runActionEffect({
         effect,
         clients: context.calls.actionClients,
+        protectedNodes: context.calls.protectedNodes,
         incident: { namespace, name, ...(resources === undefined ? {} : { resources }) },
         playbookNamespace: namespace,
         logger,

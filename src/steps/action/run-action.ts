@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { LabelSelector } from "../../api/label-selector.ts";
 import { executeAction, targetRef, type ActionClients, type ActionIncident } from "../../actions/index.ts";
 import type { EffectOutcome, RunActionEffect } from "../step-effects.ts";
 
@@ -10,6 +11,7 @@ import type { EffectOutcome, RunActionEffect } from "../step-effects.ts";
 export async function runActionEffect(args: {
   readonly effect: RunActionEffect;
   readonly clients: ActionClients;
+  readonly protectedNodes: LabelSelector | undefined;
   readonly incident: ActionIncident;
   readonly playbookNamespace: string;
   readonly logger: Logger;
@@ -17,6 +19,7 @@ export async function runActionEffect(args: {
   const { action } = args.effect;
   const outcome = await executeAction(action.type, {
     clients: args.clients,
+    protectedNodes: args.protectedNodes,
     playbookNamespace: args.playbookNamespace,
     incident: args.incident,
     target: action.target,

@@ -60,7 +60,7 @@ function actionTarget(): Schema {
 /** The `action` of a Playbook step: a built-in Kubernetes action, described from the action catalog. */
 export function actionStep(): Schema {
   return object(
-    `Takes a built-in, idempotent Kubernetes action. Reversible actions (${inWords(actionsWhere((facts) => facts.reversible))}) record how to undo them; ${inWords(actionsWhere((facts) => !facts.reversible))} cannot be undone. Destructive actions (${inWords(actionsWhere((facts) => facts.destructive))}) run only once an approval step they need, directly or through other steps, has approved.`,
+    `Takes a built-in, idempotent Kubernetes action. Reversible actions (${inWords(actionsWhere((facts) => facts.reversible))}) record how to undo them; ${inWords(actionsWhere((facts) => !facts.reversible))} cannot be undone. Destructive actions (${inWords(actionsWhere((facts) => facts.destructive))}) run only once an approval step they need, directly or through other steps, has approved. Node actions (${inWords(actionsWhere((facts) => facts.targetKinds.includes("Node")))}) are refused on a Node the operator protects (its --protected-node-selector, control-plane nodes by default).`,
     {
       type: enumeration(
         `The action: ${ACTION_TYPES.map((action) => `${action} (${ACTION_CATALOG[action].summary})`).join(", ")}.`,

@@ -8,7 +8,10 @@ import { playbookSteps } from "./playbook-step.ts";
 
 function trigger(): Schema {
   return object(
-    "Which events start this playbook. All given criteria must match; at least one of types, sources or when is required.",
+    "Which events start this playbook. All given criteria must match; at least one of types, sources or when is required. " +
+      "A playbook outside the operator's namespace (its --namespace flag) sees only events whose affected namespace " +
+      "(event.resources.namespace) is its own; events about another namespace or about no namespace (a Node, the cluster) " +
+      "reach only playbooks in the operator's namespace.",
     {
       types: list(
         "CloudEvent types that match, such as falco.rule.output.v1; compared exactly.",
