@@ -91,7 +91,8 @@ export async function chartFiles(root: string, kinds: readonly KindSchema[]): Pr
     type: "application",
     version: pkg.version,
     appVersion: pkg.version,
-    kubeVersion: ">=1.29.0-0",
+    // admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy is served from 1.30.
+    kubeVersion: ">=1.30.0-0",
     home: "https://github.com/kube-soar/kube-soar",
   };
   return [
