@@ -1,6 +1,6 @@
 // Generates the CRDs, their kustomizations and the TypeScript types of soar.kube-soar.io/v1alpha1
 // from the schema in src/api/v1alpha1/schema/, the one source of truth, and the generated parts of
-// the Helm chart (its CRDs, values from the operator's flags, roles from config/rbac/).
+// the Helm chart (its CRDs, values from the operator's flags, roles from config/rbac/ and config/admission/, the admission policies).
 //
 //   node hack/generate-api.ts                 write the generated files      (npm run generate)
 //   node hack/generate-api.ts --check         exit 1 when a generated file drifted (npm run verify:generated)
@@ -42,7 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(`generated files are up to date (${files.length} files)`);
       return 0;
     }
-    console.error("generated files drifted from their sources (src/api/v1alpha1/schema/, src/config/flags.ts, config/rbac/):");
+    console.error("generated files drifted from their sources (src/api/v1alpha1/schema/, src/config/flags.ts, config/rbac/, config/admission/):");
     for (const entry of drift) console.error(`  ${describeDrift(entry)}`);
     console.error("Fix: run `npm run generate` and commit the result.");
     return 1;

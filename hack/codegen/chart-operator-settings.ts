@@ -12,6 +12,10 @@ export const CHART_MANAGED_FLAGS: Readonly<Partial<Record<Flag, string>>> = {
   "default-namespace": "the release namespace",
   "watch-namespaces": "`watchNamespaces` (the RBAC follows it)",
   "probe-bind": "`probes.port`",
+  "metrics-bind": "`metrics.port`",
+  "metrics-auth": "`metrics.auth`",
+  "metrics-tls-cert-file": "`metrics.tls.secretName`",
+  "metrics-tls-key-file": "`metrics.tls.secretName`",
   "leader-elect": "always true: every replica takes alerts in, the controllers run in one elected leader",
   "leader-election-namespace": "the release namespace",
   "leader-election-identity": "the Pod name",
@@ -31,6 +35,9 @@ export const CHART_MANAGED_FLAGS: Readonly<Partial<Record<Flag, string>>> = {
   "receiver-tls-cert-file": "`receiver.tls.secretName`",
   "receiver-tls-key-file": "`receiver.tls.secretName`",
 };
+
+/** Chart values that a flag with choices takes verbatim (values path to flag): their schema lists the choices. */
+export const CHART_VALUE_CHOICES: Readonly<Record<string, Flag>> = { "metrics.auth": "metrics-auth" };
 
 /** A JSON value as values.yaml and values.schema.json hold it. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { settings } from "../../src/config/flags.ts";
 import { CHART_MANAGED_FLAGS, operatorSettings, renderOperatorArgsTemplate } from "./chart-operator-settings.ts";
+import { renderAdmissionTemplate } from "./chart-files.ts";
 import { chartRoles } from "./chart-roles.ts";
 import { renderReadmeTables, renderValuesSchema, valueDocs } from "./chart-values.ts";
 
@@ -63,7 +64,13 @@ describe("operator settings", () => {
 });
 
 describe("chart roles", () => {
-  it("splits rules on cluster-scoped resources from namespaced ones and names the family toggle", () => {
+  const binding = (role: string): string => `---
+kind: ClusterRoleBinding
+roleRef: { name: ${role} }
+subjects: [{ kind: ServiceAccount, name: kube-soar }]
+`;
+
+  it("splits an operator role's rules on cluster-scoped resources from namespaced ones and names the family toggle", () => {
     const role = `kind: ClusterRole
 metadata:
   name: kube-soar-action-labeling
@@ -71,7 +78,7 @@ metadata:
 rules:
   - { apiGroups: [""], resources: ["pods", "nodes"], verbs: ["get"] }
 `;
-    expect(chartRoles(new Map([["role.yaml", role]]))).toEqual([
+    expect(chartRoles(new Map([["config/rbac/role.yaml", role + binding("kube-soar-action-labeling")]])).operator).toEqual([
       {
         name: "action-labeling",
         toggle: "podLabeling",
@@ -82,7 +89,56 @@ rules:
     ]);
   });
 
-  it("refuses a role not named kube-soar-*, naming the file", () => {
-    expect(() => chartRoles(new Map([["bad.yaml", "kind: Role\nmetadata: { name: other }\n"]]))).toThrow("bad.yaml: a role must be named kube-soar-<name>");
+  it("keeps rules on non-resource URLs cluster-wide", () => {
+    const role = "kind: ClusterRole\nmetadata: { name: kube-soar-manager }\nrules: [{ nonResourceURLs: [/metrics], verbs: [get] }]\n";
+    expect(chartRoles(new Map([["config/rbac/m.yaml", role + binding("kube-soar-manager")]])).operator[0]).toMatchObject({
+      namespaced: [],
+      cluster: [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }],
+    });
+  });
+
+  it("takes a role no ServiceAccount is bound to as one for others, with the toggles that create it", () => {
+    const files = new Map([
+      ["config/rbac/reader.yaml", "kind: ClusterRole\nmetadata: { name: kube-soar-metrics-reader }\nrules: [{ nonResourceURLs: [/metrics], verbs: [get] }]\n"],
+      ["config/rbac/approver.yaml", "kind: ClusterRole\nmetadata: { name: soar-approver }\nrules: []\n"],
+      [
+        "config/admission/edit.yaml",
+        'kind: ClusterRole\nmetadata: { name: kube-soar-aggregate-to-edit, labels: { rbac.authorization.k8s.io/aggregate-to-edit: "true", app: x } }\nrules: []\n',
+      ],
+    ]);
+    expect(chartRoles(files)).toEqual({
+      operator: [],
+      granted: [
+        { name: "kube-soar-metrics-reader", suffix: "metrics-reader", aggregation: {}, toggles: ["rbac.create"], rules: [{ nonResourceURLs: ["/metrics"], verbs: ["get"] }] },
+        { name: "soar-approver", aggregation: {}, toggles: ["rbac.create", "rbac.soarApprover"], rules: [] },
+        {
+          name: "kube-soar-aggregate-to-edit",
+          suffix: "aggregate-to-edit",
+          aggregation: { "rbac.authorization.k8s.io/aggregate-to-edit": "true" },
+          toggles: ["rbac.create", "rbac.aggregateToDefaultRoles", "admission.enabled"],
+          rules: [],
+        },
+      ],
+    });
+  });
+
+  it("refuses an operator role not named kube-soar-*, and a namespaced role for others, naming the file", () => {
+    expect(() => chartRoles(new Map([["bad.yaml", "kind: Role\nmetadata: { name: other }\n" + binding("other")]]))).toThrow(
+      "bad.yaml: a role bound to the operator must be named kube-soar-<name>",
+    );
+    expect(() => chartRoles(new Map([["lone.yaml", "kind: Role\nmetadata: { name: kube-soar-lone }\n"]]))).toThrow("lone.yaml: kube-soar-lone is bound to no ServiceAccount");
+  });
+});
+
+describe("chart admission policies", () => {
+  it("keeps the policies and bindings verbatim and leaves roles to the roles helper", () => {
+    const template = renderAdmissionTemplate(
+      new Map([["config/admission/p.yaml", "kind: ValidatingAdmissionPolicy\nmetadata: { name: p }\n---\nkind: ClusterRole\nmetadata: { name: r }\n"]]),
+    );
+    expect(template).toContain('{{- define "kube-soar.admission" -}}\nobjects:\n  - kind: ValidatingAdmissionPolicy\n    metadata:\n      name: p\n{{- end -}}');
+  });
+
+  it("refuses text Helm would read as a template action, naming the file", () => {
+    expect(() => renderAdmissionTemplate(new Map([["config/admission/x.yaml", "message: '{{ x }}'\n"]]))).toThrow('config/admission/x.yaml: "{{" would be read by Helm');
   });
 });

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import type { Json, OperatorSetting } from "./chart-operator-settings.ts";
-import { CHART_MANAGED_FLAGS, renderOperatorValues } from "./chart-operator-settings.ts";
+import { type Setting, settings } from "../../src/config/flags.ts";
+import { CHART_MANAGED_FLAGS, CHART_VALUE_CHOICES, renderOperatorValues } from "./chart-operator-settings.ts";
 
 /** First and last line of the generated block of values.yaml. */
 export const VALUES_BLOCK_BEGIN = "# >>> generated from src/config/flags.ts by `npm run generate`; edit the flags, not this block";
@@ -106,12 +107,16 @@ function parseValues(text: string): Record<string, Json> {
 /**
  * values.schema.json of values.yaml: every documented map is closed (an unknown key is an error
  * naming it), maps without documented keys (resources, nodeSelector...) are open, types come
- * from the defaults, and the `operator` keys carry their flag's enum or duration pattern.
+ * from the defaults, and the `operator` keys and CHART_VALUE_CHOICES carry their flag's enum or duration pattern.
  */
 export function renderValuesSchema(valuesYaml: string, operator: readonly OperatorSetting[]): string {
   const values = parseValues(valuesYaml);
   const docs = valueDocs(valuesYaml);
   const extra = new Map(operator.map((entry) => [`operator.${entry.key}`, entry.schema]));
+  for (const [path, flag] of Object.entries(CHART_VALUE_CHOICES)) {
+    const description = docs.get(path);
+    extra.set(path, { type: "string", enum: [...((settings[flag] as Setting).choices ?? [])], ...(description === undefined ? {} : { description }) });
+  }
   const properties = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, schemaFor(key, value, docs, extra)]));
   const schema = {
     $schema: "https://json-schema.org/draft-07/schema#",

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../support/install-tools.ts";
-import { manifests, only, runTool, tool } from "../support/install-tools.ts";
+import { manifestFile, manifests, only, runTool, tool } from "../support/install-tools.ts";
 
 // config/default installs the same operator as the chart with default values (release
-// kube-soar in soar-system): same image, arguments, security contexts and RBAC.
+// kube-soar in soar-system): same image, arguments, ports, security contexts, RBAC and admission
+// policies. Other test files share the control plane and write approvals as the admin, so the
+// real apply leaves the cluster-wide admission policies out (the dry run has them).
+
+const ADMISSION_KINDS = ["ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"];
 
 const NAMESPACE = "soar-system";
 
@@ -19,13 +23,25 @@ function podSpec(objects: readonly Manifest[]): PodSpec {
   return (only(objects, "Deployment", "kube-soar")["spec"] as { template: { spec: PodSpec } }).template.spec;
 }
 
-/** The rules of every role and the subjects of every binding, by kind and name; the chart's extra aggregated roles left out. */
+/** The rules of every role and the subjects of every binding, by kind and name, with the aggregation labels of roles. */
 function rbac(objects: readonly Manifest[]): Record<string, unknown> {
   const entries = objects
     .filter((object) => ["ClusterRole", "Role", "ClusterRoleBinding", "RoleBinding"].includes(object.kind))
-    .filter((object) => !Object.keys(object.metadata.labels ?? {}).some((label) => label.startsWith("rbac.authorization.k8s.io/aggregate-to-")))
-    .map((object): [string, unknown] => [`${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`, { rules: object["rules"], roleRef: object["roleRef"], subjects: object["subjects"] }]);
+    .map((object): [string, unknown] => [
+      `${object.kind}/${object.metadata.namespace ?? ""}/${object.metadata.name}`,
+      {
+        rules: object["rules"],
+        roleRef: object["roleRef"],
+        subjects: object["subjects"],
+        aggregation: Object.entries(object.metadata.labels ?? {}).filter(([label]) => label.startsWith("rbac.authorization.k8s.io/aggregate-to-")),
+      },
+    ]);
   return Object.fromEntries(entries);
+}
+
+/** The spec of every admission policy and binding, by kind and name. */
+function admission(objects: readonly Manifest[]): Record<string, unknown> {
+  return Object.fromEntries(objects.filter((object) => ADMISSION_KINDS.includes(object.kind)).map((object) => [`${object.kind}/${object.metadata.name}`, { namespace: object.metadata.namespace, spec: object["spec"] }]));
 }
 
 describe("config/default", () => {
@@ -39,8 +55,11 @@ describe("config/default", () => {
     expect(container?.securityContext).toEqual(chartContainer?.securityContext);
     expect(fromKustomize.securityContext).toEqual(fromChart.securityContext);
     expect({ ...container, image: "" }).toEqual({ ...chartContainer, image: "" });
+    expect(container?.ports).toContainEqual({ name: "metrics", containerPort: 8443, protocol: "TCP" });
     expect(fromKustomize).toEqual(fromChart);
     expect(rbac(kustomized)).toEqual(rbac(charted));
+    expect(Object.keys(admission(kustomized))).toHaveLength(6);
+    expect(admission(kustomized)).toEqual(admission(charted));
     expect(only(kustomized, "Service", "kube-soar")["spec"]).toEqual(only(charted, "Service", "kube-soar")["spec"]);
   });
 
@@ -49,8 +68,10 @@ describe("config/default", () => {
     await tool("kubectl", "apply", "--server-side", "--field-manager=kube-soar-install-test", "-f", "config/default/namespace.yaml");
     const dryRun = await runTool("kubectl", ["apply", "--server-side", "--force-conflicts", "--field-manager=kube-soar-install-test", "--dry-run=server", "-k", "config/default"]);
     expect(dryRun).toMatchObject({ code: 0, stderr: "" });
+    expect(dryRun.stdout).toContain("validatingadmissionpolicybinding.admissionregistration.k8s.io/kube-soar-incident-approvals serverside-applied (server dry run)");
+    const shared = manifests(await tool("kubectl", "kustomize", "config/default")).filter((object) => !ADMISSION_KINDS.includes(object.kind));
     try {
-      await tool("kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=kube-soar-install-test", "-k", "config/default");
+      await tool("kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=kube-soar-install-test", "-f", await manifestFile(shared));
       const deployment = JSON.parse(await tool("kubectl", "-n", NAMESPACE, "get", "deployment", "kube-soar", "-o", "json")) as Manifest;
       expect((deployment["spec"] as { replicas: number }).replicas).toBe(2);
       const labels = await tool("kubectl", "get", "namespace", NAMESPACE, "-o", "jsonpath={.metadata.labels}");

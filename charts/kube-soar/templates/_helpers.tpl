@@ -59,3 +59,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- define "kube-soar.roleNamespaces" -}}
 {{- append .Values.watchNamespaces .Release.Namespace | uniq | toJson }}
 {{- end }}
+
+{{/* The metrics port; fails when it is the probes' port, which the operator would refuse at start. */}}
+{{- define "kube-soar.metricsPort" -}}
+{{- if eq (int .Values.metrics.port) (int .Values.probes.port) }}
+{{- fail "metrics.port must differ from probes.port: the probes and metrics listeners are separate" }}
+{{- end }}
+{{- .Values.metrics.port }}
+{{- end }}

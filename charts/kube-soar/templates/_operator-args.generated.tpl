@@ -5,6 +5,9 @@
 {{- if ne (join "," $o.protectedNamespaces) "" }}
 - {{ printf "--protected-namespaces=%s" (join "," $o.protectedNamespaces) | quote }}
 {{- end }}
+{{- if ne $o.protectedNodeSelector "node-role.kubernetes.io/control-plane" }}
+- {{ printf "--protected-node-selector=%s" $o.protectedNodeSelector | quote }}
+{{- end }}
 {{- if ne $o.logLevel "info" }}
 - {{ printf "--log-level=%s" $o.logLevel | quote }}
 {{- end }}
