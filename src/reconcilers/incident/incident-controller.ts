@@ -19,6 +19,7 @@ import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
 import { controllingIncident } from "../../steps/job/job-owner.ts";
+import { tenancyCheck } from "../tenancy-check.ts";
 import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
@@ -27,7 +28,7 @@ export const INCIDENT_CONTROLLER = "incident";
 
 /** What the Incident controller is built from; everything is injected. */
 export interface IncidentControllerOptions extends ControllerBaseOptions {
-  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "criticalReservePercent" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces">;
+  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "criticalReservePercent" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces" | "verifyTenancy">;
   /** Shared with intake's matcher and the Playbook controller. */
   readonly compiler: PlaybookCompiler;
   /** Test-only interruption points (crash safety tests); absent in production. */
@@ -79,6 +80,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   const actionClients = options.actionClients ?? createActionClients(options.kubeConfig);
   const { logger, events, queue, managed } = controllerBase(INCIDENT_CONTROLLER, options);
   const metrics = incidentMetrics(options.registry);
+  const tenancy = tenancyCheck(options.informers, options.options);
 
   const reconciler = new IncidentReconciler({
     incident: (key) => {
@@ -102,10 +104,12 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
       caller: createConnectorCaller({ clock: options.clock, logger, agents, destinations: options.destinations }),
       core: makeApiClient(options.kubeConfig, CoreV1Api),
       connector: (namespace, name) => connectors.get(namespace, name),
+      connectorTenancy: (connector) => tenancy.connector(connector),
       logger,
     },
     guardPolicy: guardPolicyOf(options.options),
     guardMetrics: createGuardMetrics(options.registry),
+    approvalsTenancy: (incident) => tenancy.approvals(incident),
     history: (namespace, playbook, incident) => playbookHistory(incidents.listByNamespace(namespace), playbook, incident),
     undo: { clients: actionClients, dryRun: options.options.dryRun, logger },
   });
@@ -129,7 +133,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
 
   return managed({
     reconcile: (key, context) => reconciler.reconcile(key, context),
-    caches: [incidents, playbooks, jobs, connectors],
+    caches: [incidents, playbooks, jobs, connectors, ...tenancy.caches],
     // Only the running controller's cache feeds the gauge; a stopped one (lost leadership) stops.
     whileRunning: () => trackActiveIncidents(options.registry, metrics, () => incidents.list()),
   });
