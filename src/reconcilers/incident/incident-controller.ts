@@ -64,7 +64,8 @@ function ownerKey(job: V1Job): string[] {
  * `soar.kube-soar.io/incident`), a keyed work queue fed by Incident changes, by Job changes
  * that matter to a step (mapped to their controlling Incident by ownerReference) and by
  * Playbook changes that matter to triage (mapped to the open Incidents that run or wait for
- * that Playbook), and the {@link IncidentReconciler}.
+ * that Playbook) and by tenancy policy bindings (the Incidents awaiting an approval), and the
+ * {@link IncidentReconciler}.
  * Registers `soar_*` metrics (guard refusals included) and the active-incidents gauge on
  * `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};
  * connector calls reach only the addresses `destinations` allows and share keep-alive
@@ -127,6 +128,11 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
       playbookUpdateMatters,
     ),
   );
+
+  // A binding appearing, changing or going away changes why a waiting approval is not honoured.
+  tenancy.onBindingChange(() => {
+    for (const incident of incidents.list()) if (incident.status?.phase === "AwaitingApproval") queue.add(objectKey(incident));
+  });
 
   // A deleted Connector's pooled connections are closed; a new one of the same name starts afresh.
   connectors.addEventHandler({ onDelete: (connector: Connector) => { agents.release(`${connector.metadata.namespace ?? ""}/${connector.metadata.name ?? ""}`); } });
