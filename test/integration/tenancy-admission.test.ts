@@ -19,6 +19,7 @@ import { conditionOf, explainFailure, incidentSpec, SoarObjects, startController
 //   dev      like mallory, and may create Jobs, get Secret app-creds, impersonate ServiceAccount builder
 //   bob      edits Incidents (an edit-like role), cannot approve
 //   alice    soar-approver
+//   ops      like mallory, and may delete and patch Pods and patch deployments/scale
 const admissionDir = new URL("../../config/admission/", import.meta.url);
 const rbacDir = new URL("../../config/rbac/", import.meta.url);
 let admin: KubeConfig;
@@ -121,12 +122,18 @@ beforeAll(async () => {
     { apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: ["app-creds"] },
     { apiGroups: [""], resources: ["serviceaccounts"], verbs: ["impersonate"], resourceNames: ["builder"] },
   ]);
+  await role("pod-operator", [
+    { apiGroups: [""], resources: ["pods"], verbs: ["delete", "patch"] },
+    { apiGroups: ["apps"], resources: ["deployments/scale"], verbs: ["patch"] },
+  ]);
   await role("incident-editor", [{ apiGroups: [GROUP], resources: ["incidents"], verbs: ["get", "list", "update", "patch"] }]);
   await bind("mallory", { kind: "Role", name: "soar-writer" });
   await bind("dev", { kind: "Role", name: "soar-writer" });
   await bind("dev", { kind: "Role", name: "job-runner" });
   await bind("bob", { kind: "Role", name: "incident-editor" });
   await bind("alice", { kind: "ClusterRole", name: "soar-approver" });
+  await bind("ops", { kind: "Role", name: "soar-writer" });
+  await bind("ops", { kind: "Role", name: "pod-operator" });
 
   await installAdmission({ matchLabels: { "kubernetes.io/metadata.name": namespace } });
   // Policies take effect once the API server's admission has loaded them.
@@ -194,6 +201,34 @@ describe("Job steps as privilege escalation", () => {
   it("allows Job steps within the writer's rights", async () => {
     await createPlaybook("dev", "collect", jobPlaybook({ image: "busybox", serviceAccountName: "builder", env: [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "app-creds", key: "token" } } }] }));
     await createPlaybook("dev", "collect-default", jobPlaybook({ image: "busybox", serviceAccountName: "default" }));
+  });
+});
+
+describe("Action steps as privilege escalation", () => {
+  const acting = (...actions: NonNullable<PlaybookSpec["steps"][number]["action"]>[]): PlaybookSpec => ({
+    trigger: { types: ["falco.rule.output.v1"] },
+    steps: actions.map((action, index) => ({ name: `act-${String(index)}`, action })),
+  });
+
+  it("refuses an action from a writer who does not hold the rights the operator uses for it", async () => {
+    const message = await refusal(createPlaybook("mallory", "evict", acting({ type: "isolatePod" }, { type: "deletePod" })));
+    expect(message).toContain(
+      `spec.steps[0].action (isolatePod): create networkpolicies, spec.steps[0].action (isolatePod): patch pods, spec.steps[1].action (deletePod): delete pods: an action step needs its writer to hold the rights the operator uses for it, and you do not hold every one of these in namespace "${namespace}"`,
+    );
+  });
+
+  it("allows actions within the writer's rights", async () => {
+    await createPlaybook("ops", "tidy", acting({ type: "deletePod" }, { type: "label", target: { kind: "Pod" }, params: { quarantined: "true" } }));
+    await createPlaybook("ops", "shrink", acting({ type: "scaleWorkload", target: { kind: "Deployment" }, params: { replicas: "0" } }));
+  });
+
+  it("checks every kind an action may resolve to when the step does not name one, Nodes cluster-wide", async () => {
+    const label = await refusal(createPlaybook("ops", "tag", acting({ type: "label", params: { quarantined: "true" } })));
+    expect(label).toContain("spec.steps[0].action (label): patch nodes cluster-wide");
+    const scale = await refusal(createPlaybook("ops", "scale-any", acting({ type: "scaleWorkload", params: { replicas: "0" } })));
+    expect(scale).toContain("spec.steps[0].action (scaleWorkload): patch statefulsets/scale");
+    const logs = await refusal(createPlaybook("ops", "logs", acting({ type: "captureLogs" })));
+    expect(logs).toContain("spec.steps[0].action (captureLogs): get pods/log");
   });
 });
 
