@@ -146,7 +146,7 @@ export const settings = {
     kind: "bool",
     default: "true",
     description:
-      "outside --namespace, run Job steps, use Connector Secrets and honour approvals only when the config/admission policy bindings checked their writer; false trusts whoever may write Playbooks, Connectors and Incidents with every Secret, ServiceAccount and approval they name",
+      "outside --namespace, run Job and action steps, use Connector Secrets and honour approvals only when the config/admission policy bindings checked their writer; false trusts whoever may write Playbooks, Connectors and Incidents with every Job, action, Secret, ServiceAccount and approval they name",
   },
   "connector-allowed-destinations": {
     kind: "list",

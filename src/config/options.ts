@@ -142,7 +142,7 @@ export interface OperatorOptions {
   /** Stop starting new steps everywhere; running ones finish. */
   paused: boolean;
   /**
-   * Re-check at run time what the tenancy admission policies vouch for (a tenant's Job steps,
+   * Re-check at run time what the tenancy admission policies vouch for (a tenant's Job and action steps,
    * Connector Secrets and approvals); off trusts every writer of Playbooks, Connectors and Incidents.
    */
   verifyTenancy: boolean;

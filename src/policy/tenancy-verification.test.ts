@@ -38,9 +38,12 @@ describe("lastSpecWrite", () => {
 });
 
 describe("privileged fields", () => {
-  it("are a Playbook's Job steps", () => {
-    const spec: PlaybookSpec = { trigger: { types: ["t"] }, steps: [{ name: "ask", approval: {} }, { name: "collect", job: { image: "busybox" } }] };
-    expect(playbookPrivilegedFields(spec)).toEqual(["spec.steps[1].job"]);
+  it("are a Playbook's Job and action steps", () => {
+    const spec: PlaybookSpec = {
+      trigger: { types: ["t"] },
+      steps: [{ name: "ask", approval: {} }, { name: "collect", job: { image: "busybox" } }, { name: "kill", action: { type: "deletePod" } }],
+    };
+    expect(playbookPrivilegedFields(spec)).toEqual(["spec.steps[1].job", "spec.steps[2].action"]);
   });
 
   it("are every Secret a Connector names", () => {

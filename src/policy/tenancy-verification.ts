@@ -58,9 +58,12 @@ export function lastSpecWrite(managedFields: readonly ManagedFieldsTime[] | unde
   return latest === undefined ? undefined : new Date(latest);
 }
 
-/** The fields of a Playbook the kube-soar-playbook-jobs policy vouches for: its Job steps. */
+/** The fields of a Playbook the kube-soar-playbook-jobs policy vouches for: its Job and action steps. */
 export function playbookPrivilegedFields(spec: PlaybookSpec): string[] {
-  return spec.steps.flatMap((step, index) => (step.job === undefined ? [] : [`spec.steps[${index}].job`]));
+  return spec.steps.flatMap((step, index) => [
+    ...(step.job === undefined ? [] : [`spec.steps[${index}].job`]),
+    ...(step.action === undefined ? [] : [`spec.steps[${index}].action`]),
+  ]);
 }
 
 /** The fields of a Connector the kube-soar-connector-secrets policy vouches for: each Secret it names. */

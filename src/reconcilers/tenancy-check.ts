@@ -19,7 +19,7 @@ import { specWriteOf } from "./spec-write-times.ts";
  * from the current caches at each call (see `verifyTenancy` and `verifyApprovals`).
  */
 export interface TenancyCheck {
-  /** The Playbook's Job steps. */
+  /** The Playbook's Job and action steps. */
   playbook(playbook: Playbook): TenancyVerdict;
   /** The Connector's Secrets. */
   connector(connector: Connector): TenancyVerdict;

@@ -12,7 +12,7 @@ export interface ReadinessInput {
   readonly stepKinds: ReadonlySet<StepKind>;
   readonly connectorExists: (name: string) => boolean;
   readonly serviceAccountExists: (name: string) => boolean;
-  /** Whether the operator may run the Playbook's Job steps (see `verifyTenancy`). */
+  /** Whether the operator may run the Playbook's Job and action steps (see `verifyTenancy`). */
   readonly tenancy: TenancyVerdict;
 }
 
@@ -80,7 +80,7 @@ function readyMessage(problems: readonly PlaybookProblem[]): string {
 /**
  * Decides whether a Playbook is Ready, as a pure function: compile problems first (invalid
  * expressions, step graph, spec), then step kinds this operator cannot execute, then missing
- * Connectors and ServiceAccounts, then Job steps the tenancy policy did not vouch for. Ready=False takes the reason of the first problem and a
+ * Connectors and ServiceAccounts, then Job and action steps the tenancy policy did not vouch for. Ready=False takes the reason of the first problem and a
  * message naming each field (`spec.steps[2].when: undeclared reference to 'evnt' ...`);
  * Stalled=True when only a spec change can help (not for a missing Connector or
  * ServiceAccount, which creating the object fixes, nor for TenancyUnverified, which installing

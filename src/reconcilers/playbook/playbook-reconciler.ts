@@ -36,7 +36,7 @@ export interface PlaybookReconcilerDeps {
   readonly playbook: (namespace: string, name: string) => Playbook | undefined;
   readonly connectorExists: (namespace: string, name: string) => boolean;
   readonly serviceAccountExists: (namespace: string, name: string) => boolean;
-  /** Whether the operator may run the Playbook's Job steps (see `TenancyCheck`). */
+  /** Whether the operator may run the Playbook's Job and action steps (see `TenancyCheck`). */
   readonly tenancy: (playbook: Playbook) => TenancyVerdict;
   readonly compiler: PlaybookCompiler;
   readonly stepKinds: ReadonlySet<StepKind>;
@@ -51,7 +51,7 @@ export interface PlaybookReconcilerDeps {
 
 /**
  * The Playbook reconcile: compiles the current generation (through the shared cache), checks
- * step kinds, Connectors, ServiceAccounts and that its Job steps were vouched for, and writes `Ready`, `Reconciling`, `Stalled`,
+ * step kinds, Connectors, ServiceAccounts and that its Job and action steps were vouched for, and writes `Ready`, `Reconciling`, `Stalled`,
  * `observedGeneration`, `stepCount`, and from the Incidents of its namespace `activeIncidents`
  * and `lastTriggeredAt` (see `playbookActivity`), once, only when they changed. A write that
  * would only refresh the activity waits until `activityRefreshMs` after the Playbook's last
