@@ -148,6 +148,12 @@ export const settings = {
     description: "share of every Playbook's maxActiveIncidents (percent, rounded down) that only critical Incidents may use, so that alerts below critical cannot exhaust the cap",
   },
   paused: { kind: "bool", default: "false", description: "start no new steps anywhere" },
+  "verify-tenancy": {
+    kind: "bool",
+    default: "true",
+    description:
+      "outside --namespace, run Job and action steps, use Connector Secrets and honour approvals only when the config/admission policy bindings checked their writer; false trusts whoever may write Playbooks, Connectors and Incidents with every Job, action, Secret, ServiceAccount and approval they name",
+  },
   "connector-allowed-destinations": {
     kind: "list",
     default: "",

@@ -144,6 +144,11 @@ export interface OperatorOptions {
   dryRun: boolean;
   /** Stop starting new steps everywhere; running ones finish. */
   paused: boolean;
+  /**
+   * Re-check at run time what the tenancy admission policies vouch for (a tenant's Job and action steps,
+   * Connector Secrets and approvals); off trusts every writer of Playbooks, Connectors and Incidents.
+   */
+  verifyTenancy: boolean;
   /** The share (percent) of every Playbook's `maxActiveIncidents` that only critical Incidents may use. */
   criticalReservePercent: number;
   /** Reconciles each controller runs at the same time. */

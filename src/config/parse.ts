@@ -154,6 +154,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     },
     dryRun: read.bool("dry-run"),
     paused: read.bool("paused"),
+    verifyTenancy: read.bool("verify-tenancy"),
     criticalReservePercent: read.int("critical-reserve-percent", 0, 100),
     maxConcurrentReconciles: read.int("max-concurrent-reconciles", 1, 256),
     connectorDestinations: { allowed: cidrs(read, "connector-allowed-destinations"), denied: cidrs(read, "connector-denied-destinations") },

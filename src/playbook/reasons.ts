@@ -11,6 +11,7 @@ export const PlaybookReason = reasonsOf([
   "StepKindUnavailable",
   "ConnectorNotFound",
   "ServiceAccountNotFound",
+  "TenancyUnverified",
 ]);
 
 /** One of {@link PlaybookReason}. */

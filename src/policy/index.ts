@@ -56,3 +56,4 @@ export {
   type TenancySubject,
   type TenancyVerdict,
 } from "./tenancy-verification.ts";
+export { bindingStateFor, type ObservedBinding, type ObservedLabelSelector } from "./tenancy-binding.ts";

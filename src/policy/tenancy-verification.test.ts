@@ -12,8 +12,8 @@ import {
 } from "./tenancy-verification.ts";
 
 const installed = new Date("2026-03-01T10:00:00Z");
-const bound: PolicyBindingState = { policy: TenancyPolicy.PlaybookJobs, createdAt: installed };
-const missing: PolicyBindingState = { policy: TenancyPolicy.PlaybookJobs, createdAt: undefined };
+const bound: PolicyBindingState = { policy: TenancyPolicy.PlaybookJobs, since: installed };
+const missing: PolicyBindingState = { policy: TenancyPolicy.PlaybookJobs, since: undefined };
 const after = new Date(installed.getTime() + POLICY_SETTLE_MS);
 const before = new Date(installed.getTime() - 60_000);
 const tenant = (lastWrite: Date | undefined, privilegedFields = ["spec.steps[1].job"]) => ({ namespace: "shop", privilegedFields, lastWrite });
@@ -38,9 +38,12 @@ describe("lastSpecWrite", () => {
 });
 
 describe("privileged fields", () => {
-  it("are a Playbook's Job steps", () => {
-    const spec: PlaybookSpec = { trigger: { types: ["t"] }, steps: [{ name: "ask", approval: {} }, { name: "collect", job: { image: "busybox" } }] };
-    expect(playbookPrivilegedFields(spec)).toEqual(["spec.steps[1].job"]);
+  it("are a Playbook's Job and action steps", () => {
+    const spec: PlaybookSpec = {
+      trigger: { types: ["t"] },
+      steps: [{ name: "ask", approval: {} }, { name: "collect", job: { image: "busybox" } }, { name: "kill", action: { type: "deletePod" } }],
+    };
+    expect(playbookPrivilegedFields(spec)).toEqual(["spec.steps[1].job", "spec.steps[2].action"]);
   });
 
   it("are every Secret a Connector names", () => {
@@ -76,7 +79,7 @@ describe("verifyTenancy", () => {
     const verdict = verifyTenancy(tenant(before), "soar-system", bound);
     expect(verdict).toMatchObject({ verified: false, reason: "TenancyUnverified", field: "spec.steps[1].job" });
     expect(verdict.verified ? "" : verdict.message).toBe(
-      "written at 2026-03-01T09:59:00.000Z, before the admission policy binding kube-soar-playbook-jobs was in force (created 2026-03-01T10:00:00.000Z); re-apply it so the API server checks its writer may use it",
+      "written at 2026-03-01T09:59:00.000Z, before the admission policy binding kube-soar-playbook-jobs was in force (since 2026-03-01T10:00:00.000Z); re-apply it with a change (an annotation will do) so the API server checks its writer may use it",
     );
     expect(verifyTenancy(tenant(new Date(after.getTime() - 1)), "soar-system", bound).verified).toBe(false);
     expect(verifyTenancy(tenant(undefined), "soar-system", bound).verified).toBe(false);
@@ -88,16 +91,16 @@ describe("verifyTenancy", () => {
 });
 
 describe("verifyApprovals", () => {
-  const approvals: PolicyBindingState = { policy: TenancyPolicy.IncidentApprovals, createdAt: installed };
+  const approvals: PolicyBindingState = { policy: TenancyPolicy.IncidentApprovals, since: installed };
 
   it("honours approvals in the operator's namespace whatever the binding", () => {
-    expect(verifyApprovals({ namespace: "soar-system", createdAt: before }, "soar-system", { ...approvals, createdAt: undefined })).toEqual({ verified: true });
+    expect(verifyApprovals({ namespace: "soar-system", createdAt: before }, "soar-system", { ...approvals, since: undefined })).toEqual({ verified: true });
   });
 
   it("honours a tenant's approvals only on Incidents created once the binding was in force", () => {
     expect(verifyApprovals({ namespace: "shop", createdAt: after }, "soar-system", approvals)).toEqual({ verified: true });
     expect(verifyApprovals({ namespace: "shop", createdAt: before }, "soar-system", approvals)).toMatchObject({ verified: false, reason: "TenancyUnverified", field: "spec.approvals" });
-    expect(verifyApprovals({ namespace: "shop", createdAt: after }, "soar-system", { ...approvals, createdAt: undefined })).toMatchObject({
+    expect(verifyApprovals({ namespace: "shop", createdAt: after }, "soar-system", { ...approvals, since: undefined })).toMatchObject({
       verified: false,
       message: expect.stringContaining("kube-soar-incident-approvals is missing") as unknown,
     });

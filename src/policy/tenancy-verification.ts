@@ -3,9 +3,9 @@ import { Reason } from "../api/v1alpha1/reasons.ts";
 import type { ConnectorSpec, PlaybookSpec } from "../api/v1alpha1/types.generated.ts";
 
 /**
- * How long after a policy binding is created the API server may still admit writes without it
+ * How long after a policy binding is created or changed the API server may still admit writes without it
  * (its admission loads policies and bindings from a watch). A write this close to the binding's
- * creation, or before it, is not taken as checked.
+ * creation or change, or before it, is not taken as checked.
  */
 export const POLICY_SETTLE_MS = 5_000;
 
@@ -15,11 +15,16 @@ export interface ManagedFieldsTime {
   readonly subresource?: string;
 }
 
-/** What the operator knows of one tenancy policy's binding: when it was created, or that it is missing. */
+/** What the operator knows of one tenancy policy's binding for one namespace: since when it is in force there, or why it is not. */
 export interface PolicyBindingState {
   readonly policy: TenancyPolicy;
-  /** The binding's creationTimestamp; undefined when the binding does not exist. */
-  readonly createdAt: Date | undefined;
+  /**
+   * When the binding took its current form (its last spec write, else its creation); undefined
+   * when it is not in force for the namespace.
+   */
+  readonly since: Date | undefined;
+  /** Why the binding is not in force, completing "the admission policy binding <name> …"; "is missing" when not given. */
+  readonly absence?: string;
 }
 
 /** A Playbook or Connector to verify. */
@@ -53,9 +58,12 @@ export function lastSpecWrite(managedFields: readonly ManagedFieldsTime[] | unde
   return latest === undefined ? undefined : new Date(latest);
 }
 
-/** The fields of a Playbook the kube-soar-playbook-jobs policy vouches for: its Job steps. */
+/** The fields of a Playbook the kube-soar-playbook-jobs policy vouches for: its Job and action steps. */
 export function playbookPrivilegedFields(spec: PlaybookSpec): string[] {
-  return spec.steps.flatMap((step, index) => (step.job === undefined ? [] : [`spec.steps[${index}].job`]));
+  return spec.steps.flatMap((step, index) => [
+    ...(step.job === undefined ? [] : [`spec.steps[${index}].job`]),
+    ...(step.action === undefined ? [] : [`spec.steps[${index}].action`]),
+  ]);
 }
 
 /** The fields of a Connector the kube-soar-connector-secrets policy vouches for: each Secret it names. */
@@ -77,25 +85,25 @@ function unverified(field: string, message: string): TenancyVerdict {
  * Decides whether the operator may trust a tenant's Playbook or Connector with what only the
  * tenancy policy vouches for. Trusted: an object in the operator's own namespace (only cluster
  * administrators write there), and an object without privileged fields. Otherwise the policy's
- * binding must exist and the object's last write must come at least {@link POLICY_SETTLE_MS}
- * after the binding was created, so the API server checked that write against its writer's
+ * binding must be in force and the object's last write must come at least {@link POLICY_SETTLE_MS}
+ * after the binding took its current form, so the API server checked that write against its writer's
  * rights; every later write is checked again (the policies check the whole object, not a diff).
  */
 export function verifyTenancy(subject: TenancySubject, operatorNamespace: string, binding: PolicyBindingState): TenancyVerdict {
   const [field] = subject.privilegedFields;
   if (field === undefined || subject.namespace === operatorNamespace) return { verified: true };
-  if (binding.createdAt === undefined) {
+  if (binding.since === undefined) {
     return unverified(
       field,
-      `the admission policy binding ${binding.policy} is missing, so the API server did not check this object's writer may use it; install config/admission`,
+      `the admission policy binding ${binding.policy} ${binding.absence ?? "is missing"}, so the API server did not check this object's writer may use it; install config/admission`,
     );
   }
-  const checkedFrom = binding.createdAt.getTime() + POLICY_SETTLE_MS;
+  const checkedFrom = binding.since.getTime() + POLICY_SETTLE_MS;
   if (subject.lastWrite === undefined || subject.lastWrite.getTime() < checkedFrom) {
     const written = subject.lastWrite === undefined ? "at an unknown time" : `at ${subject.lastWrite.toISOString()}`;
     return unverified(
       field,
-      `written ${written}, before the admission policy binding ${binding.policy} was in force (created ${binding.createdAt.toISOString()}); re-apply it so the API server checks its writer may use it`,
+      `written ${written}, before the admission policy binding ${binding.policy} was in force (since ${binding.since.toISOString()}); re-apply it with a change (an annotation will do) so the API server checks its writer may use it`,
     );
   }
   return { verified: true };
@@ -103,19 +111,22 @@ export function verifyTenancy(subject: TenancySubject, operatorNamespace: string
 
 /**
  * Whether the operator honours the `spec.approvals` of an Incident: in the operator's own
- * namespace always; elsewhere only when the kube-soar-incident-approvals binding exists and was
- * in force when the Incident was created, so every decision recorded on it was checked to name
+ * namespace always; elsewhere only when the kube-soar-incident-approvals binding is in force and
+ * was when the Incident was created, so every decision recorded on it was checked to name
  * its writer, who may approve.
  */
 export function verifyApprovals(incident: { readonly namespace: string; readonly createdAt: Date | undefined }, operatorNamespace: string, binding: PolicyBindingState): TenancyVerdict {
   if (incident.namespace === operatorNamespace) return { verified: true };
-  if (binding.createdAt === undefined) {
-    return unverified("spec.approvals", `approvals are not honoured: the admission policy binding ${binding.policy} is missing, so the API server did not check who recorded them; install config/admission`);
-  }
-  if (incident.createdAt === undefined || incident.createdAt.getTime() < binding.createdAt.getTime() + POLICY_SETTLE_MS) {
+  if (binding.since === undefined) {
     return unverified(
       "spec.approvals",
-      `approvals are not honoured: the Incident predates the admission policy binding ${binding.policy} (created ${binding.createdAt.toISOString()}), so its approvals may not have been checked`,
+      `approvals are not honoured: the admission policy binding ${binding.policy} ${binding.absence ?? "is missing"}, so the API server did not check who recorded them; install config/admission`,
+    );
+  }
+  if (incident.createdAt === undefined || incident.createdAt.getTime() < binding.since.getTime() + POLICY_SETTLE_MS) {
+    return unverified(
+      "spec.approvals",
+      `approvals are not honoured: the Incident predates the admission policy binding ${binding.policy} (in force since ${binding.since.toISOString()}), so its approvals may not have been checked`,
     );
   }
   return { verified: true };

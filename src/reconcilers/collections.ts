@@ -3,6 +3,10 @@ import { GROUP, Label, Plural, VERSION } from "../api/v1alpha1/constants.ts";
 import type { Connector, Incident, Playbook } from "../api/v1alpha1/types.generated.ts";
 import type { InformerFactory } from "../runtime/informer-factory.ts";
 import type { PartialObjectMetadata } from "../runtime/kube-object.ts";
+import type { SharedInformer } from "../runtime/informer.ts";
+import type { KubeObject, KubeObjectMeta } from "../runtime/kube-object.ts";
+import type { ObservedBinding } from "../policy/index.ts";
+import { rememberSpecWrite } from "./spec-write-times.ts";
 import { watchCollection, type WatchedCollection } from "./watched-collection.ts";
 
 /** Incidents in the watched namespaces. */
@@ -10,14 +14,40 @@ export function watchIncidents(factory: InformerFactory, namespaces: readonly st
   return watchCollection<Incident>(factory, { resource: Plural.Incident, group: GROUP, version: VERSION, plural: Plural.Incident }, namespaces);
 }
 
-/** Playbooks in the watched namespaces. */
+/** Playbooks in the watched namespaces, each with its last spec write remembered (`specWriteOf`). */
 export function watchPlaybooks(factory: InformerFactory, namespaces: readonly string[]): WatchedCollection<Playbook> {
-  return watchCollection<Playbook>(factory, { resource: Plural.Playbook, group: GROUP, version: VERSION, plural: Plural.Playbook }, namespaces);
+  return watchCollection<Playbook>(
+    factory,
+    { resource: Plural.Playbook, group: GROUP, version: VERSION, plural: Plural.Playbook, inspect: rememberSpecWrite },
+    namespaces,
+  );
 }
 
-/** Connectors in the watched namespaces. */
+/** Connectors in the watched namespaces, each with its last spec write remembered (`specWriteOf`). */
 export function watchConnectors(factory: InformerFactory, namespaces: readonly string[]): WatchedCollection<Connector> {
-  return watchCollection<Connector>(factory, { resource: Plural.Connector, group: GROUP, version: VERSION, plural: Plural.Connector }, namespaces);
+  return watchCollection<Connector>(
+    factory,
+    { resource: Plural.Connector, group: GROUP, version: VERSION, plural: Plural.Connector, inspect: rememberSpecWrite },
+    namespaces,
+  );
+}
+
+/** A ValidatingAdmissionPolicyBinding, as far as the tenancy check reads it. */
+export interface PolicyBinding extends KubeObject {
+  metadata: KubeObjectMeta & { creationTimestamp?: string | Date };
+  spec?: Omit<ObservedBinding, "since">;
+}
+
+/**
+ * The cluster's ValidatingAdmissionPolicyBindings (cluster-scoped, keyed by name), each with
+ * its last spec write remembered (`specWriteOf`).
+ */
+export function watchPolicyBindings(factory: InformerFactory): SharedInformer<PolicyBinding> {
+  return factory.informerFor<PolicyBinding>({
+    path: "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings",
+    resource: "validatingadmissionpolicybindings",
+    inspect: rememberSpecWrite,
+  });
 }
 
 /** Jobs created for Incidents (those carrying the incident label) in the watched namespaces. */

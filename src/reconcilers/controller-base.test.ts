@@ -16,7 +16,7 @@ describe("controllerBase", () => {
       logger,
       registry: new Registry(),
       clock: new ManualClock(),
-      options: { maxConcurrentReconciles: 1, watchNamespaces: [] },
+      options: { maxConcurrentReconciles: 1, watchNamespaces: [], namespace: "kube-soar-system", verifyTenancy: true },
       identity: "test",
       events,
     });

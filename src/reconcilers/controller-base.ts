@@ -17,7 +17,7 @@ export interface ControllerBaseOptions {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly clock: RuntimeClock;
-  readonly options: Pick<OperatorOptions, "maxConcurrentReconciles" | "watchNamespaces">;
+  readonly options: Pick<OperatorOptions, "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "verifyTenancy">;
   /** The operator's identity, recorded as the Events' reporting instance. */
   readonly identity: string;
   /** Replaces the Event recorder; defaults to core/v1 Events on `kubeConfig`. */

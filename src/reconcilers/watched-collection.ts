@@ -13,6 +13,8 @@ export interface CollectionSpec {
   readonly labelSelector?: string;
   /** Cache metadata only: objects are `PartialObjectMetadata`, without spec, status or data. */
   readonly metadataOnly?: boolean;
+  /** Sees each object with its `managedFields` before it is cached (see `InformerRequest.inspect`). */
+  readonly inspect?: (object: KubeObject) => void;
 }
 
 /**
@@ -91,6 +93,7 @@ export function watchCollection<T extends KubeObject>(
     resource: spec.resource,
     ...(spec.labelSelector === undefined ? {} : { labelSelector: spec.labelSelector }),
     ...(spec.metadataOnly === true ? { metadataOnly: true } : {}),
+    ...(spec.inspect === undefined ? {} : { inspect: spec.inspect }),
   });
   if (namespaces.length === 0) return new WatchedCollection<T>({ cluster: factory.informerFor<T>(request(undefined)) });
   return new WatchedCollection<T>({

@@ -22,6 +22,8 @@ export interface InformerRequest<T> {
   metadataOnly?: boolean;
   /** Indexes to add; honoured only by the call that creates the informer. */
   indexers?: Readonly<Record<string, IndexFunction<T>>>;
+  /** Sees each object with its `managedFields` before caching (see `InformerOptions.inspect`); honoured only by the call that creates the informer. */
+  inspect?: (object: T) => void;
 }
 
 /** What an informer factory needs; the tuning applies to every informer it makes. */
@@ -57,6 +59,7 @@ export class InformerFactory {
       ...tuning,
       resource: request.resource,
       ...(request.indexers === undefined ? {} : { indexers: request.indexers }),
+      ...(request.inspect === undefined ? {} : { inspect: request.inspect }),
       listerWatcher: resourceListerWatcher<T>(client, {
         path: request.path,
         ...(request.labelSelector === undefined ? {} : { labelSelector: request.labelSelector }),

@@ -104,7 +104,7 @@ function recorder(): { events: string[]; handler: EventHandler<KubeObject> } {
   };
 }
 
-function setup(options: { resyncPeriodMs?: number; inactivityTimeoutMs?: number } = {}) {
+function setup(options: { resyncPeriodMs?: number; inactivityTimeoutMs?: number; inspect?: (object: KubeObject) => void } = {}) {
   const clock = new ManualClock();
   const lw = new ScriptedListerWatcher();
   const informer = new SharedInformer<KubeObject>({
@@ -115,6 +115,7 @@ function setup(options: { resyncPeriodMs?: number; inactivityTimeoutMs?: number 
     resyncPeriodMs: options.resyncPeriodMs ?? 0,
     inactivityTimeoutMs: options.inactivityTimeoutMs ?? 60_000,
     backoff: { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0 },
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   const { events, handler } = recorder();
   informer.addEventHandler(handler);
@@ -149,6 +150,24 @@ describe("SharedInformer", () => {
     await vi.waitFor(() => { expect(lw.watches).toHaveLength(2); });
     expect(lw.latest().resourceVersion).toBe("20");
     expect(lw.listCalls).toBe(1);
+    stop.abort();
+    await running;
+  });
+
+  it("shows every listed and watched object to inspect with its managedFields, then caches it without them", async () => {
+    const seen: string[] = [];
+    const inspect = (object: KubeObject): void => {
+      const [entry] = (object.metadata?.managedFields ?? []) as { manager?: string }[];
+      seen.push(`${object.metadata?.name ?? "?"}:${entry?.manager ?? "none"}`);
+    };
+    const { lw, informer, stop, start } = setup({ inspect });
+    lw.lists.push({ items: [cm("a", "1")], resourceVersion: "10" });
+    const running = start();
+    expect(await informer.waitForSync(stop.signal)).toBe(true);
+    await vi.waitFor(() => { expect(lw.watches).toHaveLength(1); });
+    lw.latest().push({ type: "ADDED", object: cm("b", "11") }, { type: "DELETED", object: cm("a", "12") });
+    await vi.waitFor(() => { expect(seen).toEqual(["a:kubectl", "b:kubectl", "a:kubectl"]); });
+    expect(informer.get("ns/b")?.metadata?.managedFields).toBeUndefined();
     stop.abort();
     await running;
   });

@@ -29,6 +29,11 @@ export interface InformerOptions<T extends KubeObject> extends ReflectorTuning {
   resyncPeriodMs?: number;
   /** Extra indexes of the cache; "namespace" is built in. */
   indexers?: Readonly<Record<string, IndexFunction<T>>>;
+  /**
+   * Sees every object before it is cached, `managedFields` still included, to keep what it
+   * needs of them (they are dropped right after); must not throw.
+   */
+  inspect?: (object: T) => void;
 }
 
 /** Anything keys can be added to; a work queue. */
@@ -65,7 +70,8 @@ export function enqueueKeys<T extends KubeObject>(
   };
 }
 
-function withoutManagedFields<T extends KubeObject>(object: T): T {
+function withoutManagedFields<T extends KubeObject>(object: T, inspect: ((object: T) => void) | undefined): T {
+  inspect?.(object);
   // Objects come straight from JSON.parse and are owned by the cache, so this edits in place.
   if (object.metadata?.managedFields !== undefined) delete object.metadata.managedFields;
   return object;
@@ -74,7 +80,7 @@ function withoutManagedFields<T extends KubeObject>(object: T): T {
 /**
  * A cache of one collection kept current by a {@link Reflector}, with indexes and event
  * handlers, like client-go's shared index informer:
- * - `metadata.managedFields` is dropped from every cached object;
+ * - `metadata.managedFields` is dropped from every cached object, after `inspect` saw it;
  * - handlers see adds, updates (skipped when the resourceVersion did not change) and deletes,
  *   including those a relist discovers, and a periodic resync; a handler added late first
  *   gets an add for every cached object; a throwing handler is logged and does not disturb
@@ -198,7 +204,7 @@ export class SharedInformer<T extends KubeObject> {
   #replace(items: T[]): void {
     const seen = new Set<string>();
     for (const item of items) {
-      const object = withoutManagedFields(item);
+      const object = withoutManagedFields(item, this.#options.inspect);
       seen.add(objectKey(object));
       this.#upsert(object);
     }
@@ -216,7 +222,7 @@ export class SharedInformer<T extends KubeObject> {
   }
 
   #apply(event: ObjectWatchEvent<T>): void {
-    const object = withoutManagedFields(event.object);
+    const object = withoutManagedFields(event.object, this.#options.inspect);
     if (event.type === "DELETED") {
       this.#store.remove(objectKey(object));
       this.#notifyDelete(object);

@@ -4,6 +4,7 @@ import type { ActionClients } from "../actions/index.ts";
 import type { LabelSelector } from "../api/label-selector.ts";
 import type { Connector, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { ConnectorCaller } from "../connectors/index.ts";
+import type { TenancyVerdict } from "../policy/index.ts";
 import { applyEffectOutcome } from "./effect-outcome.ts";
 import type { CallConnectorEffect, EffectOutcome, RunActionEffect } from "./step-effects.ts";
 import type { ExecuteContext, ExecutedEffect } from "./step-kind.ts";
@@ -18,6 +19,8 @@ export interface EffectDeps {
   readonly core: CoreV1Api;
   /** The cached Connector of a namespace and name. */
   readonly connector: (namespace: string, name: string) => Connector | undefined;
+  /** Whether the operator may use the Connector's Secrets (see `verifyTenancy`); checked before every call. */
+  readonly connectorTenancy: (connector: Connector) => TenancyVerdict;
   readonly logger: Logger;
   readonly signal: AbortSignal;
 }

@@ -1,7 +1,7 @@
 import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook, CompiledStep } from "../playbook/index.ts";
-import { evaluateGuards, type GuardDecision, type GuardPolicy } from "../policy/index.ts";
+import { evaluateGuards, type GuardDecision, type GuardPolicy, type TenancyVerdict } from "../policy/index.ts";
 import { IncidentReason } from "../api/v1alpha1/incident-reasons.ts";
 import type { Reason } from "../api/v1alpha1/reasons.ts";
 import type { TimelineEvent } from "../api/v1alpha1/timeline.ts";
@@ -30,6 +30,8 @@ export interface RunPlanInput {
   readonly guardPolicy: GuardPolicy;
   /** The intent ledger's fresh intents for this Incident (see `intent-ledger.ts`). */
   readonly freshIntents: ReadonlySet<string>;
+  /** Whether the Incident's `spec.approvals` may be honoured (see `verifyApprovals`). */
+  readonly approvals: TenancyVerdict;
 }
 
 /** The phases a step finishes in. */

@@ -1,6 +1,6 @@
 import type { Incident, PlaybookRun, StepState } from "../api/v1alpha1/types.generated.ts";
 import type { CompiledPlaybook } from "../playbook/index.ts";
-import { guardPolicyOf, type GuardPolicySettings } from "../policy/index.ts";
+import { guardPolicyOf, type GuardPolicySettings, type TenancyVerdict } from "../policy/index.ts";
 import { planRun, type RunPlan } from "../reconcilers/incident/plan.ts";
 import type { StepObservation } from "../steps/plan-context.ts";
 import { FIXED_NOW } from "./fixed-now.ts";
@@ -23,6 +23,8 @@ export interface PlanCase {
   readonly operator?: Partial<GuardPolicySettings> | undefined;
   /** The intent ledger's fresh intents; none by default. */
   readonly fresh?: readonly string[] | undefined;
+  /** Whether the Incident's approvals may be honoured; verified by default. */
+  readonly approvals?: TenancyVerdict | undefined;
 }
 
 /** `planRun` at {@link FIXED_NOW} for the run of `given.playbook` on `given.incident`, in phase Running. */
@@ -45,6 +47,7 @@ export function planFor(given: PlanCase): RunPlan {
     mayStart: given.mayStart ?? true,
     guardPolicy: guardPolicyOf(operator),
     freshIntents: new Set(given.fresh ?? []),
+    approvals: given.approvals ?? { verified: true },
   });
 }
 

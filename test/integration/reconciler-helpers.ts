@@ -24,6 +24,12 @@ export interface TestControllerOptions {
   readonly stepKinds?: ReadonlySet<StepKind>;
   /** Start only the Playbook controller (the others' caches still run). */
   readonly playbookOnly?: boolean;
+  /**
+   * `--verify-tenancy`: off unless given, as the test namespace is a tenant's (the operator's is
+   * kube-soar-system) and the tests that are not about tenancy write Job steps, Connector
+   * Secrets and approvals as the admin without the admission policies bound.
+   */
+  readonly verifyTenancy?: boolean;
   /** The destination policy of connector calls; by default the test namespace's Connectors may reach loopback (the tests' endpoints are local servers). */
   readonly destinations?: DestinationPolicy;
 }
@@ -67,7 +73,7 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
     compiler,
     identity: "test-operator",
     destinations: options.destinations ?? loopbackDestinations(namespace),
-    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [], protectedNodes: undefined },
+    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [], protectedNodes: undefined, verifyTenancy: options.verifyTenancy ?? false },
     ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
   });

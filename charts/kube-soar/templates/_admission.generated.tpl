@@ -100,6 +100,36 @@ objects:
           expression: |-
             variables.secretRefs.filter(ref,
               !authorizer.group('').resource('secrets').namespace(request.namespace).name(ref.name).check('get').allowed())
+        - name: actionRights
+          expression: |-
+            {
+              'isolatePod': {'Pod': [{'verb': 'create', 'group': 'networking.k8s.io', 'resource': 'networkpolicies', 'subresource': '', 'scope': 'namespace'}, {'verb': 'patch', 'group': '', 'resource': 'pods', 'subresource': '', 'scope': 'namespace'}]},
+              'label': {'Pod': [{'verb': 'patch', 'group': '', 'resource': 'pods', 'subresource': '', 'scope': 'namespace'}], 'Node': [{'verb': 'patch', 'group': '', 'resource': 'nodes', 'subresource': '', 'scope': 'cluster'}]},
+              'annotate': {'Pod': [{'verb': 'patch', 'group': '', 'resource': 'pods', 'subresource': '', 'scope': 'namespace'}], 'Node': [{'verb': 'patch', 'group': '', 'resource': 'nodes', 'subresource': '', 'scope': 'cluster'}]},
+              'deletePod': {'Pod': [{'verb': 'delete', 'group': '', 'resource': 'pods', 'subresource': '', 'scope': 'namespace'}]},
+              'evictPod': {'Pod': [{'verb': 'create', 'group': '', 'resource': 'pods', 'subresource': 'eviction', 'scope': 'namespace'}]},
+              'cordonNode': {'Node': [{'verb': 'patch', 'group': '', 'resource': 'nodes', 'subresource': '', 'scope': 'cluster'}]},
+              'uncordonNode': {'Node': [{'verb': 'patch', 'group': '', 'resource': 'nodes', 'subresource': '', 'scope': 'cluster'}]},
+              'scaleWorkload': {'Deployment': [{'verb': 'patch', 'group': 'apps', 'resource': 'deployments', 'subresource': 'scale', 'scope': 'namespace'}], 'StatefulSet': [{'verb': 'patch', 'group': 'apps', 'resource': 'statefulsets', 'subresource': 'scale', 'scope': 'namespace'}]},
+              'captureLogs': {'Pod': [{'verb': 'get', 'group': '', 'resource': 'pods', 'subresource': 'log', 'scope': 'namespace'}]}
+            }
+        - name: actions
+          expression: lists.range(size(variables.steps)).filter(i, has(variables.steps[i].action))
+        - name: actionNeeds
+          expression: |-
+            variables.actions.map(i,
+              (has(variables.steps[i].action.target) && has(variables.steps[i].action.target.kind) ?
+                [string(variables.steps[i].action.target.kind)] :
+                variables.actionRights[string(variables.steps[i].action.type)].map(kind, kind)
+              ).map(kind, variables.actionRights[string(variables.steps[i].action.type)][kind].map(right,
+                {'field': 'spec.steps[' + string(i) + '].action', 'action': string(variables.steps[i].action.type),
+                 'verb': right.verb, 'group': right.group, 'resource': right.resource, 'subresource': right.subresource, 'scope': right.scope}))
+            ).flatten().flatten()
+        - name: actionsAllowed
+          expression: |-
+            variables.actionNeeds.all(need, need.scope == 'cluster' ?
+              authorizer.group(need.group).resource(need.resource).subresource(need.subresource).check(need.verb).allowed() :
+              authorizer.group(need.group).resource(need.resource).subresource(need.subresource).namespace(request.namespace).check(need.verb).allowed())
       validations:
         - expression: variables.mayCreateJobs
           reason: Forbidden
@@ -117,6 +147,13 @@ objects:
           messageExpression: |-
             variables.secretRefs.map(ref, ref.field + ' ("' + ref.name + '")').join(', ') +
             ': a Job step may read only Secrets you may get, and you may not get every one of these in namespace "' + request.namespace + '"'
+        - expression: variables.actionsAllowed
+          reason: Forbidden
+          messageExpression: |-
+            variables.actionNeeds.map(need, need.field + ' (' + need.action + '): ' + need.verb + ' ' + need.resource +
+              (need.subresource == '' ? '' : '/' + need.subresource) + (need.scope == 'cluster' ? ' cluster-wide' : '')).join(', ') +
+            ': an action step needs its writer to hold the rights the operator uses for it, and you do not hold every one of these in namespace "' +
+            request.namespace + '"'
   - apiVersion: admissionregistration.k8s.io/v1
     kind: ValidatingAdmissionPolicyBinding
     metadata:

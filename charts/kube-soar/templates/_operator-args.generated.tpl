@@ -140,6 +140,9 @@
 {{- if ne $o.paused false }}
 - --paused={{ $o.paused }}
 {{- end }}
+{{- if ne $o.verifyTenancy true }}
+- --verify-tenancy={{ $o.verifyTenancy }}
+{{- end }}
 {{- if ne (join "," $o.connectorAllowedDestinations) "" }}
 - {{ printf "--connector-allowed-destinations=%s" (join "," $o.connectorAllowedDestinations) | quote }}
 {{- end }}

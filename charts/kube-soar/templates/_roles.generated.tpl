@@ -80,6 +80,14 @@ manager:
         - create
         - patch
     - apiGroups:
+        - admissionregistration.k8s.io
+      resources:
+        - validatingadmissionpolicybindings
+      verbs:
+        - get
+        - list
+        - watch
+    - apiGroups:
         - authentication.k8s.io
       resources:
         - tokenreviews
@@ -170,6 +178,14 @@ manager:
         - create
         - patch
   cluster:
+    - apiGroups:
+        - admissionregistration.k8s.io
+      resources:
+        - validatingadmissionpolicybindings
+      verbs:
+        - get
+        - list
+        - watch
     - apiGroups:
         - authentication.k8s.io
       resources:

@@ -23,6 +23,21 @@ export const ActionRole = {
 /** The name of one of the action ClusterRoles. */
 export type ActionRoleName = (typeof ActionRole)[keyof typeof ActionRole];
 
+/** One right on the API as RBAC states it: a verb on a resource (or subresource) of a group. */
+export interface ApiRight {
+  readonly verb: string;
+  /** `""` for the core group. */
+  readonly group: string;
+  readonly resource: string;
+  /** `""` for the resource itself. */
+  readonly subresource: string;
+  /** Whether RBAC grants it in a namespace (the target's) or cluster-wide (Nodes). */
+  readonly scope: "namespace" | "cluster";
+}
+
+const inNamespace = (verb: string, group: string, resource: string, subresource = ""): ApiRight => ({ verb, group, resource, subresource, scope: "namespace" });
+const patchNodes: ApiRight = { verb: "patch", group: "", resource: "nodes", subresource: "", scope: "cluster" };
+
 /** What kube-soar promises about one built-in action, whatever its implementation. */
 export interface ActionFacts {
   /** What the action does, as a phrase for the API documentation. */
@@ -38,6 +53,12 @@ export interface ActionFacts {
   readonly destructive: boolean;
   /** The ClusterRole the operator's ServiceAccount needs for the action. */
   readonly role: ActionRoleName;
+  /**
+   * The rights the action uses on a target of each kind it accepts: what the writer of a
+   * Playbook taking it must hold, in the Playbook's namespace or cluster-wide (checked by the
+   * `kube-soar-playbook-jobs` admission policy), so the operator never acts beyond its writer.
+   */
+  readonly writerRights: { readonly [Kind in (typeof ACTION_TARGET_KINDS)[number]]?: readonly ApiRight[] };
 }
 
 /**
@@ -53,6 +74,7 @@ export const ACTION_CATALOG = {
     reversible: true,
     destructive: false,
     role: ActionRole.Isolation,
+    writerRights: { Pod: [inNamespace("create", "networking.k8s.io", "networkpolicies"), inNamespace("patch", "", "pods")] },
   },
   label: {
     summary: "set labels on a Pod or Node",
@@ -60,6 +82,7 @@ export const ACTION_CATALOG = {
     reversible: true,
     destructive: false,
     role: ActionRole.Labeling,
+    writerRights: { Pod: [inNamespace("patch", "", "pods")], Node: [patchNodes] },
   },
   annotate: {
     summary: "set annotations on a Pod or Node",
@@ -67,6 +90,7 @@ export const ACTION_CATALOG = {
     reversible: true,
     destructive: false,
     role: ActionRole.Labeling,
+    writerRights: { Pod: [inNamespace("patch", "", "pods")], Node: [patchNodes] },
   },
   deletePod: {
     summary: "delete a Pod",
@@ -74,6 +98,7 @@ export const ACTION_CATALOG = {
     reversible: false,
     destructive: true,
     role: ActionRole.PodDeletion,
+    writerRights: { Pod: [inNamespace("delete", "", "pods")] },
   },
   evictPod: {
     summary: "evict a Pod through the Eviction API, respecting PodDisruptionBudgets",
@@ -81,6 +106,7 @@ export const ACTION_CATALOG = {
     reversible: false,
     destructive: true,
     role: ActionRole.PodDeletion,
+    writerRights: { Pod: [inNamespace("create", "", "pods", "eviction")] },
   },
   cordonNode: {
     summary: "mark a Node unschedulable",
@@ -88,6 +114,7 @@ export const ACTION_CATALOG = {
     reversible: true,
     destructive: false,
     role: ActionRole.NodeCordon,
+    writerRights: { Node: [patchNodes] },
   },
   uncordonNode: {
     summary: "mark a Node schedulable again",
@@ -95,6 +122,7 @@ export const ACTION_CATALOG = {
     reversible: true,
     destructive: false,
     role: ActionRole.NodeCordon,
+    writerRights: { Node: [patchNodes] },
   },
   scaleWorkload: {
     summary: "set the replicas of a Deployment or StatefulSet",
@@ -102,6 +130,7 @@ export const ACTION_CATALOG = {
     reversible: true,
     destructive: true,
     role: ActionRole.Scaling,
+    writerRights: { Deployment: [inNamespace("patch", "apps", "deployments", "scale")], StatefulSet: [inNamespace("patch", "apps", "statefulsets", "scale")] },
   },
   captureLogs: {
     summary: "copy the tail of a container's log into the step outputs",
@@ -109,6 +138,7 @@ export const ACTION_CATALOG = {
     reversible: false,
     destructive: false,
     role: ActionRole.LogCapture,
+    writerRights: { Pod: [inNamespace("get", "", "pods", "log")] },
   },
 } as const satisfies Record<string, ActionFacts>;
 

@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
+import { ACTION_CATALOG, ACTION_TYPES, byAction, type ActionFacts, type ApiRight } from "./action-catalog.ts";
 import { APPROVE_VERB, TenancyPolicy } from "./constants.ts";
 
 interface Manifest {
   kind?: string;
   metadata?: { name?: string; labels?: Record<string, string> };
-  spec?: { policyName?: string; validationActions?: string[]; failurePolicy?: string };
-  rules?: { verbs?: string[] }[];
+  spec?: { policyName?: string; validationActions?: string[]; failurePolicy?: string; variables?: { name: string; expression: string }[] };
+  rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[];
   resources?: string[];
 }
 
@@ -34,6 +35,34 @@ describe("tenancy policies of config/admission", () => {
     const binding = all.find((manifest) => manifest.kind === "ValidatingAdmissionPolicyBinding" && manifest.metadata?.name === name);
     expect(policy?.spec?.failurePolicy).toBe("Fail");
     expect(binding?.spec).toMatchObject({ policyName: name, validationActions: ["Deny"] });
+  });
+});
+
+describe("the rights action steps need of a Playbook's writer", () => {
+  const policy = [...manifests("admission").values()].flat().find((manifest) => manifest.kind === "ValidatingAdmissionPolicy" && manifest.metadata?.name === TenancyPolicy.PlaybookJobs);
+  const table = policy?.spec?.variables?.find((variable) => variable.name === "actionRights")?.expression ?? "";
+
+  it("are the action catalog's writerRights in the kube-soar-playbook-jobs policy", () => {
+    // The table is a CEL map literal of strings without quotes inside them: JSON once its quotes are.
+    expect(JSON.parse(table.replaceAll("'", '"'))).toEqual(byAction((facts) => facts.writerRights));
+  });
+
+  it("name exactly the target kinds of each action", () => {
+    for (const action of ACTION_TYPES) expect(Object.keys(ACTION_CATALOG[action].writerRights).sort()).toEqual([...ACTION_CATALOG[action].targetKinds].sort());
+  });
+
+  it("are rights the operator itself holds for the action, through its ClusterRole", () => {
+    const roles = [...manifests("rbac").values()].flat().filter((manifest) => manifest.kind === "ClusterRole");
+    for (const action of ACTION_TYPES) {
+      const { role, writerRights }: ActionFacts = ACTION_CATALOG[action];
+      const rules = roles.find((candidate) => candidate.metadata?.name === role)?.rules ?? [];
+      const rights: readonly ApiRight[] = Object.values(writerRights).flat();
+      for (const right of rights) {
+        const resource = right.subresource === "" ? right.resource : `${right.resource}/${right.subresource}`;
+        const granted = rules.some((rule) => rule.apiGroups?.includes(right.group) && rule.resources?.includes(resource) && rule.verbs?.includes(right.verb));
+        expect(granted, `${action}: ${role} grants ${right.verb} ${resource}`).toBe(true);
+      }
+    }
   });
 });
 

@@ -8,6 +8,8 @@ import { controllerBase, type ControllerBaseOptions } from "../controller-base.t
 import type { ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
 import { watchConnectors, watchSecretMetadata } from "../collections.ts";
+import { objectKey } from "../../runtime/object-key.ts";
+import { tenancyCheck } from "../tenancy-check.ts";
 import { ConnectorReconciler } from "./connector-reconciler.ts";
 import { connectorsReferencingSecret } from "./secret-references.ts";
 
@@ -24,7 +26,7 @@ export interface ConnectorControllerOptions extends ControllerBaseOptions {
  * The Connector controller: a cache of Connectors and one of Secrets' metadata only (no Secret
  * value is cached), a keyed work queue fed by Connector changes and by Secret changes (mapped
  * to the Connectors of their namespace that reference them, so creating a missing Secret or key
- * flips Ready), and the {@link ConnectorReconciler}, which reads a referenced Secret by name
+ * flips Ready) and by tenancy policy bindings (every Connector), and the {@link ConnectorReconciler}, which reads a referenced Secret by name
  * when it reconciles. Deleting a Connector releases its pooled connections.
  */
 export function createConnectorController(options: ConnectorControllerOptions): ManagedController {
@@ -32,9 +34,11 @@ export function createConnectorController(options: ConnectorControllerOptions): 
   const connectors = watchConnectors(options.informers, namespaces);
   const secrets = watchSecretMetadata(options.informers, namespaces);
   const { events, queue, managed } = controllerBase(CONNECTOR_CONTROLLER, options);
+  const tenancy = tenancyCheck(options.informers, options.options);
 
   const reconciler = new ConnectorReconciler({
     connector: (namespace, name) => connectors.get(namespace, name),
+    tenancy: (connector) => tenancy.connector(connector),
     core: makeApiClient(options.kubeConfig, CoreV1Api),
     writeStatus: createStatusWriter(options.kubeConfig, Plural.Connector),
     events,
@@ -50,5 +54,10 @@ export function createConnectorController(options: ConnectorControllerOptions): 
     }),
   );
 
-  return managed({ reconcile: (key, context) => reconciler.reconcile(key, context), caches: [connectors, secrets] });
+  // A binding appearing, changing or going away changes the verdict of every tenant Connector.
+  tenancy.onBindingChange(() => {
+    for (const connector of connectors.list()) queue.add(objectKey(connector));
+  });
+
+  return managed({ reconcile: (key, context) => reconciler.reconcile(key, context), caches: [connectors, secrets, ...tenancy.caches] });
 }

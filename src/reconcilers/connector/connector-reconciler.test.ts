@@ -19,6 +19,7 @@ const context = { reconcileID: "r1", logger, signal: new AbortController().signa
 function reconciler(found: Connector | undefined, released: string[]): ConnectorReconciler {
   return new ConnectorReconciler({
     connector: () => found,
+    tenancy: () => ({ verified: true }),
     core: unreachable.makeApiClient(CoreV1Api),
     writeStatus: () => Promise.reject(new Error("no status is written for a Connector that is gone")),
     events: { record: () => undefined, drain: () => Promise.resolve() },
@@ -43,5 +44,34 @@ describe("ConnectorReconciler", () => {
     const released: string[] = [];
     expect(await reconciler(found, released).reconcile("soc/slack", context)).toEqual({});
     expect(released).toEqual(["soc/slack"]);
+  });
+
+  it("reports a Connector whose Secrets the tenancy policy did not vouch for as not Ready, without reading a Secret", async () => {
+    const connector: Connector = {
+      apiVersion: API_VERSION,
+      kind: "Connector",
+      metadata: { namespace: "soc", name: "slack", generation: 1, resourceVersion: "5" },
+      spec: { type: "slack", urlSecretRef: { name: "s", key: "url" } },
+    };
+    const written: unknown[] = [];
+    const subject = new ConnectorReconciler({
+      connector: () => connector,
+      tenancy: () => ({ verified: false, reason: "TenancyUnverified", field: "spec.urlSecretRef", message: "the admission policy binding kube-soar-connector-secrets is missing" }),
+      core: unreachable.makeApiClient(CoreV1Api),
+      writeStatus: (object) => {
+        written.push(object.status);
+        return Promise.resolve(object);
+      },
+      events: { record: () => undefined, drain: () => Promise.resolve() },
+      clock: { now: () => new Date("2026-03-01T12:00:00Z") },
+      released: () => undefined,
+    });
+    expect(await subject.reconcile("soc/slack", context)).toEqual({});
+    expect(written).toMatchObject([
+      {
+        observedGeneration: 1,
+        conditions: [{ type: "Ready", status: "False", reason: "TenancyUnverified", message: "spec.urlSecretRef: the admission policy binding kube-soar-connector-secrets is missing" }],
+      },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
 import { API_VERSION, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Connector, ConnectorStatus } from "../../api/v1alpha1/types.generated.ts";
-import { evaluateConnectorReady } from "../../connectors/index.ts";
+import { evaluateConnectorReady, type ConnectorReadiness } from "../../connectors/index.ts";
+import type { TenancyVerdict } from "../../policy/index.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
@@ -15,6 +16,8 @@ import { connectorStatus } from "./connector-status.ts";
 /** Everything the Connector reconcile reads from and writes to, injected. */
 export interface ConnectorReconcilerDeps {
   readonly connector: (namespace: string, name: string) => Connector | undefined;
+  /** Whether the operator may use the Connector's Secrets (see `TenancyCheck`). */
+  readonly tenancy: (connector: Connector) => TenancyVerdict;
   /** Reads each referenced Secret by name when the Connector is reconciled (key names are kept, values never). */
   readonly core: CoreV1Api;
   readonly writeStatus: StatusWriter;
@@ -25,8 +28,9 @@ export interface ConnectorReconcilerDeps {
 }
 
 /**
- * The Connector reconcile: checks the spec and that every referenced Secret exists with the
- * referenced keys, and writes the `Ready` condition and `observedGeneration` once, only when
+ * The Connector reconcile: checks that the tenancy policy vouched for its Secrets (else Ready is
+ * False with TenancyUnverified and no Secret is read), the spec, and that every referenced
+ * Secret exists with the referenced keys, and writes the `Ready` condition and `observedGeneration` once, only when
  * they changed. An Event with Ready's reason is recorded when Ready's status or reason changes.
  * A Connector that is gone releases its keep-alive connections. Secret values are never read
  * into status, Events or logs: only Secret and key names appear in messages. A reconcile on a
@@ -53,7 +57,11 @@ export class ConnectorReconciler {
     if (this.#writes.cacheIsBehind(key, connector)) return {};
 
     const current: ConnectorStatus = connector.status ?? {};
-    const readiness = await evaluateConnectorReady(this.#deps.core, namespace, connector.spec);
+    const tenancy = this.#deps.tenancy(connector);
+    // An unverified Connector's Secrets are not even looked at: they are not the operator's to read for it.
+    const readiness: ConnectorReadiness = tenancy.verified
+      ? await evaluateConnectorReady(this.#deps.core, namespace, connector.spec)
+      : { ready: false, reason: tenancy.reason, message: `${tenancy.field}: ${tenancy.message}` };
     const status = connectorStatus(connector, readiness, this.#deps.clock.now());
     if (jsonEqual(status, current)) return {};
     if ((await this.#writes.write(key, connector, status)) === undefined) return {};

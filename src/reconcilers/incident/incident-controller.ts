@@ -19,6 +19,7 @@ import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
 import { controllingIncident } from "../../steps/job/job-owner.ts";
+import { tenancyCheck } from "../tenancy-check.ts";
 import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
 
@@ -27,7 +28,7 @@ export const INCIDENT_CONTROLLER = "incident";
 
 /** What the Incident controller is built from; everything is injected. */
 export interface IncidentControllerOptions extends ControllerBaseOptions {
-  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "criticalReservePercent" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces" | "protectedNodes">;
+  readonly options: Pick<OperatorOptions, "dryRun" | "paused" | "criticalReservePercent" | "maxConcurrentReconciles" | "watchNamespaces" | "namespace" | "protectedNamespaces" | "protectedNodes" | "verifyTenancy">;
   /** Shared with intake's matcher and the Playbook controller. */
   readonly compiler: PlaybookCompiler;
   /** Test-only interruption points (crash safety tests); absent in production. */
@@ -63,7 +64,8 @@ function ownerKey(job: V1Job): string[] {
  * `soar.kube-soar.io/incident`), a keyed work queue fed by Incident changes, by Job changes
  * that matter to a step (mapped to their controlling Incident by ownerReference) and by
  * Playbook changes that matter to triage (mapped to the open Incidents that run or wait for
- * that Playbook), and the {@link IncidentReconciler}.
+ * that Playbook) and by tenancy policy bindings (the Incidents awaiting an approval), and the
+ * {@link IncidentReconciler}.
  * Registers `soar_*` metrics (guard refusals included) and the active-incidents gauge on
  * `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};
  * connector calls reach only the addresses `destinations` allows and share keep-alive
@@ -79,6 +81,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   const actionClients = options.actionClients ?? createActionClients(options.kubeConfig);
   const { logger, events, queue, managed } = controllerBase(INCIDENT_CONTROLLER, options);
   const metrics = incidentMetrics(options.registry);
+  const tenancy = tenancyCheck(options.informers, options.options);
 
   const reconciler = new IncidentReconciler({
     incident: (key) => {
@@ -103,10 +106,12 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
       caller: createConnectorCaller({ clock: options.clock, logger, agents, destinations: options.destinations }),
       core: makeApiClient(options.kubeConfig, CoreV1Api),
       connector: (namespace, name) => connectors.get(namespace, name),
+      connectorTenancy: (connector) => tenancy.connector(connector),
       logger,
     },
     guardPolicy: guardPolicyOf(options.options),
     guardMetrics: createGuardMetrics(options.registry),
+    approvalsTenancy: (incident) => tenancy.approvals(incident),
     history: (namespace, playbook, incident) => playbookHistory(incidents.listByNamespace(namespace), playbook, incident),
     undo: { clients: actionClients, dryRun: options.options.dryRun, logger },
   });
@@ -125,12 +130,17 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     ),
   );
 
+  // A binding appearing, changing or going away changes why a waiting approval is not honoured.
+  tenancy.onBindingChange(() => {
+    for (const incident of incidents.list()) if (incident.status?.phase === "AwaitingApproval") queue.add(objectKey(incident));
+  });
+
   // A deleted Connector's pooled connections are closed; a new one of the same name starts afresh.
   connectors.addEventHandler({ onDelete: (connector: Connector) => { agents.release(`${connector.metadata.namespace ?? ""}/${connector.metadata.name ?? ""}`); } });
 
   return managed({
     reconcile: (key, context) => reconciler.reconcile(key, context),
-    caches: [incidents, playbooks, jobs, connectors],
+    caches: [incidents, playbooks, jobs, connectors, ...tenancy.caches],
     // Only the running controller's cache feeds the gauge; a stopped one (lost leadership) stops.
     whileRunning: () => trackActiveIncidents(options.registry, metrics, () => incidents.list()),
   });

@@ -78,6 +78,7 @@ function world(given: { playbook?: Playbook; history?: RunHistory; severity?: In
     calls: unused<IncidentReconcilerDeps["calls"]>("calls"),
     guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
     guardMetrics: createGuardMetrics(registry),
+    approvalsTenancy: () => ({ verified: true }),
     history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
     undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
   };

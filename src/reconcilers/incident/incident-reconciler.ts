@@ -10,7 +10,7 @@ import type { StepKind } from "../../playbook/index.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { UndoContext } from "../../actions/index.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
-import type { GuardDecision, GuardMetrics, GuardPolicy, RunHistory, RunStartDecision } from "../../policy/index.ts";
+import type { GuardDecision, GuardMetrics, GuardPolicy, RunHistory, RunStartDecision, TenancyVerdict } from "../../policy/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import type { EventRecorder } from "../event-recorder.ts";
@@ -53,6 +53,8 @@ export interface IncidentReconcilerDeps {
   /** Operator-wide guard settings: protected namespaces, privileged namespace, approvals. */
   readonly guardPolicy: GuardPolicy;
   readonly guardMetrics: GuardMetrics;
+  /** Whether an Incident's `spec.approvals` may be honoured (see `TenancyCheck`). */
+  readonly approvalsTenancy: (incident: Incident) => TenancyVerdict;
   /** What a Playbook has been doing in the other Incidents of the namespace, for its run-start limits. */
   readonly history: (namespace: string, playbook: string, incident: string) => RunHistory;
   /** What undoing actions needs, when a resolved Incident asks for a revert. */
@@ -90,7 +92,17 @@ function planRuns(context: PlanRunsInput, runs: readonly PlaybookRun[], active: 
       continue;
     }
     const observed = observations.get(run.name) ?? new Map();
-    const result = planRun({ now, incident, run, playbook: entry.playbook, observations: observed, mayStart, guardPolicy: deps.guardPolicy, freshIntents });
+    const result = planRun({
+      now,
+      incident,
+      run,
+      playbook: entry.playbook,
+      observations: observed,
+      mayStart,
+      guardPolicy: deps.guardPolicy,
+      freshIntents,
+      approvals: deps.approvalsTenancy(incident),
+    });
     planned.runs.push(result.run);
     planned.effects.push(...result.effects);
     planned.events.push(...result.events);

@@ -9,6 +9,7 @@ import { beforeFixedNow, FIXED_NOW } from "../../testing/fixed-now.ts";
 import { anIncident } from "../../testing/objects.ts";
 import { planFor, stateOf } from "../../testing/plan-run.ts";
 import type { RunPlan } from "./plan.ts";
+import type { TenancyVerdict } from "../../policy/index.ts";
 
 const earlier = beforeFixedNow;
 
@@ -47,6 +48,7 @@ interface Case {
   approvals?: IncidentApproval[] | undefined;
   mayStart?: boolean | undefined;
   dryRun?: boolean | undefined;
+  approvalsVerdict?: TenancyVerdict | undefined;
 }
 
 function plan(given: Case): RunPlan {
@@ -58,6 +60,7 @@ function plan(given: Case): RunPlan {
     startedAt: earlier(60_000),
     observations: given.observations,
     mayStart: given.mayStart,
+    approvals: given.approvalsVerdict,
   });
 }
 
@@ -389,6 +392,22 @@ describe("planRun: approvals", () => {
   it("records the decision on the step", () => {
     const result = plan({ steps: [gate], states: [waiting], approvals: [decision("approve")] });
     expect(stateOf(result, "gate").decision).toEqual({ decision: "approve", by: "alice", at: earlier(1_000) });
+  });
+
+  it("does not honour approvals the tenancy policy did not vouch for: the step keeps waiting and says why, once", () => {
+    const why = "approvals are not honoured: the admission policy binding kube-soar-incident-approvals is missing";
+    const approvalsVerdict: TenancyVerdict = { verified: false, reason: "TenancyUnverified", field: "spec.approvals", message: why };
+    const first = plan({ steps: [gate, job("act")], states: [waiting], approvals: [decision("approve")], approvalsVerdict });
+    expect(phases(first)).toEqual({ gate: "Waiting", act: "Pending" });
+    expect(stateOf(first, "gate").decision).toBeUndefined();
+    expect(stateOf(first, "gate").message).toBe(`waiting for approval: a recorded decision is not honoured: ${why}`);
+    expect(first.events.map((event) => `${event.type} ${event.reason}`)).toContain("Warning TenancyUnverified");
+    const again = plan({ steps: [gate, job("act")], states: [stateOf(first, "gate")], approvals: [decision("approve")], approvalsVerdict });
+    expect(again.events.map((event) => event.reason)).not.toContain("TenancyUnverified");
+    const none = plan({ steps: [gate, job("act")], states: [waiting], approvals: [], approvalsVerdict });
+    expect(stateOf(none, "gate").message).toBe("waiting");
+    const timedOut = plan({ steps: [gate, job("act")], states: [{ ...waiting, startedAt: earlier(600_000) }], approvals: [decision("approve")], approvalsVerdict });
+    expect(stateOf(timedOut, "gate").message).toBe("rejected on timeout");
   });
 
   it("the timeout approves when onTimeout says so", () => {

@@ -10,6 +10,7 @@ import { controllerBase, type ControllerBaseOptions } from "../controller-base.t
 import type { ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
 import type { WatchedCollection } from "../watched-collection.ts";
+import { tenancyCheck } from "../tenancy-check.ts";
 import { PlaybookReconciler } from "./playbook-reconciler.ts";
 
 /** Name of the controller in metrics and logs. */
@@ -43,8 +44,9 @@ export const PLAYBOOK_ACTIVITY_REFRESH_MS = 5_000;
 /**
  * The Playbook controller: caches of Playbooks, Connectors and ServiceAccounts, a keyed work
  * queue fed by Playbook changes and by Connector and ServiceAccount changes (mapped to the
- * Playbooks of their namespace that reference them, so creating a missing one flips Ready),
- * and the {@link PlaybookReconciler}.
+ * Playbooks of their namespace that reference them, so creating a missing one flips Ready)
+ * and by tenancy policy bindings (every Playbook, whose Job steps they vouch for), and the
+ * {@link PlaybookReconciler}.
  */
 export function createPlaybookController(options: PlaybookControllerOptions): ManagedController {
   const namespaces = options.options.watchNamespaces;
@@ -54,11 +56,13 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
   const incidents = watchIncidents(options.informers, namespaces);
   const { events, queue, managed } = controllerBase(PLAYBOOK_CONTROLLER, options);
   const { compiler } = options;
+  const tenancy = tenancyCheck(options.informers, options.options);
 
   const reconciler = new PlaybookReconciler({
     playbook: (namespace, name) => playbooks.get(namespace, name),
     connectorExists: (namespace, name) => connectors.get(namespace, name) !== undefined,
     serviceAccountExists: (namespace, name) => serviceAccounts.get(namespace, name) !== undefined,
+    tenancy: (playbook) => tenancy.playbook(playbook),
     compiler,
     stepKinds: options.stepKinds ?? EXECUTABLE_STEP_KINDS,
     writeStatus: createStatusWriter(options.kubeConfig, Plural.Playbook),
@@ -89,5 +93,13 @@ export function createPlaybookController(options: PlaybookControllerOptions): Ma
     ),
   );
 
-  return managed({ reconcile: (key, context) => reconciler.reconcile(key, context), caches: [playbooks, connectors, serviceAccounts, incidents] });
+  // A binding appearing, changing or going away changes the verdict of every tenant Playbook.
+  tenancy.onBindingChange(() => {
+    for (const playbook of playbooks.list()) queue.add(objectKey(playbook));
+  });
+
+  return managed({
+    reconcile: (key, context) => reconciler.reconcile(key, context),
+    caches: [playbooks, connectors, serviceAccounts, incidents, ...tenancy.caches],
+  });
 }

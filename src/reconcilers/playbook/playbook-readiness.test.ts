@@ -6,10 +6,14 @@ import { compilePlaybook, type StepKind } from "../../playbook/index.ts";
 import { MAX_PLAYBOOK_WARNINGS } from "../../api/v1alpha1/bounds.ts";
 import { MAX_LISTED_PROBLEMS, playbookReadiness } from "./playbook-readiness.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
+import type { TenancyVerdict } from "../../policy/index.ts";
 
 const expressions = createExpressionCompiler();
 
-function readiness(spec: Partial<PlaybookSpec>, existing: { connectors?: string[]; accounts?: string[]; kinds?: ReadonlySet<StepKind> } = {}) {
+function readiness(
+  spec: Partial<PlaybookSpec>,
+  existing: { connectors?: string[]; accounts?: string[]; kinds?: ReadonlySet<StepKind>; tenancy?: TenancyVerdict } = {},
+) {
   const playbook: Playbook = {
     apiVersion: API_VERSION,
     kind: "Playbook",
@@ -21,6 +25,7 @@ function readiness(spec: Partial<PlaybookSpec>, existing: { connectors?: string[
     stepKinds: existing.kinds ?? EXECUTABLE_STEP_KINDS,
     connectorExists: (name) => (existing.connectors ?? []).includes(name),
     serviceAccountExists: (name) => (existing.accounts ?? []).includes(name),
+    tenancy: existing.tenancy ?? { verified: true },
   });
   return {
     problems: result.problems,
@@ -83,6 +88,13 @@ describe("playbookReadiness", () => {
       existing: {},
       conditions: { Ready: "False/ServiceAccountNotFound", Reconciling: "False/ServiceAccountNotFound", Stalled: "False/ServiceAccountNotFound" },
       message: 'spec.steps[0].job.serviceAccountName: ServiceAccount "forensics" not found in namespace soc',
+    },
+    {
+      name: "Job steps the tenancy policy did not vouch for are not Ready, without stalling",
+      spec: {},
+      existing: { tenancy: { verified: false as const, reason: "TenancyUnverified" as const, field: "spec.steps[0].job", message: "the admission policy binding kube-soar-playbook-jobs is missing" } },
+      conditions: { Ready: "False/TenancyUnverified", Reconciling: "False/TenancyUnverified", Stalled: "False/TenancyUnverified" },
+      message: "spec.steps[0].job: the admission policy binding kube-soar-playbook-jobs is missing",
     },
     {
       name: "spec problems come first and decide the reason",

@@ -2,6 +2,7 @@ import { boundText, MAX_MESSAGE_LENGTH, MAX_PLAYBOOK_WARNINGS } from "../../api/
 import { ConditionType } from "../../api/v1alpha1/constants.ts";
 import { Reason } from "../../api/v1alpha1/reasons.ts";
 import { formatFieldError, PlaybookReason, type CompiledPlaybook, type PlaybookProblem, type StepKind } from "../../playbook/index.ts";
+import type { TenancyVerdict } from "../../policy/index.ts";
 import type { DesiredCondition } from "../conditions.ts";
 
 /** What readiness looks up besides the compiled Playbook. */
@@ -11,6 +12,8 @@ export interface ReadinessInput {
   readonly stepKinds: ReadonlySet<StepKind>;
   readonly connectorExists: (name: string) => boolean;
   readonly serviceAccountExists: (name: string) => boolean;
+  /** Whether the operator may run the Playbook's Job and action steps (see `verifyTenancy`). */
+  readonly tenancy: TenancyVerdict;
 }
 
 /** Every problem of the Playbook and the conditions that report them, and its warnings. */
@@ -57,6 +60,7 @@ function referenceProblems(input: ReadinessInput): PlaybookProblem[] {
       });
     }
   }
+  if (!input.tenancy.verified) problems.push({ field: input.tenancy.field, message: input.tenancy.message, reason: PlaybookReason.TenancyUnverified });
   return problems;
 }
 
@@ -76,10 +80,11 @@ function readyMessage(problems: readonly PlaybookProblem[]): string {
 /**
  * Decides whether a Playbook is Ready, as a pure function: compile problems first (invalid
  * expressions, step graph, spec), then step kinds this operator cannot execute, then missing
- * Connectors and ServiceAccounts. Ready=False takes the reason of the first problem and a
+ * Connectors and ServiceAccounts, then Job and action steps the tenancy policy did not vouch for. Ready=False takes the reason of the first problem and a
  * message naming each field (`spec.steps[2].when: undeclared reference to 'evnt' ...`);
  * Stalled=True when only a spec change can help (not for a missing Connector or
- * ServiceAccount, which creating the object fixes); Reconciling is False (compilation is
+ * ServiceAccount, which creating the object fixes, nor for TenancyUnverified, which installing
+ * the policy binding and re-applying fixes); Reconciling is False (compilation is
  * synchronous). The compiled Playbook's warnings are listed apart and never change the
  * conditions.
  */

@@ -47,6 +47,7 @@ function world() {
     playbook: () => cached,
     connectorExists: () => true,
     serviceAccountExists: () => true,
+    tenancy: () => ({ verified: true }),
     compiler: new PlaybookCompiler(createExpressionCompiler()),
     stepKinds: EXECUTABLE_STEP_KINDS,
     writeStatus,

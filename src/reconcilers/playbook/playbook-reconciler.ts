@@ -3,6 +3,7 @@ import { API_VERSION, ConditionType, Kind } from "../../api/v1alpha1/constants.t
 import type { Incident, Playbook, PlaybookStatus } from "../../api/v1alpha1/types.generated.ts";
 import type { Clock } from "../../runtime/clock.ts";
 import type { PlaybookCompiler, PlaybookWarning, StepKind } from "../../playbook/index.ts";
+import type { TenancyVerdict } from "../../policy/index.ts";
 import type { ReconcileContext, ReconcileResult } from "../../runtime/controller.ts";
 import { splitObjectKey } from "../../runtime/object-key.ts";
 import { findCondition, mergeConditions } from "../conditions.ts";
@@ -35,6 +36,8 @@ export interface PlaybookReconcilerDeps {
   readonly playbook: (namespace: string, name: string) => Playbook | undefined;
   readonly connectorExists: (namespace: string, name: string) => boolean;
   readonly serviceAccountExists: (namespace: string, name: string) => boolean;
+  /** Whether the operator may run the Playbook's Job and action steps (see `TenancyCheck`). */
+  readonly tenancy: (playbook: Playbook) => TenancyVerdict;
   readonly compiler: PlaybookCompiler;
   readonly stepKinds: ReadonlySet<StepKind>;
   readonly writeStatus: StatusWriter;
@@ -48,7 +51,7 @@ export interface PlaybookReconcilerDeps {
 
 /**
  * The Playbook reconcile: compiles the current generation (through the shared cache), checks
- * step kinds, Connectors and ServiceAccounts, and writes `Ready`, `Reconciling`, `Stalled`,
+ * step kinds, Connectors, ServiceAccounts and that its Job and action steps were vouched for, and writes `Ready`, `Reconciling`, `Stalled`,
  * `observedGeneration`, `stepCount`, and from the Incidents of its namespace `activeIncidents`
  * and `lastTriggeredAt` (see `playbookActivity`), once, only when they changed. A write that
  * would only refresh the activity waits until `activityRefreshMs` after the Playbook's last
@@ -85,6 +88,7 @@ export class PlaybookReconciler {
       stepKinds: this.#deps.stepKinds,
       connectorExists: (connector) => this.#deps.connectorExists(namespace, connector),
       serviceAccountExists: (account) => this.#deps.serviceAccountExists(namespace, account),
+      tenancy: this.#deps.tenancy(playbook),
     });
     const current = playbook.status ?? {};
     const generation = playbook.metadata.generation;

@@ -2,15 +2,29 @@ import { boundText, MAX_MESSAGE_LENGTH } from "../../api/v1alpha1/bounds.ts";
 import type { StepState } from "../../api/v1alpha1/types.generated.ts";
 import type { CompiledStep } from "../../playbook/index.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
+import { Reason } from "../../api/v1alpha1/reasons.ts";
 import { dryRunRendered } from "../dry-run.ts";
 import type { PlanContext } from "../plan-context.ts";
 import { renderStepTemplates } from "../render-templates.ts";
 import type { StepKindDefinition } from "../step-kind.ts";
 import { decideApproval } from "./approval-decision.ts";
 
+/**
+ * The step still waiting, with why a recorded approval of it is not honoured: the message and a
+ * Warning once, when the step's message changes to it.
+ */
+function approvalNotHonoured(plan: PlanContext, step: CompiledStep, state: StepState, why: string): StepState {
+  const message = boundText(`waiting for approval: a recorded decision is not honoured: ${why}`, MAX_MESSAGE_LENGTH);
+  if (state.message === message) return state;
+  plan.event("Warning", Reason.TenancyUnverified, step.name, message);
+  return { ...state, message };
+}
+
 function advanceApproval(plan: PlanContext, step: CompiledStep, state: StepState): StepState {
+  const { approvals: verdict } = plan.input;
+  const recorded = plan.input.incident.spec.approvals;
   const outcome = decideApproval({
-    approvals: plan.input.incident.spec.approvals,
+    approvals: verdict.verified ? recorded : undefined,
     playbook: plan.runName,
     step: step.name,
     waitingSince: state.startedAt === undefined ? plan.now : new Date(state.startedAt),
@@ -20,7 +34,8 @@ function advanceApproval(plan: PlanContext, step: CompiledStep, state: StepState
   });
   if (outcome.kind === "waiting") {
     if (outcome.recheckAfterMs !== undefined) plan.recheck(outcome.recheckAfterMs);
-    return state;
+    const ignored = !verdict.verified && (recorded ?? []).some((approval) => approval.playbook === plan.runName && approval.step === step.name);
+    return ignored ? approvalNotHonoured(plan, step, state, verdict.message) : state;
   }
   const { decision } = outcome;
   const who = decision.timedOut === true ? "on timeout" : `by ${decision.by ?? "unknown"}`;
@@ -51,8 +66,10 @@ function startApproval(plan: PlanContext, step: CompiledStep, state: StepState):
 
 /**
  * Approval steps: wait for the Incident's `spec.approvals` or the timeout (see
- * `decideApproval`); approval succeeds the step, rejection fails it. No side effect; an
- * approval step is never Running.
+ * `decideApproval`); approval succeeds the step, rejection fails it. Approvals the tenancy
+ * policy did not vouch for (see `verifyApprovals`) are not honoured: the step keeps waiting
+ * (its timeout still applies) and says why, with a TenancyUnverified Warning. No side effect;
+ * an approval step is never Running.
  */
 export const approvalStep: StepKindDefinition = {
   guarded: false,

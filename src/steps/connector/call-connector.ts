@@ -1,6 +1,7 @@
 import type { CoreV1Api } from "@kubernetes/client-node";
 import { Reason } from "../../api/v1alpha1/reasons.ts";
 import type { Connector } from "../../api/v1alpha1/types.generated.ts";
+import type { TenancyVerdict } from "../../policy/index.ts";
 import { createSecretResolver, type ConnectorCaller, type ConnectorIncident } from "../../connectors/index.ts";
 import type { CallConnectorEffect, EffectOutcome } from "../step-effects.ts";
 
@@ -8,12 +9,15 @@ import type { CallConnectorEffect, EffectOutcome } from "../step-effects.ts";
  * Calls the Connector of an effect and reports the outcome as a value; never throws. The call
  * carries the effect's intent id as `Idempotency-Key` (the same on retries inside the call and
  * on a repeat of the same attempt) and resolves the Connector's Secrets at call time, in the
- * Connector's namespace only. A missing Connector fails with reason ConnectorNotFound.
+ * Connector's namespace only. A missing Connector fails with reason ConnectorNotFound, one whose
+ * Secrets the tenancy policy did not vouch for with TenancyUnverified (nothing is sent).
  */
 export async function callConnectorEffect(args: {
   readonly effect: CallConnectorEffect;
   readonly namespace: string;
   readonly connector: Connector | undefined;
+  /** Whether the operator may use the Connector's Secrets; a refusal sends nothing. */
+  readonly tenancy: TenancyVerdict;
   readonly caller: ConnectorCaller;
   readonly core: CoreV1Api;
   readonly incident: ConnectorIncident;
@@ -22,6 +26,10 @@ export async function callConnectorEffect(args: {
   const { effect, connector } = args;
   if (connector === undefined) {
     return { ok: false, reason: Reason.ConnectorNotFound, message: `Connector ${args.namespace}/${effect.connector} does not exist`, retryable: true };
+  }
+  if (!args.tenancy.verified) {
+    const { reason, field, message } = args.tenancy;
+    return { ok: false, reason, message: `Connector ${args.namespace}/${effect.connector}: ${field}: ${message}`, retryable: false };
   }
   const result = await args.caller.call({
     connector: { namespace: args.namespace, name: effect.connector, spec: connector.spec },

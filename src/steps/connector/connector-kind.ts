@@ -12,11 +12,13 @@ const callConnector: EffectExecutor<CallConnectorEffect> = {
     const { incident, calls } = context;
     const namespace = incident.metadata.namespace ?? "";
     const name = incident.metadata.name ?? "";
+    const connector = calls.connector(namespace, effect.connector);
     return carryOutGuardedEffect(effect, state, context, () =>
       callConnectorEffect({
         effect,
         namespace,
-        connector: calls.connector(namespace, effect.connector),
+        connector,
+        tenancy: connector === undefined ? { verified: true } : calls.connectorTenancy(connector),
         caller: calls.caller,
         core: calls.core,
         incident: { namespace, name, title: incident.spec.title, severity: incident.spec.severity },
