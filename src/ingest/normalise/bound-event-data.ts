@@ -56,7 +56,8 @@ function capStrings(data: unknown, maxBytes: number): unknown {
   let best = fits(MIN_STRING_CAP);
   if (best === undefined) return undefined;
   let low = MIN_STRING_CAP;
-  let high = longestString(data);
+  // Every UTF-16 unit of a string takes at least one byte of its JSON: no longer cap can fit.
+  let high = Math.min(longestString(data), maxBytes);
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
     const candidate = fits(middle);
