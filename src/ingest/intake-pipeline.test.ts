@@ -1,6 +1,7 @@
 import { Registry } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
 import { EventLoopTurns } from "../runtime/event-loop-turns.ts";
+import { NO_PLAYBOOKS } from "../testing/ingest.ts";
 import { ManualClock } from "../testing/manual-clock.ts";
 import { silentLogger } from "../testing/silent-logger.ts";
 import { DEFAULT_ALERT_INTAKE_OPTIONS } from "./alert-intake.ts";
@@ -26,7 +27,7 @@ function handlerWith(turns: EventLoopTurns, written: WriteRequest[]): ReturnType
   return createDeliveryHandler({
     intake: { defaultNamespace: "soar", unmatchedMinSeverity: "info", dedupWindowMs: 60_000 },
     alerts: DEFAULT_ALERT_INTAKE_OPTIONS,
-    matcher: { match: () => [] },
+    matcher: NO_PLAYBOOKS,
     writer: {
       submit: (request) => {
         written.push(request);

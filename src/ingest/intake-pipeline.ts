@@ -24,7 +24,8 @@ export const INVALID_INCIDENT_REASON = "invalid-incident";
 
 /** What the pipeline needs from the matcher. */
 export interface AlertMatcher {
-  match(input: MatchInput): PlaybookMatch[];
+  /** The matching Playbooks, computed in steps: other work may run at every pause (see `PlaybookIndex.matchSteps`). */
+  matchSteps(input: MatchInput): Generator<void, PlaybookMatch[], void>;
 }
 
 /** What the pipeline needs from the Incident writer. */
@@ -64,9 +65,10 @@ function statusMessage(error: unknown): string {
  * an alert no Playbook matches below the configured severity is counted and acknowledged; an
  * Incident the API server refuses as invalid is dead-lettered as `invalid-incident`; any other
  * failure (conflicts beyond the writer's retries, throttling, server errors, network) is retried.
- * Decoding (JSON parse and validation), protection (normalisation, redaction, bounding) and
- * matching (long synchronous work for a large alert or heavy CEL) each run in an event-loop turn
- * of their own, so a burst of deliveries never keeps the loop from other work.
+ * Decoding (JSON parse and validation), protection (normalisation, redaction, bounding), preparing
+ * the event for CEL and evaluating each Playbook (long synchronous work for a large alert or heavy
+ * CEL) each run in an event-loop turn of their own, so a burst of deliveries never keeps the loop
+ * from other work.
  */
 export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryHandler {
   const { metrics, logger } = options;
@@ -78,8 +80,7 @@ export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryH
     }
     const alert = decoded.value;
     metrics.received.inc({ transport: transportOf(delivery.subject), kind: alert.kind });
-    await options.turns.next();
-    const requests = writeRequests(alert, options);
+    const requests = await writeRequests(alert, options);
     if (requests.length === 0) {
       metrics.unmatchedDropped.inc();
       logger.debug({ type: alert.type, severity: alert.severity }, "unmatched alert dropped");
@@ -136,9 +137,20 @@ export async function recordOverBudget(source: string, requests: readonly WriteR
   if (flood.result !== "duplicate") options.metrics.overBudget.inc({ limit: refused.limit });
 }
 
-/** The writes one alert needs: one per target Incident. */
-export function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock">): WriteRequest[] {
-  const matches = options.matcher.match({ type: alert.type, source: alert.source, severity: alert.severity, event: toCelEvent(alert) });
+/**
+ * The writes one alert needs: one per target Incident. Matching waits for an event-loop turn,
+ * then for another at every pause of the matcher (after preparing the event for CEL, between
+ * Playbooks).
+ */
+export async function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock" | "turns">): Promise<WriteRequest[]> {
+  await options.turns.next();
+  const steps = options.matcher.matchSteps({ type: alert.type, source: alert.source, severity: alert.severity, event: toCelEvent(alert) });
+  let step = steps.next();
+  while (step.done !== true) {
+    await options.turns.next();
+    step = steps.next();
+  }
+  const matches = step.value;
   const targets = incidentTargets({ severity: alert.severity, fingerprint: alert.fingerprint, namePrefix: incidentNamePrefix(alert) }, matches, options.intake);
   if (targets.length === 0) return [];
   const spec = incidentSpecFromAlert(alert);
