@@ -3,7 +3,7 @@
 //
 //   node bench/abuse.ts [--sections pause,storm] [--pause 5m] [--rate 1] [--ceiling-mib 300]
 //                       [--storm 200] [--storm-kb 75] [--operator-flag name=value ...]
-//                       [--node-option OPTION ...]
+//                       [--storm-playbooks 0] [--node-option OPTION ...]
 //
 // Sections (each prints its figures):
 // - pause: the kube-apiserver is suspended (SIGSTOP) for --pause while alerts of about 1 MiB
@@ -17,6 +17,9 @@
 //   50 ms (each request on its own, 10 s timeout, from a worker thread so that sending the storm
 //   does not delay the probes) until every delivery is acknowledged, and prints the latency p50,
 //   p99 and max, and the operator's own largest event-loop delay (its /metrics) meanwhile.
+//   --storm-playbooks N first creates N Playbooks for the storm's alerts whose trigger is heavy CEL
+//   over the whole data (every item and tag looked at) and never true, so matching each alert runs
+//   N such evaluations and no response follows.
 // --node-option passes an option to Node itself for the operator (e.g. --cpu-prof
 // --cpu-prof-dir=DIR, --heap-prof, --max-old-space-size=N).
 // A further section is a function of `Harness` added to SECTIONS below.
@@ -40,10 +43,12 @@ import { errorMessage } from "../hack/harness/wait-for.ts";
 import { ensureNamespace, installCrds } from "../hack/local/cluster-setup.ts";
 import { startOperator, type OperatorProcess } from "../hack/local/operator-process.ts";
 import { parseDuration } from "../src/api/duration.ts";
-import { GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
+import { ConditionType, GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
+import type { Playbook } from "../src/api/v1alpha1/types.generated.ts";
 
 const NAMESPACE = "bench";
 const STREAM = "SOAR_EVENTS";
+const STORM_TYPE = "com.example.bench.abuse";
 const DURABLE = "kube-soar-intake";
 /** Just under nats-server's default max_payload (1 MiB), leaving room for the headers. */
 const LARGE_ALERT_BYTES = 1024 * 1024 - 8 * 1024;
@@ -56,6 +61,7 @@ const { values: args } = parseArgs({
     "ceiling-mib": { type: "string", default: "300" },
     storm: { type: "string", default: "200" },
     "storm-kb": { type: "string", default: "75" },
+    "storm-playbooks": { type: "string", default: "0" },
     "operator-flag": { type: "string", multiple: true, default: [] },
     "node-option": { type: "string", multiple: true, default: [] },
   },
@@ -77,7 +83,7 @@ interface Harness {
 }
 
 function structuredCloudEvent(id: string, subject: string, data: unknown): Uint8Array {
-  return Buffer.from(JSON.stringify({ specversion: "1.0", id, source: "//bench.kube-soar.io/abuse", type: "com.example.bench.abuse", subject, severity: "high", data }));
+  return Buffer.from(JSON.stringify({ specversion: "1.0", id, source: "//bench.kube-soar.io/abuse", type: STORM_TYPE, subject, severity: "high", data }));
 }
 
 /** An alert of about `bytes` bytes whose data is one long string. */
@@ -279,8 +285,43 @@ async function eventLoopDelayMaxMs(operator: OperatorProcess): Promise<number> {
   return Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN) * 1000;
 }
 
+/** The heavy CEL trigger of `--storm-playbooks`: every item and tag of a storm alert looked at, never true. */
+const HEAVY_TRIGGER = 'has(event.data.items) && event.data.items.exists(i, i.tags.exists(t, t == "never") || i.value.endsWith(" never") || i.key.startsWith("never-"))';
+
+/** Creates `count` Playbooks triggered by the storm's alert type with the heavy trigger, and waits until they are Ready. */
+async function createHeavyPlaybooks(kubeConfig: KubeConfig, count: number): Promise<void> {
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const names = Array.from({ length: count }, (_, index) => `heavy-cel-${String(index)}`);
+  for (const name of names) {
+    const playbook: Playbook = {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: "Playbook",
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        trigger: { types: [STORM_TYPE], when: HEAVY_TRIGGER },
+        steps: [{ name: "never", job: { image: "registry.example.com/soar/never:1.0.0" } }],
+      },
+    };
+    await custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NAMESPACE, plural: Plural.Playbook, body: playbook });
+  }
+  await until(
+    async () => {
+      for (const name of names) {
+        const playbook = (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NAMESPACE, plural: Plural.Playbook, name })) as Playbook;
+        if (playbook.status?.conditions?.find((condition) => condition.type === ConditionType.Ready)?.status !== "True") return false;
+      }
+      return true;
+    },
+    60_000,
+    `${String(count)} heavy-CEL Playbooks Ready`,
+  );
+}
+
 async function stormSection(harness: Harness): Promise<void> {
   const count = positive("storm");
+  const playbooks = Number(args["storm-playbooks"]);
+  if (!Number.isInteger(playbooks) || playbooks < 0) throw new Error(`--storm-playbooks: expected an integer >= 0, got ${args["storm-playbooks"]}`);
+  if (playbooks > 0) await createHeavyPlaybooks(harness.kubeConfig, playbooks);
   const bytes = positive("storm-kb") * 1000;
   const { operator, jsm } = harness;
   const receiverPort = operator.ports.receiverPort;
@@ -320,7 +361,8 @@ async function stormSection(harness: Harness): Promise<void> {
   const { latencies, failures } = await prober.stop();
   const loopDelayMs = await eventLoopDelayMaxMs(operator);
   const sorted = [...latencies].sort((a, b) => a - b);
-  console.log(`alert storm: ${String(count)} alerts of ${String(bytes / 1000)} KB on NATS and ${String(count)} over HTTP, all written in ${seconds.toFixed(1)} s (${String(refused)} POSTs answered 503 and retried)`);
+  const heavy = playbooks === 0 ? "" : `, each matched against ${String(playbooks)} Playbooks of heavy CEL`;
+  console.log(`alert storm: ${String(count)} alerts of ${String(bytes / 1000)} KB on NATS and ${String(count)} over HTTP${heavy}, all written in ${seconds.toFixed(1)} s (${String(refused)} POSTs answered 503 and retried)`);
   console.log(
     `  /healthz every 50 ms meanwhile (from a worker thread): ${String(latencies.length)} answers, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${percentile(sorted, 1).toFixed(1)} ms, ${String(failures)} failed or timed out`,
   );
