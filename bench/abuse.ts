@@ -3,6 +3,7 @@
 //
 //   node bench/abuse.ts [--sections pause,storm] [--pause 5m] [--rate 1] [--ceiling-mib 300]
 //                       [--storm 200] [--storm-kb 75] [--operator-flag name=value ...]
+//                       [--storm-playbooks 0] [--node-option OPTION ...]
 //
 // Sections (each prints its figures):
 // - pause: the kube-apiserver is suspended (SIGSTOP) for --pause while alerts of about 1 MiB
@@ -13,8 +14,14 @@
 //   the peak RSS against --ceiling-mib.
 // - storm: --storm alerts of --storm-kb KB over HTTP (the receiver, 16 requests at a time) and
 //   as many on NATS, sent at once; meanwhile this process GETs the probe server's /healthz every
-//   50 ms (each request on its own, 10 s timeout) until every delivery is acknowledged, and
-//   prints the latency p50, p99 and max.
+//   50 ms (each request on its own, 10 s timeout, from a worker thread so that sending the storm
+//   does not delay the probes) until every delivery is acknowledged, and prints the latency p50,
+//   p99 and max, and the operator's own largest event-loop delay (its /metrics) meanwhile.
+//   --storm-playbooks N first creates N Playbooks for the storm's alerts whose trigger is heavy CEL
+//   over the whole data (every item and tag looked at) and never true, so matching each alert runs
+//   N such evaluations and no response follows.
+// --node-option passes an option to Node itself for the operator (e.g. --cpu-prof
+// --cpu-prof-dir=DIR, --heap-prof, --max-old-space-size=N).
 // A further section is a function of `Harness` added to SECTIONS below.
 // Figures depend on machine load: the harness processes and this one share the machine.
 import { readFile } from "node:fs/promises";
@@ -23,6 +30,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as pause } from "node:timers/promises";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+import { once } from "node:events";
 import { CustomObjectsApi, KubeConfig } from "@kubernetes/client-node";
 import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
 import { connect, headers as natsHeaders, type NatsConnection } from "@nats-io/transport-node";
@@ -34,10 +43,12 @@ import { errorMessage } from "../hack/harness/wait-for.ts";
 import { ensureNamespace, installCrds } from "../hack/local/cluster-setup.ts";
 import { startOperator, type OperatorProcess } from "../hack/local/operator-process.ts";
 import { parseDuration } from "../src/api/duration.ts";
-import { GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
+import { ConditionType, GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
+import type { Playbook } from "../src/api/v1alpha1/types.generated.ts";
 
 const NAMESPACE = "bench";
 const STREAM = "SOAR_EVENTS";
+const STORM_TYPE = "com.example.bench.abuse";
 const DURABLE = "kube-soar-intake";
 /** Just under nats-server's default max_payload (1 MiB), leaving room for the headers. */
 const LARGE_ALERT_BYTES = 1024 * 1024 - 8 * 1024;
@@ -50,7 +61,9 @@ const { values: args } = parseArgs({
     "ceiling-mib": { type: "string", default: "300" },
     storm: { type: "string", default: "200" },
     "storm-kb": { type: "string", default: "75" },
+    "storm-playbooks": { type: "string", default: "0" },
     "operator-flag": { type: "string", multiple: true, default: [] },
+    "node-option": { type: "string", multiple: true, default: [] },
   },
 });
 
@@ -70,7 +83,7 @@ interface Harness {
 }
 
 function structuredCloudEvent(id: string, subject: string, data: unknown): Uint8Array {
-  return Buffer.from(JSON.stringify({ specversion: "1.0", id, source: "//bench.kube-soar.io/abuse", type: "com.example.bench.abuse", subject, severity: "high", data }));
+  return Buffer.from(JSON.stringify({ specversion: "1.0", id, source: "//bench.kube-soar.io/abuse", type: STORM_TYPE, subject, severity: "high", data }));
 }
 
 /** An alert of about `bytes` bytes whose data is one long string. */
@@ -100,13 +113,40 @@ async function rssMiB(pid: number): Promise<number> {
   return kb / 1024;
 }
 
-/** Samples the RSS of `pid` every second until stopped; resolves with the samples in MiB. */
-function sampleRss(pid: number): { stop(): Promise<number[]> } {
-  const samples: number[] = [];
+/** One memory sample of the operator, in MiB: its RSS and, from its /metrics, the V8 heap and external memory. */
+interface MemorySample {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+function gauge(metrics: string, name: string): number {
+  const value = Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(metrics)?.[1] ?? Number.NaN);
+  return value / (1024 * 1024);
+}
+
+async function memorySample(operator: OperatorProcess): Promise<MemorySample> {
+  const rss = await rssMiB(operator.pid);
+  const metrics = await operator.metrics().then(
+    (answer) => answer.body,
+    () => "",
+  );
+  return {
+    rss,
+    heapUsed: gauge(metrics, "nodejs_heap_size_used_bytes"),
+    heapTotal: gauge(metrics, "nodejs_heap_size_total_bytes"),
+    external: gauge(metrics, "nodejs_external_memory_bytes"),
+  };
+}
+
+/** Samples the operator's memory every second until stopped; resolves with the samples. */
+function sampleMemory(operator: OperatorProcess): { stop(): Promise<MemorySample[]> } {
+  const samples: MemorySample[] = [];
   const state = { running: true };
   const loop = (async () => {
     while (state.running) {
-      samples.push(await rssMiB(pid));
+      samples.push(await memorySample(operator));
       await pause(1_000);
     }
   })();
@@ -153,7 +193,7 @@ async function pauseSection(harness: Harness): Promise<void> {
   const rate = positive("rate");
   const ceiling = positive("ceiling-mib");
   const { controlPlane, jsm, operator } = harness;
-  const sampler = sampleRss(operator.pid);
+  const sampler = sampleMemory(operator);
   await pause(5_000);
   const baseline = await rssMiB(operator.pid);
   const count = Math.max(1, Math.round((rate * pauseMs) / 1000));
@@ -180,60 +220,134 @@ async function pauseSection(harness: Harness): Promise<void> {
   await until(() => drained(jsm), 30 * 60_000, "every delivery acknowledged after the pause", 1_000);
   const drainSeconds = (Date.now() - resumed) / 1000;
   const samples = await sampler.stop();
-  const peak = Math.max(...samples, pausedPeak);
+  const top = samples.reduce<MemorySample | undefined>((best, sample) => (best === undefined || sample.rss > best.rss ? sample : best), undefined);
+  const peak = Math.max(top?.rss ?? 0, pausedPeak);
   const written = await incidentCount(harness.kubeConfig, "large-pod-");
   console.log(
     `api-server pause: ${String(published)} alerts of ${(LARGE_ALERT_BYTES / 1024).toFixed(0)} KiB at ${String(rate)}/s during a ${(pauseMs / 1000).toFixed(0)} s pause`,
   );
   console.log(`  operator RSS: ${mib(baseline)} before, peak ${mib(pausedPeak)} while paused, peak ${mib(peak)} overall (ceiling ${mib(ceiling)}: ${peak <= ceiling ? "held" : "EXCEEDED"})`);
+  if (top !== undefined) {
+    console.log(`  at the sampled RSS peak (${mib(top.rss)}): V8 heap ${mib(top.heapUsed)} used of ${mib(top.heapTotal)}, external ${mib(top.external)}`);
+  }
   console.log(`  after resume: every delivery acknowledged in ${drainSeconds.toFixed(1)} s; ${String(written)} of ${String(published)} Incidents written`);
+}
+
+/**
+ * The /healthz prober, run in a worker thread so that this process's own work (sending the storm)
+ * never delays a probe or the reading of its answer: every 50 ms a GET of its own (10 s
+ * timeout) until told to stop, then the latencies of the answers in ms and the failures.
+ */
+const PROBE_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const latencies = [];
+let failures = 0;
+let running = true;
+const probes = [];
+parentPort.on("message", async () => {
+  running = false;
+  await loop;
+  await Promise.all(probes);
+  parentPort.postMessage({ latencies, failures });
+});
+const loop = (async () => {
+  while (running) {
+    const sent = performance.now();
+    probes.push(fetch(workerData.url, { signal: AbortSignal.timeout(10000) }).then(
+      async (response) => {
+        await response.arrayBuffer();
+        if (response.ok) latencies.push(performance.now() - sent);
+        else failures++;
+      },
+      () => { failures++; },
+    ));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+})();
+`;
+
+function startProbing(url: string): { stop(): Promise<{ latencies: number[]; failures: number }> } {
+  const worker = new Worker(PROBE_WORKER, { eval: true, workerData: { url } });
+  return {
+    stop: async () => {
+      const result = once(worker, "message") as Promise<[{ latencies: number[]; failures: number }]>;
+      worker.postMessage("stop");
+      const [answer] = await result;
+      await worker.terminate();
+      return answer;
+    },
+  };
+}
+
+/** The operator's own largest event-loop delay since the previous scrape of its /metrics (prom-client resets it at every scrape). */
+async function eventLoopDelayMaxMs(operator: OperatorProcess): Promise<number> {
+  const metrics = (await operator.metrics()).body;
+  return Number(/^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(metrics)?.[1] ?? Number.NaN) * 1000;
+}
+
+/** The heavy CEL trigger of `--storm-playbooks`: every item and tag of a storm alert looked at, never true. */
+const HEAVY_TRIGGER = 'has(event.data.items) && event.data.items.exists(i, i.tags.exists(t, t == "never") || i.value.endsWith(" never") || i.key.startsWith("never-"))';
+
+/** Creates `count` Playbooks triggered by the storm's alert type with the heavy trigger, and waits until they are Ready. */
+async function createHeavyPlaybooks(kubeConfig: KubeConfig, count: number): Promise<void> {
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  const names = Array.from({ length: count }, (_, index) => `heavy-cel-${String(index)}`);
+  for (const name of names) {
+    const playbook: Playbook = {
+      apiVersion: `${GROUP}/${VERSION}`,
+      kind: "Playbook",
+      metadata: { name, namespace: NAMESPACE },
+      spec: {
+        trigger: { types: [STORM_TYPE], when: HEAVY_TRIGGER },
+        steps: [{ name: "never", job: { image: "registry.example.com/soar/never:1.0.0" } }],
+      },
+    };
+    await custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NAMESPACE, plural: Plural.Playbook, body: playbook });
+  }
+  await until(
+    async () => {
+      for (const name of names) {
+        const playbook = (await custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: NAMESPACE, plural: Plural.Playbook, name })) as Playbook;
+        if (playbook.status?.conditions?.find((condition) => condition.type === ConditionType.Ready)?.status !== "True") return false;
+      }
+      return true;
+    },
+    60_000,
+    `${String(count)} heavy-CEL Playbooks Ready`,
+  );
 }
 
 async function stormSection(harness: Harness): Promise<void> {
   const count = positive("storm");
+  const playbooks = Number(args["storm-playbooks"]);
+  if (!Number.isInteger(playbooks) || playbooks < 0) throw new Error(`--storm-playbooks: expected an integer >= 0, got ${args["storm-playbooks"]}`);
+  if (playbooks > 0) await createHeavyPlaybooks(harness.kubeConfig, playbooks);
   const bytes = positive("storm-kb") * 1000;
   const { operator, jsm } = harness;
-  const probePort = operator.ports.probePort;
   const receiverPort = operator.ports.receiverPort;
   if (receiverPort === undefined) throw new Error("storm: the operator's receiver is disabled");
-  const latencies: number[] = [];
-  let failures = 0;
-  const state = { sampling: true };
-  const probes: Promise<void>[] = [];
-  const sampler = (async () => {
-    while (state.sampling) {
-      const sent = performance.now();
-      probes.push(
-        fetch(`http://127.0.0.1:${String(probePort)}/healthz`, { signal: AbortSignal.timeout(10_000) }).then(
-          async (response) => {
-            await response.arrayBuffer();
-            if (response.ok) latencies.push(performance.now() - sent);
-            else failures++;
-          },
-          () => {
-            failures++;
-          },
-        ),
-      );
-      await pause(50);
-    }
-  })();
+  // Built before the clock starts: building them is long synchronous work of this process.
+  const messages = Array.from({ length: count }, (_, index) => stormAlert("storm-nats", index, bytes));
+  const bodies = Array.from({ length: count }, (_, index) => Buffer.from(stormAlert("storm-http", index, bytes)));
+  await eventLoopDelayMaxMs(operator);
+  const prober = startProbing(`http://127.0.0.1:${String(operator.ports.probePort)}/healthz`);
+  await pause(500);
   const began = Date.now();
-  for (let index = 0; index < count; index++) {
-    harness.connection.publish(`soar.events.storm.${String(index)}`, stormAlert("storm-nats", index, bytes), { headers: structuredHeaders() });
+  for (const [index, message] of messages.entries()) {
+    harness.connection.publish(`soar.events.storm.${String(index)}`, message, { headers: structuredHeaders() });
   }
   await harness.connection.flush();
-  const bodies = Array.from({ length: count }, (_, index) => stormAlert("storm-http", index, bytes));
   let next = 0;
   let refused = 0;
   await Promise.all(Array.from({ length: 16 }, async () => {
     while (next < bodies.length) {
       const body = bodies[next++];
+      if (body === undefined) break;
       for (;;) {
         const response = await fetch(`http://127.0.0.1:${String(receiverPort)}/events`, {
           method: "POST",
           headers: { authorization: `Bearer ${operator.receiverToken}`, "content-type": "application/cloudevents+json" },
-          body: Buffer.from(body ?? new Uint8Array()),
+          body,
         });
         await response.arrayBuffer();
         if (response.status === 202) break;
@@ -244,14 +358,15 @@ async function stormSection(harness: Harness): Promise<void> {
   }));
   await until(() => drained(jsm), 10 * 60_000, "every storm delivery acknowledged");
   const seconds = (Date.now() - began) / 1000;
-  state.sampling = false;
-  await sampler;
-  await Promise.all(probes);
+  const { latencies, failures } = await prober.stop();
+  const loopDelayMs = await eventLoopDelayMaxMs(operator);
   const sorted = [...latencies].sort((a, b) => a - b);
-  console.log(`alert storm: ${String(count)} alerts of ${String(bytes / 1000)} KB on NATS and ${String(count)} over HTTP, all written in ${seconds.toFixed(1)} s (${String(refused)} POSTs answered 503 and retried)`);
+  const heavy = playbooks === 0 ? "" : `, each matched against ${String(playbooks)} Playbooks of heavy CEL`;
+  console.log(`alert storm: ${String(count)} alerts of ${String(bytes / 1000)} KB on NATS and ${String(count)} over HTTP${heavy}, all written in ${seconds.toFixed(1)} s (${String(refused)} POSTs answered 503 and retried)`);
   console.log(
-    `  /healthz every 50 ms meanwhile: ${String(latencies.length)} answers, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${percentile(sorted, 1).toFixed(1)} ms, ${String(failures)} failed or timed out`,
+    `  /healthz every 50 ms meanwhile (from a worker thread): ${String(latencies.length)} answers, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${percentile(sorted, 1).toFixed(1)} ms, ${String(failures)} failed or timed out`,
   );
+  console.log(`  the operator's own largest event-loop delay meanwhile: ${loopDelayMs.toFixed(0)} ms`);
 }
 
 /** The sections `--sections` chooses from, run in the order given. */
@@ -299,13 +414,15 @@ async function main(): Promise<void> {
       flags: { "watch-namespaces": NAMESPACE, "default-namespace": NAMESPACE, "unmatched-min-severity": "info", ...flags },
       logFile: join(logDir, "operator.log"),
       registry: harnessDir.registry,
+      nodeOptions: args["node-option"],
     });
     stops.push(async () => { await operator.terminate(); });
     await operator.waitUntilReady();
     const connection = await connect({ servers: nats.url });
     stops.push(() => connection.close());
     const shown = Object.entries(flags).map(([name, value]) => `--${name}=${value}`).join(" ");
-    console.log(`abuse: operator pid ${String(operator.pid)}, RSS ${mib(await rssMiB(operator.pid))} when ready; load average ${loadavg().map((value) => value.toFixed(1)).join(" ")}${shown === "" ? "" : `; operator flags ${shown}`}`);
+    const ready = await memorySample(operator);
+    console.log(`abuse: operator pid ${String(operator.pid)}, RSS ${mib(ready.rss)} when ready (V8 heap ${mib(ready.heapUsed)} used of ${mib(ready.heapTotal)}, external ${mib(ready.external)}); load average ${loadavg().map((value) => value.toFixed(1)).join(" ")}${shown === "" ? "" : `; operator flags ${shown}`}`);
     const harness: Harness = { controlPlane, kubeConfig, connection, jsm: await jetstreamManager(connection), operator };
     for (const section of sections) await section(harness);
     console.log(`operator log: ${operator.logFile} (kept); load average ${loadavg().map((value) => value.toFixed(1)).join(" ")}`);

@@ -3,7 +3,8 @@ import type { IntakeOptions } from "../config/options.ts";
 import type { Clock } from "../runtime/clock.ts";
 import type { EventLoopTurns } from "../runtime/event-loop-turns.ts";
 import { apiErrorStatus, classifyApiError } from "../runtime/errors.ts";
-import { alertFromNatsMessage, type AlertIntakeOptions } from "./alert-intake.ts";
+import { alertFromEvent, type AlertIntakeOptions } from "./alert-intake.ts";
+import { decodeNatsMessage } from "./decode/decode-nats-message.ts";
 import type { Alert } from "./alert.ts";
 import { toCelEvent } from "./match/cel-event.ts";
 import { incidentNamePrefix } from "./identity/incident-name.ts";
@@ -16,13 +17,15 @@ import { incidentTargets } from "./match/intake-targets.ts";
 import type { MatchInput, PlaybookMatch } from "./match/matcher-index.ts";
 import type { Delivery, DeliveryHandler, Disposition } from "./transport/delivery.ts";
 import { HTTP_SUBJECT_PREFIX } from "./transport/nats-publisher.ts";
+import type { Result } from "./rejection.ts";
 
 /** Dead-letter reason of an alert whose Incident the API server refuses as invalid. */
 export const INVALID_INCIDENT_REASON = "invalid-incident";
 
 /** What the pipeline needs from the matcher. */
 export interface AlertMatcher {
-  match(input: MatchInput): PlaybookMatch[];
+  /** The matching Playbooks, computed in steps: other work may run at every pause (see `PlaybookIndex.matchSteps`). */
+  matchSteps(input: MatchInput): Generator<void, PlaybookMatch[], void>;
 }
 
 /** What the pipeline needs from the Incident writer. */
@@ -54,30 +57,30 @@ function statusMessage(error: unknown): string {
 }
 
 /**
- * The handler of every JetStream delivery: decode, validate, normalise, redact (all in
- * `alertFromNatsMessage`), match Playbooks, then record the alert on each target Incident and
+ * The handler of every JetStream delivery: decode and validate (`decodeNatsMessage`), normalise,
+ * redact and bound (`alertFromEvent`), match Playbooks, then record the alert on each target Incident and
  * acknowledge only once every write is durable. An alert whose new Incident the creation
  * budget refused is folded into a flood Incident instead (see {@link recordOverBudget}), over
  * HTTP and NATS alike: the receiver has answered 202 by then. Invalid input is dead-lettered with its reason;
  * an alert no Playbook matches below the configured severity is counted and acknowledged; an
  * Incident the API server refuses as invalid is dead-lettered as `invalid-incident`; any other
  * failure (conflicts beyond the writer's retries, throttling, server errors, network) is retried.
- * Decoding and matching (long synchronous work for a large alert or heavy CEL) each run in an
- * event-loop turn of their own, so a burst of deliveries never keeps the loop from other work.
+ * Decoding (JSON parse and validation), protection (normalisation, redaction, bounding), preparing
+ * the event for CEL and evaluating each Playbook (long synchronous work for a large alert or heavy
+ * CEL) each run in an event-loop turn of their own, so a burst of deliveries never keeps the loop
+ * from other work.
  */
 export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryHandler {
   const { metrics, logger } = options;
   return async (delivery: Delivery): Promise<Disposition> => {
-    await options.turns.next();
-    const decoded = alertFromNatsMessage({ subject: delivery.subject, headers: delivery.headers, data: delivery.data }, delivery.storedAt, options.alerts);
+    const decoded = await alertOf(delivery, options);
     if (!decoded.ok) {
       metrics.rejected.inc({ reason: decoded.reason });
       return { action: "dead-letter", reason: decoded.reason, field: decoded.field, message: decoded.message };
     }
     const alert = decoded.value;
     metrics.received.inc({ transport: transportOf(delivery.subject), kind: alert.kind });
-    await options.turns.next();
-    const requests = writeRequests(alert, options);
+    const requests = await writeRequests(alert, options);
     if (requests.length === 0) {
       metrics.unmatchedDropped.inc();
       logger.debug({ type: alert.type, severity: alert.severity }, "unmatched alert dropped");
@@ -104,6 +107,19 @@ export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryH
 }
 
 /**
+ * Decodes a delivery in one event-loop turn, then normalises, redacts and bounds it in another.
+ * The decoded event (the whole of a large alert's data) lives only in this function's frame:
+ * held in the handler's, it would stay alive until the alert's Incident is written.
+ */
+async function alertOf(delivery: Delivery, options: Pick<IntakePipelineOptions, "alerts" | "turns">): Promise<Result<Alert>> {
+  await options.turns.next();
+  const event = decodeNatsMessage({ subject: delivery.subject, headers: delivery.headers, data: delivery.data }, options.alerts.limits);
+  if (!event.ok) return event;
+  await options.turns.next();
+  return alertFromEvent(event.value, delivery.storedAt, options.alerts);
+}
+
+/**
  * Records an alert the creation budget refused a new Incident for (any of its targets): once,
  * on its source's flood Incident, or on the flood Incident of all sources when the budget
  * refuses that one too, and counts it by the limit that refused (once: not on a redelivery the
@@ -121,9 +137,20 @@ export async function recordOverBudget(source: string, requests: readonly WriteR
   if (flood.result !== "duplicate") options.metrics.overBudget.inc({ limit: refused.limit });
 }
 
-/** The writes one alert needs: one per target Incident. */
-export function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock">): WriteRequest[] {
-  const matches = options.matcher.match({ type: alert.type, source: alert.source, severity: alert.severity, namespace: alert.resources.namespace, event: toCelEvent(alert) });
+/**
+ * The writes one alert needs: one per target Incident. Matching waits for an event-loop turn,
+ * then for another at every pause of the matcher (after preparing the event for CEL, between
+ * Playbooks).
+ */
+export async function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock" | "turns">): Promise<WriteRequest[]> {
+  await options.turns.next();
+  const steps = options.matcher.matchSteps({ type: alert.type, source: alert.source, severity: alert.severity, namespace: alert.resources.namespace, event: toCelEvent(alert) });
+  let step = steps.next();
+  while (step.done !== true) {
+    await options.turns.next();
+    step = steps.next();
+  }
+  const matches = step.value;
   const targets = incidentTargets({ severity: alert.severity, fingerprint: alert.fingerprint, namePrefix: incidentNamePrefix(alert) }, matches, options.intake);
   if (targets.length === 0) return [];
   const spec = incidentSpecFromAlert(alert);

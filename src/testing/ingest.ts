@@ -18,6 +18,7 @@ import { isRfc3339Timestamp } from "../ingest/decode/rfc3339.ts";
 import { utf8Length } from "../ingest/decode/text-encoding.ts";
 import { fitsLength, MAX_TITLE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { CreationLimits } from "../config/options.ts";
+import type { AlertMatcher } from "../ingest/intake-pipeline.ts";
 
 /** `alertFromNatsMessage` for an HTTP request of CloudEvents (binary, structured or batch): all alerts, or one rejection. */
 export function alertsFromHttpCloudEvents(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
@@ -113,3 +114,11 @@ export const UNREACHED_CREATION_LIMITS: CreationLimits = Object.freeze({
   maxSources: 10_000,
   unmatchedMaxOpen: 1_000_000,
 });
+
+/** A matcher of no Playbooks: every alert is unmatched. */
+export const NO_PLAYBOOKS: AlertMatcher = {
+  // eslint-disable-next-line require-yield -- no Playbook: nothing to pause between
+  *matchSteps() {
+    return [];
+  },
+};

@@ -9,6 +9,7 @@ import { IncidentWriter } from "../../src/ingest/write/incident-writer.ts";
 import { KubeJsonClient } from "../../src/runtime/kube-json-client.ts";
 import { KubeIncidentStore } from "../../src/ingest/write/incident-writer-store.ts";
 import { eventHash } from "../../src/ingest/identity/event-hash.ts";
+import { NO_PLAYBOOKS } from "../../src/testing/ingest.ts";
 import { createIntakeMetrics } from "../../src/ingest/intake-metrics.ts";
 import { createDeliveryHandler } from "../../src/ingest/intake-pipeline.ts";
 import { alertOptionsFor } from "../../src/ingest/intake-start.ts";
@@ -193,7 +194,7 @@ describe("redelivery after a crash between the write and the ack", () => {
     const pipeline = createDeliveryHandler({
       intake: options.intake,
       alerts: alertOptionsFor(options),
-      matcher: { match: () => [] },
+      matcher: NO_PLAYBOOKS,
       writer,
       metrics,
       logger: logs.logger,

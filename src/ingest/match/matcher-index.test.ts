@@ -170,3 +170,23 @@ describe("ineligibility", () => {
     });
   }
 });
+
+describe("PlaybookIndex.matchSteps", () => {
+  it("pauses after preparing the event for CEL and between Playbooks, and returns what match returns", () => {
+    const index = newIndex();
+    index.upsert(playbook("a", { types: ["falco.rule.output.v1"], when: 'event.data.rule.startsWith("Terminal")' }));
+    index.upsert(playbook("b", { types: ["falco.rule.output.v1"], when: "false" }));
+    index.upsert(playbook("c", { types: ["falco.rule.output.v1"] }));
+    const steps = index.matchSteps(falcoShell);
+    let pauses = 0;
+    let step = steps.next();
+    while (step.done !== true) {
+      pauses++;
+      step = steps.next();
+    }
+    // One pause after preparing the event, one between each two of the three Playbooks.
+    expect(pauses).toBe(3);
+    expect(step.value).toEqual(index.match(falcoShell));
+    expect(step.value.map((match) => match.name)).toEqual(["a", "c"]);
+  });
+});

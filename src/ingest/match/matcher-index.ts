@@ -125,24 +125,39 @@ export class PlaybookIndex {
    * without `when`; a dedup key that fails to evaluate falls back to the fingerprint (undefined).
    */
   match(input: MatchInput): PlaybookMatch[] {
+    const steps = this.matchSteps(input);
+    for (;;) {
+      const step = steps.next();
+      if (step.done === true) return step.value;
+    }
+  }
+
+  /**
+   * {@link match} in steps: the generator pauses (yields) after preparing the event for CEL and
+   * after each Playbook evaluated while others remain, and returns the matches. Its caller can
+   * let other work run at every pause, so many Playbooks of heavy CEL never run back to back in
+   * one piece of synchronous work. The candidates are chosen at the start; a Playbook changed
+   * meanwhile is evaluated as it was then.
+   */
+  *matchSteps(input: MatchInput): Generator<void, PlaybookMatch[], void> {
     const candidates: Entry[] = [];
     for (const key of [...(this.#byType.get(input.type) ?? []), ...this.#anyType]) {
       const entry = this.#entries.get(key);
       if (entry !== undefined && playbookMaySeeAlert(entry.compiled.namespace, input.namespace, this.#operatorNamespace)) candidates.push(entry);
     }
     if (candidates.length === 0) return [];
+    // Prepared once, for the first Playbook that needs CEL; null when CEL cannot represent the event.
     let variables: PreparedVariables | undefined | null;
-    const prepared = (): PreparedVariables | undefined => {
-      if (variables === undefined) {
+    const matches: PlaybookMatch[] = [];
+    for (const [position, { compiled }] of candidates.entries()) {
+      if (position > 0) yield;
+      const needsCel = compiled.trigger.when !== undefined || compiled.dedup.key !== undefined;
+      if (needsCel && variables === undefined) {
         const result = prepareVariables({ event: input.event });
         variables = result.ok ? result.value : null;
+        yield;
       }
-      return variables ?? undefined;
-    };
-    const matches: PlaybookMatch[] = [];
-    for (const { compiled } of candidates) {
-      const needsCel = compiled.trigger.when !== undefined || compiled.dedup.key !== undefined;
-      const celInput = needsCel ? prepared() : undefined;
+      const celInput = needsCel ? (variables ?? undefined) : undefined;
       if (compiled.trigger.when !== undefined && celInput === undefined) continue;
       const matched = triggerMatches(compiled.trigger, {
         type: input.type,

@@ -90,4 +90,9 @@ export class PlaybookMatcher {
   match(input: MatchInput): PlaybookMatch[] {
     return this.#index.match(input);
   }
+
+  /** {@link match} in steps (see {@link PlaybookIndex.matchSteps}). */
+  matchSteps(input: MatchInput): Generator<void, PlaybookMatch[], void> {
+    return this.#index.matchSteps(input);
+  }
 }

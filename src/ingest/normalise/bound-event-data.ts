@@ -1,4 +1,5 @@
 import { utf8Length } from "../decode/text-encoding.ts";
+import { jsonUtf8Length } from "./json-utf8-length.ts";
 
 /** The default bound on stored event data: 64 KiB of JSON. */
 export const DEFAULT_MAX_DATA_BYTES = 64 * 1024;
@@ -39,12 +40,12 @@ export function boundEventData(data: unknown, maxBytes: number = DEFAULT_MAX_DAT
   if (!Number.isSafeInteger(maxBytes) || maxBytes < MIN_MAX_DATA_BYTES) {
     throw new RangeError(`maxBytes must be an integer of at least ${MIN_MAX_DATA_BYTES}, got ${String(maxBytes)}`);
   }
-  const json = JSON.stringify(data) as string | undefined;
-  if (json === undefined) return { data: undefined, truncated: false };
-  const originalBytes = utf8Length(json);
+  // Measured without building the JSON: for a large alert it would be a string as large as the alert.
+  const originalBytes = jsonUtf8Length(data);
+  if (originalBytes === undefined) return { data: undefined, truncated: false };
   if (originalBytes <= maxBytes) return { data, truncated: false };
   const capped = capStrings(data, maxBytes);
-  return { data: capped ?? summary(json, originalBytes, maxBytes), truncated: true };
+  return { data: capped ?? summary(JSON.stringify(data), originalBytes, maxBytes), truncated: true };
 }
 
 /** The data with strings capped at the largest common length that fits, or undefined when none does. */
@@ -56,7 +57,8 @@ function capStrings(data: unknown, maxBytes: number): unknown {
   let best = fits(MIN_STRING_CAP);
   if (best === undefined) return undefined;
   let low = MIN_STRING_CAP;
-  let high = longestString(data);
+  // Every UTF-16 unit of a string takes at least one byte of its JSON: no longer cap can fit.
+  let high = Math.min(longestString(data), maxBytes);
   while (low < high) {
     const middle = Math.ceil((low + high) / 2);
     const candidate = fits(middle);

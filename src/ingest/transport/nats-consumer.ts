@@ -1,4 +1,4 @@
-import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import type { NatsOptions } from "../../config/options.ts";
 import { InflightBudget, type BudgetLease } from "../inflight-budget.ts";
@@ -10,6 +10,7 @@ import { watchConsumerStatus } from "./nats-consumer-status.ts";
 import { DeadLetterPublisher } from "./nats-dead-letter.ts";
 import { DeliverySettlement } from "./nats-settlement.ts";
 import { maxPayloadOf, messageBytes } from "./nats-payload-fit.ts";
+import { detachMessage, type SettleableMessage } from "./nats-pulled-message.ts";
 import { ensureConsumer, ensureDeadLetterStream, ensureStream, JetStreamSetupError } from "./nats-stream.ts";
 import { StreamUsageMonitor } from "./nats-stream-usage.ts";
 
@@ -61,7 +62,7 @@ export function pullBatchSize(free: { count: number; bytes: number }, maxPayload
   return Math.min(free.count, Math.floor(free.bytes / maxPayload));
 }
 
-function headerRecord(message: JsMsg): Record<string, string[]> {
+function headerRecord(message: SettleableMessage): Record<string, string[]> {
   const record: Record<string, string[]> = {};
   if (message.headers === undefined) return record;
   for (const [name, values] of message.headers) record[name] = [...values];
@@ -76,7 +77,8 @@ function headerRecord(message: JsMsg): Record<string, string[]> {
  * (each counted at the largest size until it arrives and its real size is known). A slow or paused
  * API server therefore stops the pulling (the alerts wait in the stream), it never piles them up
  * here. At most `nats.concurrency` deliveries are decoded and matched at once. Sets the stream and
- * consumer up first (and again whenever consuming fails), and settles each delivery as its
+ * consumer up first (and again whenever consuming fails), holds each message detached from the
+ * client's read buffers (see {@link detachMessage}), and settles each delivery as its
  * handler says (see {@link DeliverySettlement}): acknowledged only when done, `nak`ed with the
  * configured backoff on transient failures, dead-lettered (then terminated) when invalid or when
  * its last allowed attempt failed.
@@ -89,7 +91,7 @@ export class JetStreamSource {
   #pull: BudgetLease | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   /** Deliveries being handled: told "in progress" regularly so JetStream does not redeliver them meanwhile. */
-  readonly #unacked = new Set<JsMsg>();
+  readonly #unacked = new Set<SettleableMessage>();
   #heartbeat: NodeJS.Timeout | undefined;
   readonly #settlement: DeliverySettlement;
   readonly #usage: StreamUsageMonitor;
@@ -216,7 +218,11 @@ export class JetStreamSource {
               logger.warn({ err: error }, "jetstream consumer status stream failed");
             },
           );
-          for await (const message of batch) {
+          const publish = (subject: string, payload: Uint8Array): void => {
+            link.connection.publish(subject, payload);
+          };
+          for await (const pulled of batch) {
+            const message = detachMessage(pulled, publish);
             const lease = reservation.split(1, messageBytes(message.data, message.headers));
             await this.#slots.acquire();
             const work = this.#process(deadLetters, message, lease);
@@ -245,7 +251,7 @@ export class JetStreamSource {
     }
   }
 
-  async #process(deadLetters: DeadLetterPublisher, message: JsMsg, lease: BudgetLease): Promise<void> {
+  async #process(deadLetters: DeadLetterPublisher, message: SettleableMessage, lease: BudgetLease): Promise<void> {
     this.#unacked.add(message);
     let released = false;
     const releaseSlot = (): void => {

@@ -1,9 +1,9 @@
-import type { JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
 import type { NatsOptions } from "../../config/options.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
 import type { Disposition } from "./delivery.ts";
 import type { DeadLetterPublisher } from "./nats-dead-letter.ts";
+import type { SettleableMessage } from "./nats-pulled-message.ts";
 
 /** The reason code of deliveries dead-lettered after their last allowed delivery failed. */
 export const MAX_DELIVER_REASON = "max-deliver";
@@ -36,14 +36,14 @@ export interface DeliverySettlementOptions {
 export class DeliverySettlement {
   readonly #options: DeliverySettlementOptions;
   /** Acknowledgements sent together at the end of the current event-loop turn (one socket write). */
-  #acks: JsMsg[] = [];
+  #acks: SettleableMessage[] = [];
 
   constructor(options: DeliverySettlementOptions) {
     this.#options = options;
   }
 
   /** Settles `message` as `disposition` says; see the class comment. */
-  async settle(deadLetters: DeadLetterPublisher, message: JsMsg, disposition: Disposition): Promise<void> {
+  async settle(deadLetters: DeadLetterPublisher, message: SettleableMessage, disposition: Disposition): Promise<void> {
     const { nats, logger } = this.#options;
     const deliveryCount = message.info.deliveryCount;
     if (disposition.action === "ack") {
@@ -67,7 +67,7 @@ export class DeliverySettlement {
     await this.#deadLetter(deadLetters, message, disposition);
   }
 
-  #ack(message: JsMsg): void {
+  #ack(message: SettleableMessage): void {
     this.#acks.push(message);
     if (this.#acks.length > 1) return;
     setImmediate(() => {
@@ -77,7 +77,7 @@ export class DeliverySettlement {
     });
   }
 
-  async #deadLetter(deadLetters: DeadLetterPublisher, message: JsMsg, why: { reason: string; field: string; message: string }): Promise<void> {
+  async #deadLetter(deadLetters: DeadLetterPublisher, message: SettleableMessage, why: { reason: string; field: string; message: string }): Promise<void> {
     const { nats, logger, metrics } = this.#options;
     try {
       await deadLetters.publish({
