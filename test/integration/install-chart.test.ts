@@ -107,7 +107,7 @@ describe("helm lint and template", () => {
     const clusterRules = objects
       .filter((object) => object.kind === "ClusterRole" && boundToOperator.has(object.metadata.name))
       .flatMap((object) => (object["rules"] as { resources: string[] }[]).flatMap((rule) => rule.resources));
-    expect([...new Set(clusterRules)].sort()).toEqual(["nodes", "subjectaccessreviews", "tokenreviews"]);
+    expect([...new Set(clusterRules)].sort()).toEqual(["nodes", "subjectaccessreviews", "tokenreviews", "validatingadmissionpolicybindings"]);
   });
 
   it("serves metrics on a port of their own, probes apart, scraped with Prometheus's token and open to metricsFrom", async () => {

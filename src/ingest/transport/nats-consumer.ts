@@ -218,8 +218,15 @@ export class JetStreamSource {
               logger.warn({ err: error }, "jetstream consumer status stream failed");
             },
           );
+          // A settlement sent while the connection drains or after it closed cannot reach the
+          // server; JetStream redelivers the message after ack_wait, so it is dropped, not thrown
+          // from a timer or a write's callback.
           const publish = (subject: string, payload: Uint8Array): void => {
-            link.connection.publish(subject, payload);
+            try {
+              link.connection.publish(subject, payload);
+            } catch (error: unknown) {
+              logger.debug({ err: error, subject }, "jetstream settlement not sent: the connection is closing");
+            }
           };
           for await (const pulled of batch) {
             const message = detachMessage(pulled, publish);
