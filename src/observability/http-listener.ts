@@ -13,6 +13,8 @@ export interface ListenerTls {
 export interface HttpListener {
   /** The bound port (the chosen one when asked for port 0). */
   port: number;
+  /** The bound address and port. */
+  address: AddressInfo;
   /** Stops accepting, closes open connections and resolves once the server closed; idempotent. */
   close(): Promise<void>;
 }
@@ -21,9 +23,15 @@ export interface HttpListener {
  * Listens on `host:port` with `handler`: HTTPS with the files of `tls` (read once, at start),
  * plain HTTP without. Slow clients cannot hold a connection open: headers must arrive within
  * 10 s and a request within 30 s. Rejects when the files cannot be read or the address cannot
- * be bound; resolves once listening.
+ * be bound; resolves once listening. A server error after that goes to `onError`.
  */
-export async function startHttpListener(options: { host: string; port: number; tls?: ListenerTls | undefined; handler: RequestListener }): Promise<HttpListener> {
+export async function startHttpListener(options: {
+  host: string;
+  port: number;
+  tls?: ListenerTls | undefined;
+  handler: RequestListener;
+  onError?: (error: Error) => void;
+}): Promise<HttpListener> {
   const { tls, handler } = options;
   const server: Server = tls === undefined
     ? createHttpServer(handler)
@@ -38,9 +46,12 @@ export async function startHttpListener(options: { host: string; port: number; t
       resolve();
     });
   });
+  if (options.onError !== undefined) server.on("error", options.onError);
+  const address = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: address.port,
+    address,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => { resolve(); });

@@ -127,6 +127,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   const stopWarning = sayHowItIsServed(options, listener.port);
   return {
     port: listener.port,
+    address: listener.address,
     close: async () => {
       stopWarning?.();
       await listener.close();

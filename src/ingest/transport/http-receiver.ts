@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { ReceiverOptions } from "../../config/options.ts";
@@ -15,6 +13,7 @@ import type { IntakeMetrics } from "../intake-metrics.ts";
 import { EventTooLargeError, type EventPublisher } from "./nats-publisher.ts";
 import type { Result } from "../rejection.ts";
 import { RefusalLog } from "./refusal-log.ts";
+import { startHttpListener } from "../../observability/http-listener.ts";
 import { warnWhileUnauthenticated } from "../../observability/unauthenticated-warning.ts";
 import { EventLoopTurns } from "../../runtime/event-loop-turns.ts";
 
@@ -111,44 +110,29 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
       }
     });
   };
-  const server: Server =
-    receiver.tls === undefined
-      ? createHttpServer(handler)
-      : createHttpsServer({ cert: readFileSync(receiver.tls.certFile), key: readFileSync(receiver.tls.keyFile) }, handler);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(receiver.port, receiver.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  server.on("error", (error: Error) => {
-    logger.error({ err: error }, "receiver server error");
+  const listener = await startHttpListener({
+    host: receiver.host,
+    port: receiver.port,
+    tls: receiver.tls,
+    handler,
+    onError: (error) => {
+      logger.error({ err: error }, "receiver server error");
+    },
   });
   const refresh = authenticator === undefined ? undefined : setInterval(() => {
     authenticator.refresh();
   }, options.tokenRefreshMs ?? 2_000);
   refresh?.unref();
-  const address = server.address() as AddressInfo;
+  const { address } = listener;
   logger.info({ host: address.address, port: address.port, tls: receiver.tls !== undefined, authenticated: authenticator !== undefined }, "receiver listening");
   const stopWarning = authenticator === undefined ? warnWhileUnauthenticated(logger, UNAUTHENTICATED_WARNING, options.unauthenticatedWarningMs) : undefined;
-  let closing: Promise<void> | undefined;
   return {
     address: () => address,
     inflight: () => budget.used,
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        clearInterval(refresh);
-        stopWarning?.();
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
-      return closing;
+      clearInterval(refresh);
+      stopWarning?.();
+      return listener.close();
     },
   };
 }
