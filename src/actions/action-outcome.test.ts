@@ -10,7 +10,7 @@ function apiError(code: number, message?: string): ApiException<string> {
 describe("failureFromApiError", () => {
   const call = { action: "isolatePod" as const, operation: "write networkpolicy shop/soar-isolate-web-0" };
   it.each([
-    [403, "networkpolicies is forbidden", "Forbidden", false, "isolatePod: write networkpolicy shop/soar-isolate-web-0 is forbidden (networkpolicies is forbidden); bind the ClusterRole kube-soar-action-isolation to the operator's ServiceAccount"],
+    [403, "networkpolicies is forbidden", "Forbidden", false, "isolatePod: write networkpolicy shop/soar-isolate-web-0 is forbidden (networkpolicies is forbidden); grant the operator's ServiceAccount the rules of the ClusterRole kube-soar-action-isolation (config/rbac; Helm value rbac.actions.isolation)"],
     [404, "not found", "NotFound", false, "isolatePod: write networkpolicy shop/soar-isolate-web-0: not found (not found)"],
     [409, "conflict", "Conflict", true, "isolatePod: write networkpolicy shop/soar-isolate-web-0: the object changed meanwhile (conflict)"],
     [429, undefined, "ApiUnavailable", true, "isolatePod: write networkpolicy shop/soar-isolate-web-0 failed, retryable (the API server answered HTTP 429)"],

@@ -105,6 +105,17 @@ export interface ApiCallDescription {
   readonly operation: string;
 }
 
+const ACTION_ROLE_PREFIX = "kube-soar-action-";
+
+/**
+ * What grants an action family's rights in both installs: config/rbac's ClusterRole, and the
+ * Helm value that renders it under the release's name (`rbac.actions.<family in camelCase>`).
+ */
+function missingRoleAdvice(role: string): string {
+  const family = role.slice(ACTION_ROLE_PREFIX.length).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+  return `grant the operator's ServiceAccount the rules of the ClusterRole ${role} (config/rbac; Helm value rbac.actions.${family})`;
+}
+
 /**
  * Turns an error thrown by a client-node call into a failure value, by HTTP status (never by
  * message text): 403 names the ClusterRole the action needs, 404 the missing object, 409 is a
@@ -116,7 +127,7 @@ export function failureFromApiError(error: unknown, call: ApiCallDescription): A
     case "forbidden":
       return actionFailure(
         "Forbidden",
-        `${call.action}: ${call.operation} is forbidden (${detail}); bind the ClusterRole ${ACTION_CATALOG[call.action].role} to the operator's ServiceAccount`,
+        `${call.action}: ${call.operation} is forbidden (${detail}); ${missingRoleAdvice(ACTION_CATALOG[call.action].role)}`,
       );
     case "not-found":
       return actionFailure("NotFound", `${call.action}: ${call.operation}: not found (${detail})`);

@@ -34,7 +34,7 @@ describe("connectorReadiness", () => {
     ["a missing Secret", full, new Map([...allPresent, ["creds", { state: "missing" } as const]]), { ready: false, reason: "SecretNotFound", message: "spec.auth.secretRef: Secret creds does not exist" }],
     ["a missing key", full, new Map([...allPresent, ["ca", present(["tls.crt"])]]), { ready: false, reason: "SecretNotFound", message: "spec.tls.caSecretRef: Secret ca has no key ca.crt" }],
     ["a client certificate of the wrong type", full, new Map([...allPresent, ["client", present(["tls.crt", "tls.key"])]]), { ready: false, reason: "InvalidSpec", message: "spec.tls.clientCertSecretRef: Secret client has type Opaque, not kubernetes.io/tls" }],
-    ["an unreadable Secret", full, new Map([...allPresent, ["creds", { state: "forbidden" } as const]]), { ready: false, reason: "SecretForbidden", message: "spec.auth.secretRef: reading Secret creds is forbidden; bind the ClusterRole kube-soar-manager" }],
+    ["an unreadable Secret", full, new Map([...allPresent, ["creds", { state: "forbidden" } as const]]), { ready: false, reason: "SecretForbidden", message: "spec.auth.secretRef: reading Secret creds is forbidden; grant the operator's ServiceAccount the rules of the ClusterRole kube-soar-manager (config/rbac)" }],
     ["an invalid spec before any Secret", { ...full, url: "http://x.example" }, allPresent, { ready: false, reason: "InvalidSpec", message: "spec.url: must use https unless allowInsecureHTTP is true (http://x.example)" }],
   ])("%s", (_, spec, observed, expected) => {
     expect(connectorReadiness(spec, observed)).toEqual(expected);

@@ -57,7 +57,7 @@ export function connectorReadiness(spec: ConnectorSpec, observed: ReadonlyMap<st
       return { ready: false, reason: Reason.SecretNotFound, message: `${requirement.field}: Secret ${requirement.secret} does not exist` };
     }
     if (secret.state === "forbidden") {
-      return { ready: false, reason: Reason.SecretForbidden, message: `${requirement.field}: reading Secret ${requirement.secret} is forbidden; bind the ClusterRole kube-soar-manager` };
+      return { ready: false, reason: Reason.SecretForbidden, message: `${requirement.field}: reading Secret ${requirement.secret} is forbidden; grant the operator's ServiceAccount the rules of the ClusterRole kube-soar-manager (config/rbac)` };
     }
     if (requirement.type !== undefined && secret.type !== requirement.type) {
       return { ready: false, reason: Reason.InvalidSpec, message: `${requirement.field}: Secret ${requirement.secret} has type ${secret.type}, not ${requirement.type}` };

@@ -58,7 +58,7 @@ export function createSecretResolver(core: CoreV1Api, namespace: string): Secret
         case "not-found":
           return failure(Reason.SecretNotFound, `Secret ${namespace}/${name} does not exist`);
         case "forbidden":
-          return failure(Reason.SecretForbidden, `reading Secret ${namespace}/${name} is forbidden; bind the ClusterRole kube-soar-manager to the operator's ServiceAccount`);
+          return failure(Reason.SecretForbidden, `reading Secret ${namespace}/${name} is forbidden; grant the operator's ServiceAccount the rules of the ClusterRole kube-soar-manager (config/rbac)`);
         default:
           return failure(Reason.SecretUnavailable, `Secret ${namespace}/${name} could not be read (API server unavailable)`);
       }

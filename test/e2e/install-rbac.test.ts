@@ -231,7 +231,7 @@ describe("the operator with the chart's ServiceAccount and RBAC (not admin)", ()
     const logs = step(refused, "logs");
     expect(logs.phase).toBe("Failed");
     expect(logs.message).toContain(`User "${subject}" cannot get resource "pods/log"`);
-    expect(logs.message).toContain(`bind the ClusterRole ${ActionRole.LogCapture}`);
+    expect(logs.message).toContain(`the rules of the ClusterRole ${ActionRole.LogCapture} (config/rbac; Helm value rbac.actions.logCapture)`);
     const events = await admin.makeApiClient(CoreV1Api).listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${refused.metadata.name ?? ""}` });
     expect(events.items.map((event) => `${event.type ?? ""} ${event.reason ?? ""}`)).toContain("Warning Forbidden");
   });

@@ -132,12 +132,12 @@ describe("an action whose role is not bound", () => {
   ])("%s fails with Forbidden naming %s", async (type, role, target, params) => {
     const outcome = await run(limited, type, target, params);
     expect(outcome).toMatchObject({ ok: false, reason: "Forbidden", retryable: false });
-    expect(!outcome.ok && outcome.message).toMatch(new RegExp(`^${type}: .+ is forbidden \\(.+\\); bind the ClusterRole ${role} to the operator's ServiceAccount$`));
+    expect(!outcome.ok && outcome.message).toMatch(new RegExp(`^${type}: .+ is forbidden \\(.+\\); grant the operator's ServiceAccount the rules of the ClusterRole ${role} \\(config/rbac; Helm value rbac\\.actions\\.[a-zA-Z]+\\)$`));
   });
 
   it("fails the undo the same way", async () => {
     const outcome = await undoAction({ clients: limited, dryRun: false, logger }, { action: "cordonNode", node });
     expect(outcome).toMatchObject({ ok: false, reason: "Forbidden" });
-    expect(!outcome.ok && outcome.message).toContain("bind the ClusterRole kube-soar-action-node-cordon");
+    expect(!outcome.ok && outcome.message).toContain("the rules of the ClusterRole kube-soar-action-node-cordon (config/rbac; Helm value rbac.actions.nodeCordon)");
   });
 });
