@@ -1,9 +1,9 @@
 // The operator under abuse, as a real process (`node src/main.ts`) against its own harness
 // control plane (etcd + kube-apiserver) and nats-server:
 //
-//   node bench/abuse.ts [--sections pause,storm] [--pause 5m] [--rate 1] [--ceiling-mib 300]
+//   node bench/abuse.ts [--sections pause,storm,flood] [--pause 5m] [--rate 1] [--ceiling-mib 300]
 //                       [--storm 200] [--storm-kb 75] [--operator-flag name=value ...]
-//                       [--storm-playbooks 0] [--node-option OPTION ...]
+//                       [--storm-playbooks 0] [--flood 1000] [--node-option OPTION ...]
 //
 // Sections (each prints its figures):
 // - pause: the kube-apiserver is suspended (SIGSTOP) for --pause while alerts of about 1 MiB
@@ -20,6 +20,10 @@
 //   --storm-playbooks N first creates N Playbooks for the storm's alerts whose trigger is heavy CEL
 //   over the whole data (every item and tag looked at) and never true, so matching each alert runs
 //   N such evaluations and no response follows.
+// - flood: --flood distinct unmatched critical alerts over HTTP (batches of 100), first from one
+//   source, then spread over 100 sources, under the creation budgets' defaults; prints, for
+//   each, the Incidents opened, the flood Incidents and the alerts counted in them, the
+//   over-budget counts by limit and the time until every alert is recorded (bench/flood.ts).
 // --node-option passes an option to Node itself for the operator (e.g. --cpu-prof
 // --cpu-prof-dir=DIR, --heap-prof, --max-old-space-size=N).
 // A further section is a function of `Harness` added to SECTIONS below.
@@ -45,6 +49,8 @@ import { startOperator, type OperatorProcess } from "../hack/local/operator-proc
 import { parseDuration } from "../src/api/duration.ts";
 import { ConditionType, GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
 import type { Playbook } from "../src/api/v1alpha1/types.generated.ts";
+import type { BudgetLimit } from "../src/ingest/write/creation-budget.ts";
+import { formatFloodFigures, measureCreationFlood, overBudgetFromMetricsText } from "./flood.ts";
 
 const NAMESPACE = "bench";
 const STREAM = "SOAR_EVENTS";
@@ -55,19 +61,20 @@ const LARGE_ALERT_BYTES = 1024 * 1024 - 8 * 1024;
 
 const { values: args } = parseArgs({
   options: {
-    sections: { type: "string", default: "pause,storm" },
+    sections: { type: "string", default: "pause,storm,flood" },
     pause: { type: "string", default: "5m" },
     rate: { type: "string", default: "1" },
     "ceiling-mib": { type: "string", default: "300" },
     storm: { type: "string", default: "200" },
     "storm-kb": { type: "string", default: "75" },
     "storm-playbooks": { type: "string", default: "0" },
+    flood: { type: "string", default: "1000" },
     "operator-flag": { type: "string", multiple: true, default: [] },
     "node-option": { type: "string", multiple: true, default: [] },
   },
 });
 
-function positive(name: "rate" | "ceiling-mib" | "storm" | "storm-kb"): number {
+function positive(name: "rate" | "ceiling-mib" | "storm" | "storm-kb" | "flood"): number {
   const value = Number(args[name]);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name}: expected a positive number, got ${args[name]}`);
   return value;
@@ -369,10 +376,42 @@ async function stormSection(harness: Harness): Promise<void> {
   console.log(`  the operator's own largest event-loop delay meanwhile: ${loopDelayMs.toFixed(0)} ms`);
 }
 
+/** POSTs a batch of structured CloudEvents to the operator's receiver, retrying a 503 after its `Retry-After`. */
+async function postBatch(operator: OperatorProcess, events: readonly Record<string, unknown>[]): Promise<void> {
+  const receiverPort = operator.ports.receiverPort;
+  if (receiverPort === undefined) throw new Error("flood: the operator's receiver is disabled");
+  for (;;) {
+    const response = await fetch(`http://127.0.0.1:${String(receiverPort)}/events`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${operator.receiverToken}`, "content-type": "application/cloudevents-batch+json" },
+      body: JSON.stringify(events),
+    });
+    const text = await response.text();
+    if (response.status === 202) return;
+    if (response.status !== 503) throw new Error(`flood: the receiver answered ${String(response.status)}: ${text}`);
+    await pause(Number(response.headers.get("retry-after") ?? "1") * 1000);
+  }
+}
+
+async function floodSection(harness: Harness): Promise<void> {
+  const alerts = positive("flood");
+  const { operator, kubeConfig } = harness;
+  const overBudget = async (): Promise<Record<BudgetLimit, number>> => {
+    const { status, body } = await operator.metrics();
+    if (status !== 200) throw new Error(`flood: /metrics answered ${String(status)}`);
+    return overBudgetFromMetricsText(body);
+  };
+  for (const sources of [1, 100]) {
+    const figures = await measureCreationFlood({ kubeConfig, namespace: NAMESPACE, overBudget, send: (events) => postBatch(operator, events), alerts, sources });
+    console.log(formatFloodFigures(figures));
+  }
+}
+
 /** The sections `--sections` chooses from, run in the order given. */
 const SECTIONS: Readonly<Record<string, (harness: Harness) => Promise<void>>> = {
   pause: pauseSection,
   storm: stormSection,
+  flood: floodSection,
 };
 
 function operatorFlags(): Record<string, string> {

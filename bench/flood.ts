@@ -2,13 +2,13 @@
  * Flood figures for the abuse benchmark: what a flood of distinct alerts does to Incident
  * creation under the creation budgets (docs/intake.md, "Creation budgets"). No side effect on
  * import; the caller starts the harness and intake (with the creation limits it wants to
- * measure, e.g. the flag defaults) and hands over how to send alerts.
+ * measure, e.g. the flag defaults) and hands over how to send alerts and read intake's
+ * `soar_intake_over_budget_total` (bench/abuse.ts runs it against an operator process).
  *
- *   const figures = await measureCreationFlood({ kubeConfig, namespace, registry, send, alerts: 1000, sources: 1 });
+ *   const figures = await measureCreationFlood({ kubeConfig, namespace, overBudget, send, alerts: 1000, sources: 1 });
  *   console.log(formatFloodFigures(figures));
  */
 import { CustomObjectsApi, type KubeConfig } from "@kubernetes/client-node";
-import type { Registry } from "prom-client";
 import { GROUP, Plural, VERSION } from "../src/api/v1alpha1/constants.ts";
 import { occurrenceStatus } from "../src/api/v1alpha1/incident-occurrences.ts";
 import type { Incident } from "../src/api/v1alpha1/types.generated.ts";
@@ -18,10 +18,10 @@ import { floodFingerprint } from "../src/ingest/write/flood-request.ts";
 /** What {@link measureCreationFlood} needs. */
 export interface CreationFloodInput {
   kubeConfig: KubeConfig;
-  /** Intake's default namespace, holding no other Incidents (unmatched alerts and flood Incidents land there). */
+  /** Intake's default namespace (unmatched alerts and flood Incidents land there); Incidents already there are left out of the figures. */
   namespace: string;
-  /** Intake's metrics registry. */
-  registry: Registry;
+  /** Reads intake's `soar_intake_over_budget_total` by limit. */
+  overBudget: () => Promise<Record<BudgetLimit, number>>;
   /** Sends CloudEvents (structured JSON objects) to intake, e.g. one HTTP batch POST per call. */
   send: (events: readonly Record<string, unknown>[]) => Promise<void>;
   /** Distinct unmatched critical alerts to send. */
@@ -50,13 +50,15 @@ export interface CreationFloodFigures {
   overBudget: Record<BudgetLimit, number>;
 }
 
-async function overBudgetCounts(registry: Registry): Promise<Record<BudgetLimit, number>> {
+/**
+ * `soar_intake_over_budget_total` by limit, read from the Prometheus text of an operator's
+ * `/metrics`; a limit not yet counted is 0.
+ */
+export function overBudgetFromMetricsText(text: string): Record<BudgetLimit, number> {
   const counts = Object.fromEntries(BUDGET_LIMITS.map((limit) => [limit, 0])) as Record<BudgetLimit, number>;
-  const metric = registry.getSingleMetric("soar_intake_over_budget_total");
-  if (metric === undefined) return counts;
-  for (const value of (await metric.get()).values) {
-    const limit = String(value.labels["limit"]) as BudgetLimit;
-    if (limit in counts) counts[limit] += value.value;
+  for (const match of text.matchAll(/^soar_intake_over_budget_total\{[^}]*limit="([^"]+)"[^}]*\} (\S+)$/gm)) {
+    const limit = match[1] as BudgetLimit;
+    if (limit in counts) counts[limit] += Number(match[2]);
   }
   return counts;
 }
@@ -75,7 +77,17 @@ export async function measureCreationFlood(input: CreationFloodInput): Promise<C
   const batch = input.batch ?? 100;
   const sources = Array.from({ length: input.sources }, (_, index) => `//flood-${String(index)}.bench.invalid`);
   const floods = new Set([floodFingerprint(undefined), ...sources.map((source) => floodFingerprint(source))]);
-  const before = await overBudgetCounts(input.registry);
+  const recorded = async (): Promise<{ opened: number; floodIncidents: number; folded: number }> => {
+    const incidents = await incidentsOf(input.kubeConfig, input.namespace);
+    const flood = incidents.filter((incident) => floods.has(incident.spec.fingerprint));
+    return {
+      opened: incidents.length - flood.length,
+      floodIncidents: flood.length,
+      folded: flood.reduce((sum, incident) => sum + (occurrenceStatus(incident).occurrences ?? 0), 0),
+    };
+  };
+  const before = await input.overBudget();
+  const baseline = await recorded();
   const run = Date.now().toString(36);
   const started = performance.now();
   for (let first = 0; first < input.alerts; first += batch) {
@@ -87,15 +99,14 @@ export async function measureCreationFlood(input: CreationFloodInput): Promise<C
   }
   const deadline = started + (input.timeoutMs ?? 120_000);
   for (;;) {
-    const incidents = await incidentsOf(input.kubeConfig, input.namespace);
-    const flood = incidents.filter((incident) => floods.has(incident.spec.fingerprint));
-    const foldedIntoFlood = flood.reduce((sum, incident) => sum + (occurrenceStatus(incident).occurrences ?? 0), 0);
-    const incidentsOpened = incidents.length - flood.length;
+    const now = await recorded();
+    const incidentsOpened = now.opened - baseline.opened;
+    const foldedIntoFlood = now.folded - baseline.folded;
     if (incidentsOpened + foldedIntoFlood >= input.alerts) {
       const seconds = (performance.now() - started) / 1000;
-      const after = await overBudgetCounts(input.registry);
+      const after = await input.overBudget();
       const overBudget = Object.fromEntries(BUDGET_LIMITS.map((limit) => [limit, after[limit] - before[limit]])) as Record<BudgetLimit, number>;
-      return { alerts: input.alerts, sources: input.sources, seconds, incidentsOpened, floodIncidents: flood.length, foldedIntoFlood, overBudget };
+      return { alerts: input.alerts, sources: input.sources, seconds, incidentsOpened, floodIncidents: now.floodIncidents - baseline.floodIncidents, foldedIntoFlood, overBudget };
     }
     if (performance.now() > deadline) throw new Error(`flood: ${String(incidentsOpened + foldedIntoFlood)} of ${String(input.alerts)} alerts recorded after ${String(input.timeoutMs ?? 120_000)} ms`);
     await new Promise((resolve) => setTimeout(resolve, 250));
