@@ -1,4 +1,5 @@
 import { parseAllDocuments, stringify } from "yaml";
+import { actionFamilyToggle } from "../../src/api/v1alpha1/action-catalog.ts";
 
 /** Resources of the operator's roles that are cluster-scoped, so that a namespaced install keeps them in a ClusterRole. */
 export const CLUSTER_SCOPED_RESOURCES: ReadonlySet<string> = new Set([
@@ -84,7 +85,7 @@ function operatorRole(file: string, name: string, role: Document): OperatorRole 
   const parts = (role.rules ?? []).map(splitRule);
   return {
     name: name.slice(PREFIX.length),
-    ...(typeof family === "string" ? { toggle: camelCase(family) } : {}),
+    ...(typeof family === "string" ? { toggle: actionFamilyToggle(family) } : {}),
     rules: role.rules ?? [],
     namespaced: parts.flatMap((part) => (part.namespaced === undefined ? [] : [part.namespaced])),
     cluster: parts.flatMap((part) => (part.cluster === undefined ? [] : [part.cluster])),

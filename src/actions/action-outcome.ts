@@ -1,5 +1,5 @@
 import { ApiException } from "@kubernetes/client-node";
-import { ACTION_CATALOG, type ActionType, type Reason } from "../api/v1alpha1/index.ts";
+import { ACTION_CATALOG, actionFamilyOf, actionFamilyToggle, type ActionRoleName, type ActionType, type Reason } from "../api/v1alpha1/index.ts";
 import { classifyApiError } from "../runtime/errors.ts";
 import { boundText, MAX_MESSAGE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { UndoRecord } from "./undo-record.ts";
@@ -105,15 +105,12 @@ export interface ApiCallDescription {
   readonly operation: string;
 }
 
-const ACTION_ROLE_PREFIX = "kube-soar-action-";
-
 /**
  * What grants an action family's rights in both installs: config/rbac's ClusterRole, and the
- * Helm value that renders it under the release's name (`rbac.actions.<family in camelCase>`).
+ * Helm value that renders it under the release's name.
  */
-function missingRoleAdvice(role: string): string {
-  const family = role.slice(ACTION_ROLE_PREFIX.length).replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
-  return `grant the operator's ServiceAccount the rules of the ClusterRole ${role} (config/rbac; Helm value rbac.actions.${family})`;
+function missingRoleAdvice(role: ActionRoleName): string {
+  return `grant the operator's ServiceAccount the rules of the ClusterRole ${role} (config/rbac; Helm value rbac.actions.${actionFamilyToggle(actionFamilyOf(role))})`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { ACTION_CATALOG, ACTION_TYPES, ActionRole, actionsWhere } from "./action-catalog.ts";
+import { ACTION_CATALOG, ACTION_TYPES, ActionRole, actionFamilyOf, actionsWhere } from "./action-catalog.ts";
 
 const rbacDir = new URL("../../../config/rbac/", import.meta.url);
 const readme = new URL("../../../README.md", import.meta.url);
@@ -9,7 +9,7 @@ const rbacReadme = new URL("../../../config/rbac/README.md", import.meta.url);
 
 interface Manifest {
   kind?: string;
-  metadata?: { name?: string };
+  metadata?: { name?: string; labels?: Record<string, string> };
   roleRef?: { name?: string };
   rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[];
 }
@@ -35,6 +35,11 @@ describe("action catalog", () => {
   it.each(ACTION_TYPES.map((action) => [action, ACTION_CATALOG[action].role] as const))("%s needs ClusterRole %s, which exists and is bound", (_, role) => {
     expect(all.some((manifest) => manifest.kind === "ClusterRole" && manifest.metadata?.name === role)).toBe(true);
     expect(all.some((manifest) => manifest.kind === "ClusterRoleBinding" && manifest.roleRef?.name === role)).toBe(true);
+  });
+
+  it.each(Object.values(ActionRole))("labels ClusterRole %s with the family its name carries, which names its chart toggle", (role) => {
+    const manifest = all.find((candidate) => candidate.kind === "ClusterRole" && candidate.metadata?.name === role);
+    expect(manifest?.metadata?.labels?.["soar.kube-soar.io/action-family"]).toBe(actionFamilyOf(role));
   });
 
   it("is what the README's API table says about undo", () => {

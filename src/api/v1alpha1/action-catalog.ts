@@ -23,6 +23,21 @@ export const ActionRole = {
 /** The name of one of the action ClusterRoles. */
 export type ActionRoleName = (typeof ActionRole)[keyof typeof ActionRole];
 
+const ACTION_ROLE_PREFIX = "kube-soar-action-";
+
+/**
+ * The family of an action ClusterRole: its name without `kube-soar-action-` (`log-capture`),
+ * which is also the role's `soar.kube-soar.io/action-family` label in config/rbac.
+ */
+export function actionFamilyOf(role: ActionRoleName): string {
+  return role.slice(ACTION_ROLE_PREFIX.length);
+}
+
+/** The key of the chart's `rbac.actions` that renders a family's role: the family in camelCase (`logCapture`). */
+export function actionFamilyToggle(family: string): string {
+  return family.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
 /** One right on the API as RBAC states it: a verb on a resource (or subresource) of a group. */
 export interface ApiRight {
   readonly verb: string;
