@@ -9,12 +9,12 @@ import tseslint from "typescript-eslint";
 // src/testing is test support that no production file may import.
 const LAYERS = [
   ["api", "collections", "redaction"],
-  ["runtime", "observability", "expr"],
+  ["runtime", "observability", "expr", "intel"],
   ["playbook", "policy", "actions"],
   ["config", "connectors"],
   ["steps"],
   ["ingest", "reconcilers"],
-  ["main"],
+  ["main", "cli"],
 ];
 const TESTS = ["src/**/*.test.ts", "src/testing/**"];
 
