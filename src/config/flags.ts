@@ -1,4 +1,5 @@
 import { SEVERITIES } from "../api/v1alpha1/constants.ts";
+import { MAX_SUPPRESSION_HOURS } from "../api/v1alpha1/schema/alert-suppression.ts";
 import { BUILTIN_PROTECTED_NAMESPACES } from "../policy/protected-namespace-guard.ts";
 import { UNAUTHENTICATED_WARNING_INTERVAL_MS } from "../observability/unauthenticated-warning.ts";
 import { METRICS_ACCESS_LIMITS } from "../runtime/cached-token-access.ts";
@@ -164,6 +165,11 @@ export const settings = {
     kind: "list",
     default: "",
     description: "IP addresses or CIDR blocks no Connector may reach, on top of the default refusals; they win over --connector-allowed-destinations",
+  },
+  "suppression-max-duration": {
+    kind: "duration",
+    default: `${String(MAX_SUPPRESSION_HOURS)}h`,
+    description: `longest an AlertSuppression may last, from its creation to its spec.expiresAt, at most ${String(MAX_SUPPRESSION_HOURS)}h (the bound the config/admission policy enforces when the suppression is written); a suppression that lasts longer silences nothing and is Ready False with reason ExpiryTooFar`,
   },
   "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
 } as const satisfies Record<string, Setting>;

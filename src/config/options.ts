@@ -151,6 +151,8 @@ export interface OperatorOptions {
   verifyTenancy: boolean;
   /** The share (percent) of every Playbook's `maxActiveIncidents` that only critical Incidents may use. */
   criticalReservePercent: number;
+  /** Longest time from an AlertSuppression's creation to its `expiresAt`; a longer one silences nothing. */
+  suppressionMaxDurationMs: number;
   /** Reconciles each controller runs at the same time. */
   maxConcurrentReconciles: number;
   /** Which addresses Connectors may reach, besides the default. */

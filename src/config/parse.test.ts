@@ -73,6 +73,11 @@ describe("parseOperatorOptions", () => {
     expect(parseOperatorOptions(withTokens(["--protected-node-selector="]), {}).protectedNodes).toBeUndefined();
   });
 
+  it("bounds suppressions to 720h by default, or to the given shorter time", () => {
+    expect(parseOperatorOptions(withTokens([]), {}).suppressionMaxDurationMs).toBe(720 * 3_600_000);
+    expect(parseOperatorOptions(withTokens(["--suppression-max-duration", "168h"]), {}).suppressionMaxDurationMs).toBe(168 * 3_600_000);
+  });
+
   it("parses bind addresses including IPv6", () => {
     const options = parseOperatorOptions(withTokens(["--receiver-bind", "[::1]:9443", "--probe-bind", ":8081"]), {});
     expect(options.receiver).toMatchObject({ host: "::1", port: 9443 });
@@ -100,6 +105,8 @@ describe("parseOperatorOptions", () => {
     [["--metrics-auth", "basic"], /--metrics-auth: "basic" is not one of kubernetes, none/],
     [["--metrics-bind", "127.0.0.1:8081"], /--metrics-bind: port 8081 is the port of --probe-bind/],
     [["--metrics-tls-key-file", "m.key"], /--metrics-tls-cert-file and --metrics-tls-key-file must be set together/],
+    [["--suppression-max-duration", "721h"], /--suppression-max-duration: must be longer than 0 and at most 720h/],
+    [["--suppression-max-duration", "0s"], /--suppression-max-duration: must be longer than 0/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);

@@ -6,6 +6,7 @@ import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
 import type { OperatorOptions, ReceiverOptions, StreamLimits } from "./options.ts";
 import { receiverAuthenticationProblem } from "./receiver-authentication.ts";
+import { MAX_SUPPRESSION_HOURS } from "../api/v1alpha1/schema/alert-suppression.ts";
 
 function streamLimits(read: FlagReader, maxBytes: Flag, maxMsgs: Flag, discard: Flag): StreamLimits {
   return {
@@ -156,6 +157,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     paused: read.bool("paused"),
     verifyTenancy: read.bool("verify-tenancy"),
     criticalReservePercent: read.int("critical-reserve-percent", 0, 100),
+    suppressionMaxDurationMs: suppressionMaxDuration(read),
     maxConcurrentReconciles: read.int("max-concurrent-reconciles", 1, 256),
     connectorDestinations: { allowed: cidrs(read, "connector-allowed-destinations"), denied: cidrs(read, "connector-denied-destinations") },
   };
@@ -163,6 +165,14 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
 
 function optionalField<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function suppressionMaxDuration(read: FlagReader): number {
+  const durationMs = read.duration("suppression-max-duration");
+  if (durationMs <= 0 || durationMs > MAX_SUPPRESSION_HOURS * 3_600_000) {
+    throw new ConfigError(`--suppression-max-duration: must be longer than 0 and at most ${String(MAX_SUPPRESSION_HOURS)}h, the bound of the admission policy`);
+  }
+  return durationMs;
 }
 
 function cidrs(read: FlagReader, flag: Flag): Cidr[] {

@@ -1,7 +1,7 @@
 import { Registry } from "prom-client";
 import { describe, expect, it, vi } from "vitest";
 import { EventLoopTurns } from "../runtime/event-loop-turns.ts";
-import { NO_PLAYBOOKS } from "../testing/ingest.ts";
+import { NO_PLAYBOOKS, NO_SUPPRESSIONS } from "../testing/ingest.ts";
 import { ManualClock } from "../testing/manual-clock.ts";
 import { silentLogger } from "../testing/silent-logger.ts";
 import { DEFAULT_ALERT_INTAKE_OPTIONS } from "./alert-intake.ts";
@@ -28,6 +28,7 @@ function handlerWith(turns: EventLoopTurns, written: WriteRequest[]): ReturnType
     intake: { defaultNamespace: "soar", unmatchedMinSeverity: "info", dedupWindowMs: 60_000 },
     alerts: DEFAULT_ALERT_INTAKE_OPTIONS,
     matcher: NO_PLAYBOOKS,
+    silencer: NO_SUPPRESSIONS,
     writer: {
       submit: (request) => {
         written.push(request);

@@ -30,6 +30,8 @@ export interface TestControllerOptions {
    * Secrets and approvals as the admin without the admission policies bound.
    */
   readonly verifyTenancy?: boolean;
+  /** `--suppression-max-duration`; 720h unless given. */
+  readonly suppressionMaxDurationMs?: number;
   /** The destination policy of connector calls; by default the test namespace's Connectors may reach loopback (the tests' endpoints are local servers). */
   readonly destinations?: DestinationPolicy;
 }
@@ -73,7 +75,7 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
     compiler,
     identity: "test-operator",
     destinations: options.destinations ?? loopbackDestinations(namespace),
-    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [], protectedNodes: undefined, verifyTenancy: options.verifyTenancy ?? false },
+    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [], protectedNodes: undefined, verifyTenancy: options.verifyTenancy ?? false, suppressionMaxDurationMs: options.suppressionMaxDurationMs ?? 720 * 3_600_000 },
     ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
   });
