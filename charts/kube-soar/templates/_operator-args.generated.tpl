@@ -149,6 +149,9 @@
 {{- if ne (join "," $o.connectorDeniedDestinations) "" }}
 - {{ printf "--connector-denied-destinations=%s" (join "," $o.connectorDeniedDestinations) | quote }}
 {{- end }}
+{{- if ne $o.suppressionMaxDuration "720h" }}
+- {{ printf "--suppression-max-duration=%s" $o.suppressionMaxDuration | quote }}
+{{- end }}
 {{- if ne (int64 $o.maxConcurrentReconciles) (int64 8) }}
 - --max-concurrent-reconciles={{ int64 $o.maxConcurrentReconciles }}
 {{- end }}
