@@ -153,6 +153,7 @@ describe("samples", () => {
       "Playbook/falco-terminal-shell",
       "Playbook/alertmanager-crash-loop",
       "Incident/falco-crypto-miner-7c1d2e9a",
+      "AlertSuppression/ci-terminal-shells",
     ]);
     for (const sample of samples) await apply(sample);
 
