@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 import { parseLabelSelector, type LabelSelector } from "../api/label-selector.ts";
 import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
-import type { OperatorOptions, ReceiverOptions, StreamLimits } from "./options.ts";
+import type { StreamLimits } from "../runtime/jetstream-streams.ts";
+import type { OperatorOptions, ReceiverOptions } from "./options.ts";
 import { receiverAuthenticationProblem } from "./receiver-authentication.ts";
 
 function streamLimits(read: FlagReader, maxBytes: Flag, maxMsgs: Flag, discard: Flag): StreamLimits {
