@@ -33,6 +33,18 @@ export interface NatsOptions extends NatsConnectionSettings {
   deadLetterLimits: StreamLimits;
 }
 
+/** The Incident lifecycle CloudEvents the leader's Incident controller publishes on NATS (docs/events-out.md). */
+export interface IncidentEventsOptions {
+  /** Subject prefix of the events; empty publishes none. */
+  prefix: string;
+  /** JetStream stream capturing `<prefix>.>`, created or verified as `nats.streamMode` says; empty for none (core NATS). */
+  stream: string;
+  /** How long the stream keeps an event. */
+  maxAgeMs: number;
+  /** Limits of `stream`, applied when it is created or updated. */
+  limits: StreamLimits;
+}
+
 /** The HTTP receiver for Alertmanager, Falcosidekick and CloudEvents producers. */
 export interface ReceiverOptions {
   enabled: boolean;
@@ -124,6 +136,7 @@ export interface OperatorOptions {
   probePort: number;
   metrics: MetricsOptions;
   nats: NatsOptions;
+  incidentEvents: IncidentEventsOptions;
   receiver: ReceiverOptions;
   intake: IntakeOptions;
   leaderElection: LeaderElectionOptions;

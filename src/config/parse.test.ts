@@ -46,6 +46,18 @@ describe("parseOperatorOptions", () => {
     expect(options.nats.deadLetterLimits).toMatchObject({ maxMsgs: 50 });
   });
 
+  it("publishes lifecycle events under soar.incidents without a capture stream by default, and none with an empty prefix", () => {
+    expect(parseOperatorOptions(withTokens([]), {}).incidentEvents).toEqual({
+      prefix: "soar.incidents",
+      stream: "",
+      maxAgeMs: 168 * 3_600_000,
+      limits: { maxBytes: 256 * 1024 ** 2, maxMsgs: 1_000_000, discard: "old" },
+    });
+    expect(parseOperatorOptions(withTokens(["--nats-incident-events-prefix="]), {}).incidentEvents.prefix).toBe("");
+    const captured = parseOperatorOptions(withTokens(["--nats-incident-events-prefix", "sec.soar", "--nats-incident-events-stream", "SOAR_INCIDENTS", "--nats-incident-events-max-age", "24h", "--nats-incident-events-discard", "new"]), {});
+    expect(captured.incidentEvents).toMatchObject({ prefix: "sec.soar", stream: "SOAR_INCIDENTS", maxAgeMs: 86_400_000, limits: { discard: "new" } });
+  });
+
   it("takes flags over environment over defaults", () => {
     const options = parseOperatorOptions(withTokens(["--namespace", "sec"]), {
       KUBE_SOAR_NAMESPACE: "ignored",
@@ -100,6 +112,11 @@ describe("parseOperatorOptions", () => {
     [["--metrics-auth", "basic"], /--metrics-auth: "basic" is not one of kubernetes, none/],
     [["--metrics-bind", "127.0.0.1:8081"], /--metrics-bind: port 8081 is the port of --probe-bind/],
     [["--metrics-tls-key-file", "m.key"], /--metrics-tls-cert-file and --metrics-tls-key-file must be set together/],
+    [["--nats-incident-events-prefix", "soar.*"], /--nats-incident-events-prefix: "soar\.\*" is not a NATS subject prefix/],
+    [["--nats-incident-events-prefix", "soar..incidents"], /--nats-incident-events-prefix: "soar\.\.incidents" is not a NATS subject prefix/],
+    [["--nats-incident-events-prefix", "soar.events.incidents"], /--nats-incident-events-prefix: soar\.events\.incidents\.> overlaps soar\.events\.> of --nats-subjects/],
+    [["--nats-incident-events-prefix", "soar.deadletter"], /--nats-incident-events-prefix: soar\.deadletter\.> overlaps soar\.deadletter\.> of --nats-subjects or --nats-dead-letter-prefix/],
+    [["--nats-incident-events-discard", "drop"], /--nats-incident-events-discard: "drop" is not one of old, new/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);
