@@ -317,6 +317,41 @@ describe("Incident lifecycle CloudEvents on NATS (real apiserver and nats-server
     });
   });
 
+  it("goes on without a NATS server that hangs, keeps the event pending, and publishes it once the server answers again", async () => {
+    const { namespace, objects, subscriber } = await setUp("events-outage");
+    const server = nats;
+    if (server === undefined) throw new Error("nats-server is not started");
+    const controllers = await controllersFor(namespace, await publisher("SOAR_INCIDENTS_OUTAGE"));
+    await explainFailure(objects, controllers, async () => {
+      await readyPlaybook(objects);
+      await objects.createIncident("inc", openingSpec());
+      await subscriber.waitForTypes([OPENED], "opened");
+
+      server.pause();
+      try {
+        await objects.updateIncidentSpec("inc", approve("gate"));
+        const written = await waitFor(async () => {
+          const incident = await objects.incident("inc");
+          return incident.status?.playbooks?.[0]?.steps?.find((step) => step.name === "gate")?.phase === "Succeeded" ? incident : undefined;
+        }, { ...WAIT, description: "the gate's outcome to be written while NATS hangs" });
+        expect(written.status?.published?.runs).toBeUndefined();
+        await waitFor(async () => await metricValue(controllers.registry, "soar_incident_events_published_total", { type: STEP_FINISHED, result: "failed" }) >= 1, {
+          ...WAIT,
+          description: "the publish to give up",
+        });
+      } finally {
+        server.resume();
+      }
+
+      await subscriber.waitForTypes([OPENED, STEP_FINISHED], "the gate's outcome once NATS answers");
+      await waitFor(async () => (await objects.incident("inc")).status?.published?.runs?.[0]?.steps?.includes("gate") === true, {
+        ...WAIT,
+        description: "the gate's event to be recorded",
+      });
+      expect(await storedIds("SOAR_INCIDENTS_OUTAGE")).toEqual(subscriber.deduplicated().map((event) => event.headers["ce-id"]));
+    });
+  });
+
   /** The `Nats-Msg-Id` of every message of the stream, in stream order. */
   async function storedIds(stream: string): Promise<string[]> {
     const jsm = await jetstreamManager(natsClient());

@@ -54,17 +54,20 @@ function world(given: {
   /** Where lifecycle events go; `journal` also records each status write, to show the order. */
   lifecycleEvents?: LifecycleEventSink;
   journal?: string[];
-  /** Status writes that fail with a conflict before one succeeds. */
-  conflicts?: number;
+  /** The status write (counted from 1) that fails with a conflict. */
+  conflictOnWrite?: number;
+  /** The cache moves to each stored object, as if the watch brought every write back at once. */
+  followWrites?: boolean;
 } = {}) {
-  const cached = newIncident(given.severity);
-  let conflicts = given.conflicts ?? 0;
+  let cached = newIncident(given.severity);
+  let attempts = 0;
   const writes: Incident[] = [];
   const created: JobManifest[] = [];
   const events: RecordedEvent[] = [];
   let resourceVersion = 100;
   const jobs: JobClient = {
     ensure: (manifest) => {
+      given.journal?.push("job");
       created.push(manifest);
       return Promise.resolve({ kind: "created", job: manifest });
     },
@@ -79,14 +82,14 @@ function world(given: {
     jobs,
     criticalReservePercent: given.criticalReservePercent ?? 0,
     writeStatus: (object) => {
-      if (conflicts > 0) {
-        conflicts--;
-        return Promise.reject(new TransientError("StatusConflict", "status changed since it was read"));
-      }
+      attempts++;
+      if (attempts === given.conflictOnWrite) return Promise.reject(new TransientError("StatusConflict", "status changed since it was read"));
       given.journal?.push("write");
       writes.push(structuredClone(object) as unknown as Incident);
       resourceVersion++;
-      return Promise.resolve({ ...object, metadata: { ...object.metadata, resourceVersion: String(resourceVersion) } });
+      const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(resourceVersion) } };
+      if (given.followWrites === true) cached = structuredClone(stored) as unknown as Incident;
+      return Promise.resolve(stored);
     },
     events: { record: (_subject, event) => { events.push(event); }, drain: () => Promise.resolve() },
     compiler: new PlaybookCompiler(createExpressionCompiler()),
@@ -190,20 +193,21 @@ describe("IncidentReconciler", () => {
       };
     }
 
-    it("publishes opened before the status write that records it, with no write of its own", async () => {
+    it("publishes opened after the step's side effect and before the status write that records it, with no write of its own", async () => {
       const journal: string[] = [];
       const { reconciler, writes } = world({ lifecycleEvents: journalSink(journal), journal });
       await reconciler.reconcile("ns/inc", context);
-      expect(journal).toEqual(["publish inc-uid/opened", "write", "write"]);
-      expect(writes[0]?.status?.published).toEqual({ opened: true, occurrences: 0, severity: "high" });
+      expect(journal).toEqual(["write", "job", "publish inc-uid/opened", "write"]);
+      expect(writes[0]?.status?.published).toBeUndefined();
+      expect(writes[1]?.status?.published).toEqual({ opened: true, occurrences: 0, severity: "high" });
       expect(writes).toHaveLength(2);
     });
 
     it("writes the rest of the status when NATS refuses, keeps the event pending and looks again after a backoff", async () => {
       const { reconciler, writes } = world({ lifecycleEvents: journalSink([], true) });
       const result = await reconciler.reconcile("ns/inc", context);
-      expect(writes[0]?.status?.published).toBeUndefined();
-      expect(writes[0]?.status?.playbooks?.[0]?.steps?.[0]).toMatchObject({ phase: "Running" });
+      expect(writes.map((write) => write.status?.published)).toEqual([undefined, undefined]);
+      expect(writes[1]?.status?.playbooks?.[0]?.steps?.[0]).toMatchObject({ phase: "Running" });
       // Each pass of the reconcile tried once: the backoff grew from its first step.
       expect(result.requeueAfter).toBeGreaterThanOrEqual(PUBLISH_RETRY_INITIAL_MS);
       expect(result.requeueAfter).toBeLessThanOrEqual(PUBLISH_RETRY_MAX_MS);
@@ -211,11 +215,13 @@ describe("IncidentReconciler", () => {
 
     it("records, without publishing again, an event whose first status write met a conflict", async () => {
       const journal: string[] = [];
-      const { reconciler, writes } = world({ lifecycleEvents: journalSink(journal), journal, conflicts: 1 });
+      // The first write records the Job step's intent; the second, after the Job and the publish, conflicts.
+      const { reconciler, writes } = world({ lifecycleEvents: journalSink(journal), journal, conflictOnWrite: 2, followWrites: true });
       await expect(reconciler.reconcile("ns/inc", context)).rejects.toThrow(TransientError);
+      expect(journal).toEqual(["write", "job", "publish inc-uid/opened"]);
       await reconciler.reconcile("ns/inc", context);
       expect(journal.filter((entry) => entry.startsWith("publish"))).toEqual(["publish inc-uid/opened"]);
-      expect(writes[0]?.status?.published?.opened).toBe(true);
+      expect(writes.at(-1)?.status?.published?.opened).toBe(true);
     });
   });
 });

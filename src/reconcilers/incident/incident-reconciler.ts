@@ -148,7 +148,7 @@ interface PassOutcome {
  * step), execute (the Jobs, actions and connector calls whose intents are durable; see
  * `steps/intent-ledger.ts` for the intent protocol), close (the
  * whole status, pure), announce (the lifecycle CloudEvents that status makes pending,
- * published before the write that records them). A resolved or closed Incident with `spec.revert` runs revert instead
+ * published before the write that records them, in a pass that records no new intents). A resolved or closed Incident with `spec.revert` runs revert instead
  * (the recorded undos, latest first, each once). The status is written once per pass, at the
  * end, only when it changed, through the status subresource guarded by resourceVersion; Events
  * and metrics follow a successful write only. A pass whose write records new intents is
@@ -226,10 +226,14 @@ export class IncidentReconciler {
     }
 
     const closed = close({ incident, runs, events, finalState, mayStart, waits, now });
-    const announced = await announce({ key, incident, status: closed.status, now, announcer: deps.announcer, escalationLevel: deps.escalationLevel, logger: context.logger });
+    const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
+    const intents: NewIntent[] = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
+    // A pass that records intents is followed at once by the pass that carries them out, which
+    // publishes: a lifecycle event never delays a step's side effect.
+    const announcer = intents.length > 0 ? undefined : deps.announcer;
+    const announced = await announce({ key, incident, status: closed.status, now, announcer, escalationLevel: deps.escalationLevel, logger: context.logger });
     recheckAfterMs = earliest(recheckAfterMs, announced.retryAfterMs);
     let stored: Incident | undefined;
-    let intents: NewIntent[] = [];
     if (closed.changed || announced.cursorChanged) {
       stored = await this.#writes.write<IncidentStatus, Incident>(key, incident, announced.status);
       if (stored === undefined) {
@@ -238,8 +242,6 @@ export class IncidentReconciler {
       }
       deps.announcer?.recorded(key);
       context.logger.debug({ phase: closed.status.phase, events: events.length }, "incident status written");
-      const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
-      intents = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
       const guarded = intents.filter((intent) => intent.kind !== undefined && EFFECT_STEP_KINDS.has(intent.kind));
       this.#intents.recordDurable(key, guarded.map((intent) => intent.id));
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
@@ -249,7 +251,7 @@ export class IncidentReconciler {
     }
     const result: ReconcileResult =
       recheckAfterMs !== undefined ? { requeueAfter: recheckAfterMs } : openWork(closed.status) ? { requeueAfter: INCIDENT_SAFETY_RECHECK_MS } : {};
-    return { result, stored, recordedIntents: intents.length > 0 };
+    return { result, stored, recordedIntents: stored !== undefined && intents.length > 0 };
   }
 
   #forget(key: string): void {

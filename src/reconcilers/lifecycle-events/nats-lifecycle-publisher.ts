@@ -8,6 +8,13 @@ import { lifecycleMessage } from "./lifecycle-message.ts";
 import { ensureLifecycleStream, type LifecycleStreamSettings } from "./lifecycle-stream.ts";
 import type { LifecycleEvent } from "./pending-events.ts";
 
+/**
+ * Longest wait for the NATS server's answer to one publish: a reconcile with events to publish
+ * waits at most this long on a server that does not answer (a healthy one answers in
+ * milliseconds), then keeps the event pending.
+ */
+export const LIFECYCLE_PUBLISH_TIMEOUT_MS = 2_000;
+
 /** A lifecycle event NATS did not take; the event stays pending. */
 export class LifecyclePublishError extends Error {
   override readonly name = "LifecyclePublishError";
@@ -22,7 +29,7 @@ export interface NatsLifecyclePublisherSettings {
   readonly source: string;
   /** The capture stream; absent: events are published with core NATS. */
   readonly stream?: Omit<LifecycleStreamSettings, "prefix"> | undefined;
-  /** Longest wait for the server's answer to one publish; default 5 s. */
+  /** Longest wait for the server's answer to one publish; default {@link LIFECYCLE_PUBLISH_TIMEOUT_MS}. */
   readonly timeoutMs?: number;
   /** Client name shown by the NATS server. */
   readonly connectionName?: string;
@@ -50,7 +57,7 @@ export class NatsLifecyclePublisher implements LifecycleEventSink {
   constructor(settings: NatsLifecyclePublisherSettings, logger: Logger) {
     this.#settings = settings;
     this.#logger = logger.child({ component: "incident-events" });
-    this.#timeoutMs = settings.timeoutMs ?? 5_000;
+    this.#timeoutMs = settings.timeoutMs ?? LIFECYCLE_PUBLISH_TIMEOUT_MS;
     this.#connecting = this.#connect();
   }
 
