@@ -146,10 +146,10 @@ interface PassOutcome {
  * active-incident cap is skipped instead of started), observe (the Jobs of running steps), plan (the
  * next state of each run, pure, with the guard chain before every action, connector and notify
  * step), execute (the Jobs, actions and connector calls whose intents are durable; see
- * `steps/intent-ledger.ts` for the intent protocol), close (the
- * whole status, pure), announce (the lifecycle CloudEvents that status makes pending,
- * published before the write that records them, in a pass that records no new intents). A resolved or closed Incident with `spec.revert` runs revert instead
- * (the recorded undos, latest first, each once). The status is written once per pass, at the
+ * `steps/intent-ledger.ts` for the intent protocol), close (the whole status, pure), announce
+ * (the lifecycle CloudEvents that status makes pending, published before the write that records
+ * them, in a pass that records no new intents). A resolved or closed Incident with `spec.revert`
+ * runs revert instead (the recorded undos, latest first, each once). The status is written once per pass, at the
  * end, only when it changed, through the status subresource guarded by resourceVersion; Events
  * and metrics follow a successful write only. A pass whose write records new intents is
  * followed at once by another pass on the object as stored, which carries them out: a step's

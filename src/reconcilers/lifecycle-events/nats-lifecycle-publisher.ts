@@ -29,10 +29,12 @@ export interface NatsLifecyclePublisherSettings {
   readonly source: string;
   /** The capture stream; absent: events are published with core NATS. */
   readonly stream?: Omit<LifecycleStreamSettings, "prefix"> | undefined;
-  /** Longest wait for the server's answer to one publish; default {@link LIFECYCLE_PUBLISH_TIMEOUT_MS}. */
-  readonly timeoutMs?: number;
-  /** Client name shown by the NATS server. */
-  readonly connectionName?: string;
+}
+
+/** The connection once it is up, and its JetStream client. */
+interface Connected {
+  readonly link: NatsLink;
+  readonly jetstream: JetStreamClient;
 }
 
 /**
@@ -42,30 +44,27 @@ export interface NatsLifecyclePublisherSettings {
  * the stream stored it (or found its id within the duplicate window); the stream is created or
  * verified before the first publish, and again after a failed attempt. Without one, each event
  * is a core publish answered by a round trip to the server: subscribers connected at that time
- * receive it. A publish is refused at once while disconnected and given up after `timeoutMs`.
+ * receive it. A publish is refused at once while disconnected and given up after
+ * {@link LIFECYCLE_PUBLISH_TIMEOUT_MS}.
  */
 export class NatsLifecyclePublisher implements LifecycleEventSink {
   readonly #settings: NatsLifecyclePublisherSettings;
   readonly #logger: Logger;
-  readonly #timeoutMs: number;
   readonly #abort = new AbortController();
   readonly #connecting: Promise<void>;
-  #link: NatsLink | undefined;
-  #jetstream: JetStreamClient | undefined;
+  #connected: Connected | undefined;
   #stream: Promise<void> | undefined;
 
   constructor(settings: NatsLifecyclePublisherSettings, logger: Logger) {
     this.#settings = settings;
     this.#logger = logger.child({ component: "incident-events" });
-    this.#timeoutMs = settings.timeoutMs ?? LIFECYCLE_PUBLISH_TIMEOUT_MS;
     this.#connecting = this.#connect();
   }
 
   async #connect(): Promise<void> {
     try {
-      const name = this.#settings.connectionName ?? "kube-soar-incident-events";
-      this.#link = await connectNats(this.#settings.connection, this.#logger, { name, signal: this.#abort.signal });
-      this.#jetstream = jetstream(this.#link.connection);
+      const link = await connectNats(this.#settings.connection, this.#logger, { name: "kube-soar-incident-events", signal: this.#abort.signal });
+      this.#connected = { link, jetstream: jetstream(link.connection) };
     } catch (error: unknown) {
       if (!this.#abort.signal.aborted) this.#logger.error({ err: error }, "nats connection failed; incident lifecycle events are not published");
     }
@@ -73,20 +72,21 @@ export class NatsLifecyclePublisher implements LifecycleEventSink {
 
   /** Whether the connection is up: events can be published now. */
   connected(): boolean {
-    return this.#link?.connected() ?? false;
+    return this.#connected?.link.connected() ?? false;
   }
 
   async publish(event: LifecycleEvent): Promise<PublishResult> {
-    const link = this.#link;
-    if (link === undefined || !link.connected()) throw new LifecyclePublishError("NATS is not connected");
+    const connected = this.#connected;
+    if (connected === undefined || !connected.link.connected()) throw new LifecyclePublishError("NATS is not connected");
+    const { link } = connected;
     const message = lifecycleMessage(this.#settings.prefix, this.#settings.source, event);
     const headers = natsHeaders();
     for (const [name, value] of Object.entries(message.headers)) headers.set(name, value);
     headers.set(PubHeaders.MsgIdHdr, event.id);
     try {
-      if (this.#settings.stream !== undefined && this.#jetstream !== undefined) {
+      if (this.#settings.stream !== undefined) {
         await this.#ensureStream(link);
-        const ack = await this.#jetstream.publish(message.subject, message.data, { headers, timeout: this.#timeoutMs });
+        const ack = await connected.jetstream.publish(message.subject, message.data, { headers, timeout: LIFECYCLE_PUBLISH_TIMEOUT_MS });
         return ack.duplicate ? "duplicate" : "published";
       }
       await this.#publishCore(link, message.subject, message.data, headers);
@@ -100,7 +100,7 @@ export class NatsLifecyclePublisher implements LifecycleEventSink {
     link.connection.publish(subject, data, { headers });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => { reject(new Error(`no answer from the NATS server within ${String(this.#timeoutMs)} ms`)); }, this.#timeoutMs);
+      timer = setTimeout(() => { reject(new Error(`no answer from the NATS server within ${String(LIFECYCLE_PUBLISH_TIMEOUT_MS)} ms`)); }, LIFECYCLE_PUBLISH_TIMEOUT_MS);
     });
     try {
       await Promise.race([link.connection.flush(), timeout]);
@@ -113,7 +113,7 @@ export class NatsLifecyclePublisher implements LifecycleEventSink {
     const stream = this.#settings.stream;
     if (stream === undefined) return Promise.resolve();
     this.#stream ??= (async () => {
-      const jsm = await jetstreamManager(link.connection, { timeout: this.#timeoutMs });
+      const jsm = await jetstreamManager(link.connection, { timeout: LIFECYCLE_PUBLISH_TIMEOUT_MS });
       const info = await ensureLifecycleStream(jsm, { ...stream, prefix: this.#settings.prefix });
       this.#logger.info({ stream: info.config.name, subjects: info.config.subjects }, "incident events stream ready");
     })().catch((error: unknown) => {
@@ -128,7 +128,7 @@ export class NatsLifecyclePublisher implements LifecycleEventSink {
   async close(): Promise<void> {
     this.#abort.abort();
     await this.#connecting;
-    await this.#link?.close();
+    await this.#connected?.link.close();
   }
 }
 
