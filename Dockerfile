@@ -43,4 +43,4 @@ USER 65532:65532
 # Node is PID 1 (no shell, no init): the operator handles SIGTERM and SIGINT itself. The
 # container's arguments are the operator's flags. Node's own options are the operator's
 # (src/runtime/node-runtime-options.ts; a test holds this line to them).
-ENTRYPOINT ["/nodejs/bin/node", "--optimize-for-size", "dist/main.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=2", "--heap-growing-percent=20", "dist/main.js"]
