@@ -25,6 +25,7 @@ import { closeApiClients, makeApiClient } from "./runtime/kube-api-client.ts";
 import { CachedTokenAccess, METRICS_ACCESS_LIMITS } from "./runtime/cached-token-access.ts";
 import { KubeJsonClient } from "./runtime/kube-json-client.ts";
 import { reviewTokenAccess } from "./runtime/token-access-review.ts";
+import { missingNodeOptions } from "./runtime/node-runtime-options.ts";
 
 const exitCodeForBadConfiguration = 2;
 
@@ -96,6 +97,8 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   }
 
   const logger = createLogger({ level: options.logLevel });
+  const missing = missingNodeOptions(process.execArgv);
+  if (missing.length > 0) logger.warn({ missing }, "node runs without the operator's options: memory may grow past what docs/performance.md states while a backlog drains");
   const registry = createMetricsRegistry({ defaultMetrics: true });
   const kubeConfig = loadKubeConfig(options);
   // Compiled Playbooks are shared by intake's matcher and the controllers: one compile per generation.

@@ -86,7 +86,7 @@ export const settings = {
   },
   "nats-max-inflight-bytes": {
     kind: "int",
-    default: String(32 * 1024 ** 2),
+    default: String(8 * 1024 ** 2),
     description: "bytes of alert messages one replica holds from pull until settled; at least the NATS server's max_payload",
   },
   "nats-dead-letter-prefix": { kind: "string", default: "soar.deadletter", description: "subject prefix of dead-lettered alerts; the reason follows" },
@@ -139,7 +139,7 @@ export const settings = {
   "receiver-max-inflight-requests": { kind: "int", default: "64", description: "POSTs the receiver handles at once; beyond, it answers 503 with Retry-After without reading the body" },
   "receiver-max-inflight-bytes": {
     kind: "int",
-    default: String(32 * 1024 ** 2),
+    default: String(8 * 1024 ** 2),
     description: "bytes of request bodies (Content-Length, or --receiver-max-body-bytes when absent) the receiver handles at once; beyond, 503 with Retry-After; at least --receiver-max-body-bytes",
   },
   "receiver-max-json-depth": { kind: "int", default: "32", description: "deepest accepted JSON nesting" },

@@ -22,8 +22,8 @@ describe("parseOperatorOptions", () => {
     expect(options.nats.tls).toBeUndefined();
     expect(options.nats.streamLimits).toEqual({ maxBytes: 1024 ** 3, maxMsgs: 1_000_000, discard: "new" });
     expect(options.nats.deadLetterLimits).toEqual({ maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" });
-    expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 32 * 1024 ** 2 });
-    expect(options.receiver.maxInflight).toEqual({ count: 64, bytes: 32 * 1024 ** 2 });
+    expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 8 * 1024 ** 2 });
+    expect(options.receiver.maxInflight).toEqual({ count: 64, bytes: 8 * 1024 ** 2 });
     expect({ host: options.probeHost, port: options.probePort }).toEqual({ host: "0.0.0.0", port: 8081 });
     expect(options.metrics).toEqual({ host: "0.0.0.0", port: 8443, auth: "kubernetes" });
   });

@@ -50,7 +50,7 @@
 {{- if ne (int64 $o.natsMaxInflightAlerts) (int64 4096) }}
 - --nats-max-inflight-alerts={{ int64 $o.natsMaxInflightAlerts }}
 {{- end }}
-{{- if ne (int64 $o.natsMaxInflightBytes) (int64 33554432) }}
+{{- if ne (int64 $o.natsMaxInflightBytes) (int64 8388608) }}
 - --nats-max-inflight-bytes={{ int64 $o.natsMaxInflightBytes }}
 {{- end }}
 {{- if ne $o.natsDeadLetterPrefix "soar.deadletter" }}
@@ -95,7 +95,7 @@
 {{- if ne (int64 $o.receiverMaxInflightRequests) (int64 64) }}
 - --receiver-max-inflight-requests={{ int64 $o.receiverMaxInflightRequests }}
 {{- end }}
-{{- if ne (int64 $o.receiverMaxInflightBytes) (int64 33554432) }}
+{{- if ne (int64 $o.receiverMaxInflightBytes) (int64 8388608) }}
 - --receiver-max-inflight-bytes={{ int64 $o.receiverMaxInflightBytes }}
 {{- end }}
 {{- if ne (int64 $o.receiverMaxJsonDepth) (int64 32) }}
