@@ -6,7 +6,8 @@ import { createSuppressionController, type SuppressionControllerOptions } from "
 
 /**
  * What the operator's controllers are built from: the options every controller takes, the
- * Playbook compiler they share with intake, and the step kinds and test hooks when replaced.
+ * Playbook compiler they share with intake, where lifecycle events are published, and the step
+ * kinds and test hooks when replaced.
  */
 export type OperatorControllersOptions = Omit<IncidentControllerOptions, "jobs" | "events" | "agents" | "actionClients" | "options"> &
   Pick<PlaybookControllerOptions, "stepKinds"> & {
@@ -29,9 +30,9 @@ export interface OperatorControllers {
  * operator, used by the process and by the tests that run the controllers.
  */
 export function buildControllers(options: OperatorControllersOptions): OperatorControllers {
-  const { hooks, stepKinds, ...common } = options;
+  const { hooks, stepKinds, lifecycleEvents, ...common } = options;
   const playbook = createPlaybookController({ ...common, ...(stepKinds === undefined ? {} : { stepKinds }) });
-  const incident = createIncidentController({ ...common, ...(hooks === undefined ? {} : { hooks }) });
+  const incident = createIncidentController({ ...common, lifecycleEvents, ...(hooks === undefined ? {} : { hooks }) });
   const connector = createConnectorController(common);
   const suppression = createSuppressionController(common);
   return { playbook, incident, connector, suppression, all: [playbook, incident, connector, suppression] };
