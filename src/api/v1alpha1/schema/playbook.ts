@@ -4,6 +4,7 @@ import type { Schema } from "./builders.ts";
 import { boolean, integer, list, object, string, timestamp } from "./builders.ts";
 import { celExpression, conditions, duration, objectName, observedGeneration, severity } from "./common.ts";
 import type { KindSchema } from "./kind.ts";
+import { playbookEscalation } from "./escalation.ts";
 import { playbookSteps } from "./playbook-step.ts";
 
 function trigger(): Schema {
@@ -79,6 +80,7 @@ function playbookSpec(): Schema {
         { minimum: 1, maximum: 10000, format: "int32" },
       ),
       serviceAccountName: objectName("Default ServiceAccount for the Pods of job steps."),
+      escalation: playbookEscalation(),
     },
     { required: ["trigger", "steps"], typeName: "PlaybookSpec" },
   );
