@@ -37,8 +37,11 @@ export class IntentLedger {
     if (fresh.size > 0) this.#fresh.set(key, fresh);
   }
 
-  /** Step 4: the effects about to be carried out stop being fresh; returns them unchanged. */
-  takeForExecution<E extends StepEffect>(key: string, effects: readonly E[]): readonly E[] {
+  /**
+   * Step 4: the effects about to be carried out (step effects, escalation calls: whatever carries
+   * an intent id) stop being fresh; returns them unchanged.
+   */
+  takeForExecution<E extends StepEffect | { readonly intentId: string }>(key: string, effects: readonly E[]): readonly E[] {
     const fresh = this.#fresh.get(key);
     for (const effect of effects) if ("intentId" in effect) fresh?.delete(effect.intentId);
     return effects;

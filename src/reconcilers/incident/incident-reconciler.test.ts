@@ -15,6 +15,8 @@ import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 import { unused } from "../../testing/unused.ts";
 import { silentLogger } from "../../testing/silent-logger.ts";
 import { FIXED_NOW } from "../../testing/fixed-now.ts";
+import { metricValue } from "../../testing/metrics.ts";
+import type { ConnectorCallContext, ConnectorCaller } from "../../connectors/index.ts";
 
 const now = FIXED_NOW;
 const logger = silentLogger;
@@ -43,8 +45,17 @@ function newIncident(severity: Incident["spec"]["severity"] = "high"): Incident 
  * A world whose cache never moves past the Incident as created: only the status writes (which
  * answer with the stored object and a new resourceVersion) carry state forward.
  */
-function world(given: { playbook?: Playbook; history?: RunHistory; severity?: Incident["spec"]["severity"]; criticalReservePercent?: number } = {}) {
-  const cached = newIncident(given.severity);
+function world(
+  given: {
+    playbook?: Playbook;
+    history?: RunHistory;
+    severity?: Incident["spec"]["severity"];
+    criticalReservePercent?: number;
+    incident?: Incident;
+    calls?: IncidentReconcilerDeps["calls"];
+  } = {},
+) {
+  const cached = given.incident ?? newIncident(given.severity);
   const writes: Incident[] = [];
   const created: JobManifest[] = [];
   const events: RecordedEvent[] = [];
@@ -75,7 +86,7 @@ function world(given: { playbook?: Playbook; history?: RunHistory; severity?: In
     clock: { now: () => now },
     dryRun: false,
     paused: false,
-    calls: unused<IncidentReconcilerDeps["calls"]>("calls"),
+    calls: given.calls ?? unused<IncidentReconcilerDeps["calls"]>("calls"),
     guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
     guardMetrics: createGuardMetrics(registry),
     approvalsTenancy: () => ({ verified: true }),
@@ -157,5 +168,89 @@ describe("IncidentReconciler", () => {
     await genuine.reconciler.reconcile("ns/inc", context);
     expect(genuine.created).toHaveLength(1);
     expect(genuine.events.map((event) => event.reason)).toContain("RunStarted");
+  });
+});
+
+describe("IncidentReconciler escalation", () => {
+  const escalating: Playbook = {
+    ...playbook,
+    spec: { ...playbook.spec, escalation: { levels: [{ after: "1m", connector: "pager" }, { after: "1h", connector: "manager" }] } },
+  };
+
+  /** What connector calls need, with a caller that accepts every call and records it. */
+  function recordingCalls(): { calls: IncidentReconcilerDeps["calls"]; sent: ConnectorCallContext[] } {
+    const sent: ConnectorCallContext[] = [];
+    const caller: ConnectorCaller = {
+      call: (callContext) => {
+        sent.push(callContext);
+        return Promise.resolve({ ok: true, status: 202, attempts: 1, outputs: {} });
+      },
+      close: () => undefined,
+    };
+    const calls: IncidentReconcilerDeps["calls"] = {
+      actionClients: unused("actionClients"),
+      protectedNodes: undefined,
+      caller,
+      core: unused("core"),
+      connector: (namespace, name) => ({ apiVersion: API_VERSION, kind: "Connector", metadata: { namespace, name }, spec: { type: "pagerduty", pagerduty: { routingKeySecretRef: { name: "pd", key: "key" } } } }),
+      connectorTenancy: () => ({ verified: true }),
+      logger,
+    };
+    return { calls, sent };
+  }
+
+  function openedAgo(ms: number, spec: Partial<Incident["spec"]> = {}, status?: Incident["status"]): Incident {
+    const incident = newIncident();
+    return {
+      ...incident,
+      metadata: { ...incident.metadata, creationTimestamp: new Date(now.getTime() - ms) },
+      spec: { ...incident.spec, ...spec },
+      ...(status === undefined ? {} : { status }),
+    };
+  }
+
+  it("records a level that fell due before calling its Connector once, in the same reconcile, with the level's Idempotency-Key", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler, writes, events, registry } = world({ playbook: escalating, incident: openedAgo(2 * 60_000), calls });
+    await reconciler.reconcile("ns/inc", context);
+
+    expect(sent.map((call) => ({ connector: call.connector.name, key: call.idempotencyKey, payload: call.payload.kind }))).toEqual([
+      { connector: "pager", key: "inc-uid/escalation/1", payload: "message" },
+    ]);
+    expect(writes[0]?.status?.escalations).toEqual([{ level: 1, playbook: "pb", connector: "pager", id: "inc-uid/escalation/1", at: now.toISOString(), outcome: "Pending" }]);
+    const last = writes.at(-1)?.status;
+    expect(last?.escalations).toMatchObject([{ level: 1, outcome: "Sent", message: "Connector pager answered HTTP 202 after 1 request(s)" }]);
+    expect(last?.timeline?.filter((entry) => entry.reason === "Escalated")).toEqual([
+      { time: now.toISOString(), type: "Normal", reason: "Escalated", playbook: "pb", message: "level 1: not acknowledged after 1m: Connector pager answered HTTP 202 after 1 request(s)" },
+    ]);
+    expect(events).toContainEqual({ type: "Normal", reason: "Escalated", message: "pb: level 1: not acknowledged after 1m: Connector pager answered HTTP 202 after 1 request(s)" });
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "1", result: "sent" })).toBe(1);
+  });
+
+  it("comes back when the next level falls due, and calls nothing before", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler } = world({ playbook: escalating, incident: openedAgo(30_000), calls });
+    expect(await reconciler.reconcile("ns/inc", context)).toEqual({ requeueAfter: 30_000 });
+    expect(sent).toEqual([]);
+  });
+
+  it("escalates nothing and awaits nothing for an acknowledged Incident", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler, writes } = world({ playbook: escalating, incident: openedAgo(2 * 60 * 60_000, { state: "Acknowledged" }), calls });
+    await reconciler.reconcile("ns/inc", context);
+    expect(sent).toEqual([]);
+    expect(writes.every((write) => write.status?.escalations === undefined)).toBe(true);
+  });
+
+  it("after a restart, settles a level recorded but not answered as Unknown without calling again, and sends the next level due", async () => {
+    const { calls, sent } = recordingCalls();
+    const recorded = { level: 1, playbook: "pb", connector: "pager", id: "inc-uid/escalation/1", at: "2026-03-01T10:00:00.000Z", outcome: "Pending" as const };
+    const { reconciler, writes, registry } = world({ playbook: escalating, incident: openedAgo(2 * 60 * 60_000, {}, { escalations: [recorded] }), calls });
+    await reconciler.reconcile("ns/inc", context);
+
+    expect(sent.map((call) => call.idempotencyKey)).toEqual(["inc-uid/escalation/2"]);
+    expect(writes.at(-1)?.status?.escalations?.map((escalation) => [escalation.level, escalation.outcome])).toEqual([[1, "Unknown"], [2, "Sent"]]);
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "1", result: "unknown" })).toBe(1);
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "2", result: "sent" })).toBe(1);
   });
 });

@@ -17,6 +17,8 @@ import type { EventRecorder } from "../event-recorder.ts";
 import { OwnStatusWrites } from "../own-status-writes.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { close } from "./close.ts";
+import { escalate, newEscalationIntents } from "./escalate.ts";
+import { recordEscalations } from "./escalation-metrics.ts";
 import { execute, type StepHooks } from "./execute.ts";
 import { decideGuards } from "./guards.ts";
 import { recordTransitions, type IncidentMetrics } from "./incident-metrics.ts";
@@ -119,6 +121,10 @@ function openWork(status: IncidentStatus): boolean {
   return status.phase === "Running" || status.phase === "AwaitingApproval" || status.phase === "Pending";
 }
 
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 /** What one pass of a reconcile did. */
 interface PassOutcome {
   readonly result: ReconcileResult;
@@ -135,9 +141,11 @@ interface PassOutcome {
  * active-incident cap is skipped instead of started), observe (the Jobs of running steps), plan (the
  * next state of each run, pure, with the guard chain before every action, connector and notify
  * step), execute (the Jobs, actions and connector calls whose intents are durable; see
- * `steps/intent-ledger.ts` for the intent protocol), close (the
- * whole status, pure). A resolved or closed Incident with `spec.revert` runs revert instead
- * (the recorded undos, latest first, each once). The status is written once per pass, at the
+ * `steps/intent-ledger.ts` for the intent protocol), then, whatever the Incident's state,
+ * escalate (the escalation levels due while nobody acknowledged it, recorded before their calls
+ * by the same protocol; the reconcile comes back when the next level falls due), close (the
+ * whole status, pure). A resolved or closed Incident with `spec.revert` runs revert instead of
+ * triage to execute (the recorded undos, latest first, each once). The status is written once per pass, at the
  * end, only when it changed, through the status subresource guarded by resourceVersion; Events
  * and metrics follow a successful write only. A pass whose write records new intents is
  * followed at once by another pass on the object as stored, which carries them out: a step's
@@ -214,9 +222,24 @@ export class IncidentReconciler {
       recheckAfterMs = reverted.recheckAfterMs;
     }
 
-    const closed = close({ incident, runs, events, finalState, mayStart, waits, now });
+    const escalated = await escalate({
+      incident,
+      now,
+      mayStart,
+      playbooks: deps.playbook,
+      compiler: deps.compiler,
+      operatorDryRun: deps.dryRun,
+      freshIntents: this.#intents.fresh(key),
+      take: (calls) => this.#intents.takeForExecution(key, calls),
+      calls: { ...deps.calls, signal: context.signal },
+      hooks: deps.hooks,
+    });
+    events = [...events, ...escalated.events];
+
+    const closed = close({ incident, runs, events, finalState, mayStart, waits, escalations: escalated.escalations, now });
     let stored: Incident | undefined;
     let intents: NewIntent[] = [];
+    let escalationIntents: string[] = [];
     if (closed.changed) {
       stored = await this.#writes.write<IncidentStatus, Incident>(key, incident, closed.status);
       if (stored === undefined) return nothing;
@@ -224,15 +247,18 @@ export class IncidentReconciler {
       const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
       intents = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
       const guarded = intents.filter((intent) => intent.kind !== undefined && EFFECT_STEP_KINDS.has(intent.kind));
-      this.#intents.recordDurable(key, guarded.map((intent) => intent.id));
+      escalationIntents = newEscalationIntents(incident.status, closed.status);
+      this.#intents.recordDurable(key, [...guarded.map((intent) => intent.id), ...escalationIntents]);
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
       for (const event of events) deps.guardMetrics.recordStepFailure(event.reason);
       recordTransitions(deps.metrics, incident, closed.status, (playbook, step) => kindOf(playbook, step) ?? "unknown");
+      recordEscalations(deps.metrics.escalations, incident, closed.status);
       this.#recordEvents(key, incident, events);
     }
-    const result: ReconcileResult =
-      recheckAfterMs !== undefined ? { requeueAfter: recheckAfterMs } : openWork(closed.status) ? { requeueAfter: INCIDENT_SAFETY_RECHECK_MS } : {};
-    return { result, stored, recordedIntents: intents.length > 0 };
+    const runsRecheck = recheckAfterMs ?? (openWork(closed.status) ? INCIDENT_SAFETY_RECHECK_MS : undefined);
+    const requeueAfter = earliest(runsRecheck, escalated.recheckAfterMs);
+    const result: ReconcileResult = requeueAfter === undefined ? {} : { requeueAfter };
+    return { result, stored, recordedIntents: intents.length > 0 || escalationIntents.length > 0 };
   }
 
   #recordEvents(key: string, incident: Incident, events: readonly TimelineEvent[]): void {
