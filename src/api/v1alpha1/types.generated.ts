@@ -117,7 +117,7 @@ export interface PlaybookSpec {
   steps: PlaybookStep[];
   /** Plan and render every step and record the result, but touch nothing. */
   dryRun?: boolean;
-  /** Stop starting new runs; running ones finish. */
+  /** Stop starting new runs and escalating its Incidents; running ones finish. */
   suspend?: boolean;
   /**
    * At most `runs` runs start per `window`, counting the runs started for other Incidents (dry runs

@@ -73,7 +73,7 @@ function playbookSpec(): Schema {
       dedup: dedup(),
       steps: playbookSteps(),
       dryRun: boolean("Plan and render every step and record the result, but touch nothing."),
-      suspend: boolean("Stop starting new runs; running ones finish."),
+      suspend: boolean("Stop starting new runs and escalating its Incidents; running ones finish."),
       rateLimit: rateLimit(),
       maxActiveIncidents: integer(
         "Most active Incidents of this playbook at once: Incidents whose run of it started and has not finished, and that no person resolved or closed (dry runs count). While this many are active, a further match opens its Incident but does not start the run: the run is Skipped with reason TooManyActiveIncidents and none of its steps runs. The operator keeps the last share of the cap (--critical-reserve-percent, rounded down) for critical Incidents: one below critical is refused once the rest is taken.",
