@@ -34,12 +34,12 @@ function firstActionTaken(runs: readonly PlaybookRun[]): boolean {
 }
 
 /**
- * Close: computes the whole status of the Incident once, from the runs and events of this
- * reconcile. Intake's fields (occurrences, first/last seen, recent events, alert status,
+ * Close: computes the whole status of the Incident once, from the runs, escalations and events
+ * of this reconcile. Intake's fields (occurrences, first/last seen, recent events, alert status,
  * observables) are kept as read, or filled from the opening occurrence (`spec.opening`) when
- * intake opened the Incident and no status records them yet; the escalations are escalate's. The phase and the Ready, Reconciling, Stalled and
- * AwaitingApproval conditions come from `summarizeIncident` (transition times kept when a
- * status does not change); events are appended to the bounded timeline; `respondedAt` is set
+ * intake opened the Incident and no status records them yet. The phase and the Ready,
+ * Reconciling, Stalled and AwaitingApproval conditions come from `summarizeIncident` (transition
+ * times kept when a status does not change); events are appended to the bounded timeline; `respondedAt` is set
  * the first time a step of a real (not dry) run has a Job or a carried-out action or call,
  * `resolvedAt` the first time a person resolved or closed the Incident; `observedGeneration`
  * is the generation read. `changed` is false when the result equals the status read, so an

@@ -145,9 +145,9 @@ interface PassOutcome {
  * escalate (the escalation levels due while nobody acknowledged it, recorded before their calls
  * by the same protocol; the reconcile comes back when the next level falls due), close (the
  * whole status, pure). A resolved or closed Incident with `spec.revert` runs revert instead of
- * triage to execute (the recorded undos, latest first, each once). The status is written once per pass, at the
- * end, only when it changed, through the status subresource guarded by resourceVersion; Events
- * and metrics follow a successful write only. A pass whose write records new intents is
+ * triage to execute (the recorded undos, latest first, each once). The status is written once
+ * per pass, at the end, only when it changed, through the status subresource guarded by
+ * resourceVersion; Events and metrics follow a successful write only. A pass whose write records new intents is
  * followed at once by another pass on the object as stored, which carries them out: a step's
  * side effect does not wait for the watch to bring the write back. A reconcile that runs on a
  * cache older than one of its own writes does nothing: the watch event of the write brings the
@@ -156,7 +156,7 @@ interface PassOutcome {
 export class IncidentReconciler {
   readonly #deps: IncidentReconcilerDeps;
   readonly #writes: OwnStatusWrites;
-  /** Intents of guarded steps this process recorded and has not carried out. */
+  /** Intents of guarded steps and escalation levels this process recorded and has not carried out. */
   readonly #intents = new IntentLedger();
 
   constructor(deps: IncidentReconcilerDeps) {
