@@ -5,7 +5,7 @@ import { callConnectorFor } from "../../steps/connector/call-connector.ts";
 import type { EffectDeps } from "../../steps/effect-execution.ts";
 import { escalationCandidates, recordedLevelOf, selectEscalationPolicy } from "./escalation-policy.ts";
 import { planEscalation, type EscalationCall } from "./escalation-plan.ts";
-import { escalationCallSettled } from "./escalation-record.ts";
+import { escalationCallSettled, type SettledEscalation } from "./escalation-record.ts";
 import type { SideEffectRef, StepHooks } from "./execute.ts";
 import type { PlaybookLookup } from "./triage.ts";
 
@@ -23,6 +23,9 @@ export interface EscalateInput {
   readonly freshIntents: ReadonlySet<string>;
   /** Step 4 of the intent protocol: the calls about to be made stop being fresh. */
   readonly take: (calls: readonly EscalationCall[]) => readonly EscalationCall[];
+  /** Outcomes of calls made whose status write was lost, by intent id; `remember` adds one after each call. */
+  readonly unrecorded: ReadonlyMap<string, SettledEscalation>;
+  readonly remember: (id: string, outcome: SettledEscalation) => void;
   /** What connector calls need (read only when a call is made). */
   readonly calls: EffectDeps;
   readonly hooks: StepHooks | undefined;
@@ -66,6 +69,7 @@ export async function escalate(input: EscalateInput): Promise<EscalateResult> {
     mayStart: input.mayStart,
     operatorDryRun: input.operatorDryRun,
     freshIntents: input.freshIntents,
+    unrecorded: input.unrecorded,
   });
   const byLevel = new Map(plan.escalations.map((escalation) => [escalation.level, escalation]));
   const events = [...plan.events];
@@ -75,6 +79,7 @@ export async function escalate(input: EscalateInput): Promise<EscalateResult> {
     const outcome = await callConnectorFor(call, incident, input.calls);
     await input.hooks?.afterSideEffect?.(ref);
     const result = escalationCallSettled(call.escalation, call.level.after, outcome, now);
+    input.remember(call.intentId, result);
     input.calls.logger.info(
       { incident: ref.incident, playbook: ref.playbook, level: call.escalation.level, connector: call.connector, ok: outcome.ok, reason: outcome.ok ? undefined : outcome.reason },
       "escalation call finished",

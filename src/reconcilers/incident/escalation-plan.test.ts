@@ -40,6 +40,7 @@ function plan(overrides: Partial<EscalationPlanInput>) {
     mayStart: true,
     operatorDryRun: false,
     freshIntents: new Set(),
+    unrecorded: new Map(),
     ...overrides,
   });
 }
@@ -82,6 +83,14 @@ describe("planEscalation", () => {
         message: "level 1: the outcome of the call of Connector pager is unknown (the operator stopped after recording it); it is not sent again",
       },
     ]);
+  });
+
+  it("records the outcome of a call this process made whose status write was lost, even once acknowledged, instead of calling it unknown", () => {
+    const sent = { escalation: { ...pending(1), outcome: "Sent" as const, finishedAt: minutes(6).toISOString(), message: "Connector pager answered HTTP 202 after 1 request(s)" }, event: { type: "Normal" as const, reason: "Escalated", message: "level 1: sent", playbook: "pb" } };
+    const result = plan({ incident: incident({ state: "Acknowledged" }, [pending(1)]), unrecorded: new Map([["inc-uid/escalation/1", sent]]), now: minutes(7) });
+    expect(result.calls).toEqual([]);
+    expect(result.escalations).toEqual([sent.escalation]);
+    expect(result.events).toEqual([sent.event]);
   });
 
   it.each([

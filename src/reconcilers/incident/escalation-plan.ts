@@ -26,6 +26,8 @@ export interface EscalationPlanInput {
   readonly operatorDryRun: boolean;
   /** The intent ledger's fresh intents of this Incident (see `steps/intent-ledger.ts`). */
   readonly freshIntents: ReadonlySet<string>;
+  /** Outcomes of calls this process made that no status write stored yet, by intent id (see `UnrecordedEscalations`). */
+  readonly unrecorded: ReadonlyMap<string, SettledEscalation>;
 }
 
 /** A level's Connector call whose Pending escalation is durable and fresh: to be carried out now. */
@@ -61,6 +63,8 @@ function renderMessage(level: CompiledEscalationLevel, incident: Incident): { ok
 /** A Pending escalation read from status: carried out when fresh, otherwise settled without a call. */
 function advancePending(input: EscalationPlanInput, pending: IncidentEscalation): SettledEscalation | EscalationCall {
   const { now } = input;
+  const made = input.unrecorded.get(pending.id);
+  if (made !== undefined) return made;
   if (isAcknowledged(input.incident)) {
     return { escalation: settled(pending, "Cancelled", now, "not sent: the Incident was acknowledged first"), event: undefined };
   }
@@ -106,9 +110,10 @@ function recordDue(input: EscalationPlanInput, policy: EscalationPolicy, level: 
 /**
  * Plans an Incident's escalation, as a pure function, following the intent protocol of steps
  * (`steps/intent-ledger.ts`):
- * - a Pending escalation (durable, since it is read from status) is cancelled when the Incident
- *   was acknowledged meanwhile; carried out when its intent is fresh (this process recorded it
- *   and nothing carried it out); otherwise it may have been sent before a restart and becomes
+ * - a Pending escalation (durable, since it is read from status) whose call this process made
+ *   gets that call's outcome (its write was lost); otherwise it is cancelled when the Incident
+ *   was acknowledged meanwhile, carried out when its intent is fresh (this process recorded it
+ *   and nothing carried it out), or else it may have been sent before a restart and becomes
  *   Unknown, never sent again;
  * - while new levels may start, each level due (see `dueEscalationLevels`) is recorded as
  *   Pending and nothing else: its call waits for that record to be durable. In a dry run it is

@@ -53,13 +53,16 @@ function world(
     criticalReservePercent?: number;
     incident?: Incident;
     calls?: IncidentReconcilerDeps["calls"];
+    /** Status writes (1-based) that fail with a conflict, as when another writer changed the Incident. */
+    conflictingWrites?: readonly number[];
   } = {},
 ) {
-  const cached = given.incident ?? newIncident(given.severity);
+  let cached = given.incident ?? newIncident(given.severity);
   const writes: Incident[] = [];
   const created: JobManifest[] = [];
   const events: RecordedEvent[] = [];
   let resourceVersion = 100;
+  let attempts = 0;
   const jobs: JobClient = {
     ensure: (manifest) => {
       created.push(manifest);
@@ -76,6 +79,8 @@ function world(
     jobs,
     criticalReservePercent: given.criticalReservePercent ?? 0,
     writeStatus: (object) => {
+      attempts++;
+      if (given.conflictingWrites?.includes(attempts) === true) return Promise.reject(new Error("status of incidents ns/inc changed since it was read"));
       writes.push(structuredClone(object) as unknown as Incident);
       resourceVersion++;
       return Promise.resolve({ ...object, metadata: { ...object.metadata, resourceVersion: String(resourceVersion) } });
@@ -93,7 +98,11 @@ function world(
     history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
     undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
   };
-  return { reconciler: new IncidentReconciler(deps), writes, created, events, registry };
+  /** Moves the cache to `incident`, as the watch would. */
+  const cache = (incident: Incident): void => {
+    cached = incident;
+  };
+  return { reconciler: new IncidentReconciler(deps), writes, created, events, registry, cache };
 }
 
 const context: ReconcileContext = { reconcileID: "r1", logger, signal: new AbortController().signal };
@@ -240,6 +249,24 @@ describe("IncidentReconciler escalation", () => {
     await reconciler.reconcile("ns/inc", context);
     expect(sent).toEqual([]);
     expect(writes.every((write) => write.status?.escalations === undefined)).toBe(true);
+  });
+
+  it("records a call's outcome after its status write lost a race, without calling again", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler, writes, registry, cache } = world({ playbook: escalating, incident: openedAgo(2 * 60_000), calls, conflictingWrites: [2] });
+    await expect(reconciler.reconcile("ns/inc", context)).rejects.toThrow("changed since it was read");
+    expect(sent).toHaveLength(1);
+    const [recorded] = writes;
+    expect(writes).toHaveLength(1);
+    expect(recorded?.status?.escalations?.map((escalation) => escalation.outcome)).toEqual(["Pending"]);
+
+    // The retry reads the Incident as the watch brings it: the level Pending, its call already made.
+    if (recorded !== undefined) cache({ ...recorded, metadata: { ...recorded.metadata, resourceVersion: "101" } });
+    await reconciler.reconcile("ns/inc", context);
+    expect(sent).toHaveLength(1);
+    expect(writes.at(-1)?.status?.escalations).toMatchObject([{ level: 1, outcome: "Sent" }]);
+    expect(writes.at(-1)?.status?.timeline?.filter((entry) => entry.reason === "Escalated")).toHaveLength(1);
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "1", result: "sent" })).toBe(1);
   });
 
   it("after a restart, settles a level recorded but not answered as Unknown without calling again, and sends the next level due", async () => {

@@ -19,6 +19,7 @@ import type { StatusWriter } from "../status-writer.ts";
 import { close } from "./close.ts";
 import { escalate, newEscalationIntents } from "./escalate.ts";
 import { recordEscalations } from "./escalation-metrics.ts";
+import { UnrecordedEscalations } from "./unrecorded-escalations.ts";
 import { execute, type StepHooks } from "./execute.ts";
 import { decideGuards } from "./guards.ts";
 import { recordTransitions, type IncidentMetrics } from "./incident-metrics.ts";
@@ -158,6 +159,8 @@ export class IncidentReconciler {
   readonly #writes: OwnStatusWrites;
   /** Intents of guarded steps and escalation levels this process recorded and has not carried out. */
   readonly #intents = new IntentLedger();
+  /** Outcomes of escalation calls this process made that no status write stored yet. */
+  readonly #unrecordedEscalations = new UnrecordedEscalations();
 
   constructor(deps: IncidentReconcilerDeps) {
     this.#deps = deps;
@@ -170,6 +173,7 @@ export class IncidentReconciler {
     if (incident === undefined) {
       this.#writes.forget(key);
       this.#intents.forget(key);
+      this.#unrecordedEscalations.forget(key);
       return {};
     }
     if (this.#writes.cacheIsBehind(key, incident)) {
@@ -231,6 +235,10 @@ export class IncidentReconciler {
       operatorDryRun: deps.dryRun,
       freshIntents: this.#intents.fresh(key),
       take: (calls) => this.#intents.takeForExecution(key, calls),
+      unrecorded: this.#unrecordedEscalations.of(key),
+      remember: (id, outcome) => {
+        this.#unrecordedEscalations.remember(key, id, outcome);
+      },
       calls: { ...deps.calls, signal: context.signal },
       hooks: deps.hooks,
     });
@@ -248,6 +256,7 @@ export class IncidentReconciler {
       intents = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
       const guarded = intents.filter((intent) => intent.kind !== undefined && EFFECT_STEP_KINDS.has(intent.kind));
       escalationIntents = newEscalationIntents(incident.status, closed.status);
+      this.#unrecordedEscalations.recorded(key, closed.status);
       this.#intents.recordDurable(key, [...guarded.map((intent) => intent.id), ...escalationIntents]);
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
       for (const event of events) deps.guardMetrics.recordStepFailure(event.reason);
