@@ -14,7 +14,8 @@ export interface ReceivedRequest {
 
 /**
  * A local HTTP endpoint on 127.0.0.1 that answers every request 202 with a small JSON body and
- * records it, for tests that count what the operator's Connectors sent.
+ * records it, for tests that count what the operator's Connectors sent. Idle connections stay
+ * open, as a hosted endpoint's would between calls seconds apart.
  */
 export class RecordingEndpoint {
   readonly received: ReceivedRequest[];
@@ -38,6 +39,9 @@ export class RecordingEndpoint {
         response.writeHead(202, { "Content-Type": "application/json" }).end('{"status":"accepted"}');
       });
     });
+    // Node closes idle keep-alive connections after 5 s; a call reusing one at that moment fails
+    // with ECONNRESET. Tests space calls further apart than that, so idle connections stay open.
+    server.keepAliveTimeout = 10 * 60_000;
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
     return new RecordingEndpoint(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, received);
