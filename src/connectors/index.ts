@@ -25,7 +25,7 @@ export {
   type SecretRequirement,
 } from "./connector-ready.ts";
 export { createAgentPool, type AgentPool, type TlsMaterial } from "./agent-pool.ts";
-export { connectorIdempotencyKey } from "./idempotency-key.ts";
+export { connectorIdempotencyKey, escalationIdempotencyKey } from "./idempotency-key.ts";
 export { renderJsonBody } from "./json-body.ts";
 export { createSecretResolver, type SecretResolver } from "./secret-resolver.ts";
 export { signatureHeader, verifySignatureHeader } from "./webhook-signature.ts";

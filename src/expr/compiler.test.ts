@@ -25,6 +25,8 @@ describe("compile", () => {
     ["has(incident.status)", "step", "FIELD"],
     ["[{'spec': 1}].exists(incident, incident.spec == 1)", "step", "ok"],
     ["incident['spec']", "step", "ok"],
+    ["incident.title + ' ' + event.type", "escalation", "ok"],
+    ["steps.a.outputs.x", "escalation", "undeclared reference to 'steps' at 1:1 (escalation expressions may use: event, incident)"],
   ])("checks references: %s in %s", (source, context, expected) => {
     const message = messageOf(compiler.compile(source, context));
     if (expected === "FIELD") expect(message).toMatch(/^'incident' has no field '(spec|status)' at 1:\d+ \(fields: name, namespace, severity, title, fingerprint, state, source, resources, observables, occurrences, firstSeen, lastSeen\)$/);

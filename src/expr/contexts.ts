@@ -1,9 +1,9 @@
 /**
  * The places a Playbook carries CEL, each with the variables an expression there may read.
  */
-export const expressionContexts = ["trigger", "dedup", "step"] as const;
+export const expressionContexts = ["trigger", "dedup", "step", "escalation"] as const;
 
-/** Where an expression lives: trigger `when`, dedup `key`, or a step (`when` and templates). */
+/** Where an expression lives: trigger `when`, dedup `key`, a step (`when` and templates), or an escalation level's message. */
 export type ExpressionContext = (typeof expressionContexts)[number];
 
 /**
@@ -14,6 +14,7 @@ export const contextVariables: Readonly<Record<ExpressionContext, readonly strin
   trigger: ["event"],
   dedup: ["event"],
   step: ["event", "incident", "steps"],
+  escalation: ["event", "incident"],
 };
 
 /** Whether `value` names an expression context. */

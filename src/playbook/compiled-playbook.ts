@@ -67,6 +67,28 @@ export interface CompiledStep {
   readonly approvalTimeoutMs: number | undefined;
 }
 
+/** One level of a Playbook's escalation, ready to fire. */
+export interface CompiledEscalationLevel {
+  /** 1 for the first level. */
+  readonly level: number;
+  /** The level's `after` as written, for messages. */
+  readonly after: string;
+  /** How long after the Incident's opening the level falls due. */
+  readonly afterMs: number;
+  /** Name of the Connector called, in the Playbook's namespace. */
+  readonly connector: string;
+  /** The message (the level's, or the default one), over `event` and `incident`. */
+  readonly message: CompiledTemplate;
+  readonly rawMarkup: boolean;
+}
+
+/** A Playbook's escalation: the severities it applies to and its levels, `afterMs` increasing. */
+export interface CompiledEscalation {
+  /** Undefined when it applies to every severity. */
+  readonly severities: ReadonlySet<Severity> | undefined;
+  readonly levels: readonly CompiledEscalationLevel[];
+}
+
 /**
  * A Playbook generation compiled once: everything intake needs to match events and everything
  * the reconcilers need to validate and run it. `problems` lists every compile error; when it is
@@ -86,7 +108,9 @@ export interface CompiledPlaybook {
   readonly dryRun: boolean;
   readonly suspend: boolean;
   readonly serviceAccountName: string | undefined;
-  /** Connectors named by connector and notify steps. */
+  /** The escalation; undefined when the Playbook has none or it does not compile. */
+  readonly escalation: CompiledEscalation | undefined;
+  /** Connectors named by connector and notify steps and by escalation levels. */
   readonly connectorRefs: readonly PlaybookReference[];
   /** ServiceAccounts named by the Playbook and its job steps. */
   readonly serviceAccountRefs: readonly PlaybookReference[];

@@ -6,6 +6,8 @@
 export {
   STEP_KINDS,
   type CompiledDedup,
+  type CompiledEscalation,
+  type CompiledEscalationLevel,
   type CompiledPlaybook,
   type CompiledStep,
   type CompiledTrigger,
@@ -15,6 +17,7 @@ export {
   type StepKind,
 } from "./compiled-playbook.ts";
 export { compilePlaybook } from "./compile-playbook.ts";
+export { defaultEscalationMessage } from "./compile-escalation.ts";
 export { DEFAULT_RETRY_BACKOFF_MS } from "./compile-step.ts";
 export { DEFAULT_DEDUP_WINDOW_MS } from "./compile-trigger.ts";
 export { formatFieldError, type FieldError } from "./field-error.ts";

@@ -18,6 +18,9 @@ import type { StepEffect } from "./step-effects.ts";
  *    intent from the fresh set: from then on it counts as carried out, whatever happens to the
  *    reconcile (a crash, a throw, a lost write), so it is never repeated unless that is harmless.
  *
+ * An Incident's escalation levels follow the same protocol with their own intent ids (see
+ * `reconcilers/incident/escalation-plan.ts`); a level whose intent is not fresh is never repeated.
+ *
  * The ledger lives in memory and is lost on restart on purpose: an intent it does not list may
  * have been carried out.
  */
@@ -37,8 +40,11 @@ export class IntentLedger {
     if (fresh.size > 0) this.#fresh.set(key, fresh);
   }
 
-  /** Step 4: the effects about to be carried out stop being fresh; returns them unchanged. */
-  takeForExecution<E extends StepEffect>(key: string, effects: readonly E[]): readonly E[] {
+  /**
+   * Step 4: the effects about to be carried out (step effects, escalation calls: whatever carries
+   * an intent id) stop being fresh; returns them unchanged.
+   */
+  takeForExecution<E extends StepEffect | { readonly intentId: string }>(key: string, effects: readonly E[]): readonly E[] {
     const fresh = this.#fresh.get(key);
     for (const effect of effects) if ("intentId" in effect) fresh?.delete(effect.intentId);
     return effects;

@@ -113,6 +113,14 @@ export const STEP_PHASES = [
  */
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"] as const;
 
+/**
+ * Outcomes of one escalation level of an Incident: Pending from the moment it is recorded until
+ * its Connector call ends (Sent, Failed), Unknown when the operator stopped in between (never sent
+ * again), Cancelled when the Incident was acknowledged before the call, DryRun when it was only
+ * rendered.
+ */
+export const ESCALATION_OUTCOMES = ["Pending", "Sent", "Failed", "Unknown", "Cancelled", "DryRun"] as const;
+
 /** Decisions on an approval step. */
 export const APPROVAL_DECISIONS = ["approve", "reject"] as const;
 

@@ -45,4 +45,6 @@ export const IncidentReason = reasonsOf([
   "Reverted",
   "RevertFailed",
   "InvalidUndo",
+  "Escalated",
+  "EscalationFailed",
 ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INCIDENT_STATES, PLAYBOOK_RUN_PHASES, STEP_PHASES } from "./constants.ts";
-import { isActive, isActiveFor, isHumanClosed, isHumanClosedState, isRunFinished, isRunInProgress, isStepTerminal, runOf } from "./lifecycle.ts";
+import { isAcknowledged, isActive, isActiveFor, isHumanClosed, isHumanClosedState, isRunFinished, isRunInProgress, isStepTerminal, runOf } from "./lifecycle.ts";
 import type { Incident, IncidentState, PlaybookRun } from "./types.generated.ts";
 
 function incident(state: IncidentState | undefined, runs: PlaybookRun[]): Incident {
@@ -27,6 +27,22 @@ describe("run and step predicates", () => {
 
   it("ends steps in Succeeded, Failed, Skipped, Blocked and TimedOut; Pending, Running and Waiting steps go on", () => {
     expect(STEP_PHASES.filter((phase) => isStepTerminal({ phase }))).toEqual(["Succeeded", "Failed", "Skipped", "Blocked", "TimedOut"]);
+  });
+});
+
+describe("acknowledgement", () => {
+  it.each([
+    { state: undefined, assignee: undefined, acknowledged: false },
+    { state: "Open" as const, assignee: undefined, acknowledged: false },
+    { state: "Open" as const, assignee: "  ", acknowledged: false },
+    { state: "Open" as const, assignee: "alice", acknowledged: true },
+    { state: "Acknowledged" as const, assignee: undefined, acknowledged: true },
+    { state: "Resolved" as const, assignee: undefined, acknowledged: true },
+    { state: "Closed" as const, assignee: undefined, acknowledged: true },
+  ])("state $state with assignee $assignee is acknowledged: $acknowledged", ({ state, assignee, acknowledged }) => {
+    const base = incident(state, []);
+    const subject = assignee === undefined ? base : { ...base, spec: { ...base.spec, assignee } };
+    expect(isAcknowledged(subject)).toBe(acknowledged);
   });
 });
 

@@ -42,6 +42,15 @@ export function isHumanClosed(incident: Incident): boolean {
   return isHumanClosedState(incident.spec.state);
 }
 
+/**
+ * Whether someone took the Incident on: `spec.state` Acknowledged, Resolved or Closed, or a
+ * non-blank `spec.assignee`. No escalation level fires for an acknowledged Incident.
+ */
+export function isAcknowledged(incident: Incident): boolean {
+  const state = incident.spec.state;
+  return state === "Acknowledged" || isHumanClosedState(state) || (incident.spec.assignee ?? "").trim() !== "";
+}
+
 /** The Incident's run of Playbook `playbook`, if it has one. */
 export function runOf(incident: Incident, playbook: string): PlaybookRun | undefined {
   return incident.status?.playbooks?.find((run) => run.name === playbook);

@@ -83,6 +83,16 @@ export const Reason = {
   /** The Incident was closed. */
   Closed: "Closed",
 
+  // Escalation of an Incident nobody acknowledged (its playbook's spec.escalation).
+
+  /** An escalation level fell due and its Connector accepted the call. */
+  Escalated: "Escalated",
+  /**
+   * An escalation level fell due and its call failed, or its outcome is unknown after a restart
+   * (it is not sent again); the message says which.
+   */
+  EscalationFailed: "EscalationFailed",
+
   // Guard refusals: of a run at its start, or of a step by the guard chain.
 
   /** A run was not started (Skipped) because the Playbook's `rateLimit` was reached. */

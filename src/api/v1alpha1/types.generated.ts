@@ -156,7 +156,7 @@ export interface PlaybookSpec {
   steps: PlaybookStep[];
   /** Plan and render every step and record the result, but touch nothing. */
   dryRun?: boolean;
-  /** Stop starting new runs; running ones finish. */
+  /** Stop starting new runs and escalating its Incidents; running ones finish. */
   suspend?: boolean;
   /**
    * At most `runs` runs start per `window`, counting the runs started for other Incidents (dry runs
@@ -175,6 +175,19 @@ export interface PlaybookSpec {
   maxActiveIncidents?: number;
   /** Default ServiceAccount for the Pods of job steps. */
   serviceAccountName?: string;
+  /**
+   * Who is told when nobody acknowledges an Incident this playbook matched: each level calls its
+   * Connector once, when the Incident has been open for the level's after without being
+   * acknowledged (spec.state Acknowledged, Resolved or Closed, or spec.assignee set). Levels
+   * already due fire in order, a level never fires twice (status.escalations records each one
+   * before its call), and no further level fires once someone acknowledges. The escalation applies
+   * while the playbook is Ready and not suspended, to the playbook's Incidents whatever their runs
+   * did, and follows edits of the playbook at once; it is rendered but not sent when the playbook
+   * or the operator is in dry run, and not started while the operator is paused. When an Incident
+   * matched several playbooks whose escalation applies to its severity, the one whose first level
+   * comes soonest is used (on a tie, the playbook whose name sorts first).
+   */
+  escalation?: PlaybookEscalation;
 }
 
 /**
@@ -488,6 +501,58 @@ export interface RateLimit {
   window: string;
 }
 
+/**
+ * Who is told when nobody acknowledges an Incident this playbook matched: each level calls its
+ * Connector once, when the Incident has been open for the level's after without being acknowledged
+ * (spec.state Acknowledged, Resolved or Closed, or spec.assignee set). Levels already due fire in
+ * order, a level never fires twice (status.escalations records each one before its call), and no
+ * further level fires once someone acknowledges. The escalation applies while the playbook is Ready
+ * and not suspended, to the playbook's Incidents whatever their runs did, and follows edits of the
+ * playbook at once; it is rendered but not sent when the playbook or the operator is in dry run,
+ * and not started while the operator is paused. When an Incident matched several playbooks whose
+ * escalation applies to its severity, the one whose first level comes soonest is used (on a tie,
+ * the playbook whose name sorts first).
+ */
+export interface PlaybookEscalation {
+  /** Severities of the Incidents this escalation applies to; absent applies to every severity. */
+  severities?: Severity[];
+  /** The levels, in order: level 1 first. Each level's after must be longer than the previous one's. */
+  levels: PlaybookEscalationLevel[];
+}
+
+/** One level of the escalation: when it falls due and which Connector is called then. */
+export interface PlaybookEscalationLevel {
+  /**
+   * How long after the Incident was opened (its metadata.creationTimestamp) this level fires when
+   * the Incident is not acknowledged (spec.state Acknowledged, Resolved or Closed, or spec.assignee
+   * set) by then. Measured from the opening, not from the previous level, so each level's after
+   * must be longer than the previous one's.
+   */
+  after: string;
+  /**
+   * Name of the Connector called, in the playbook's namespace. A pagerduty Connector triggers an
+   * alert whose summary is the message (dedup key: the Incident); a slack Connector posts the
+   * message; an http or webhook Connector receives {message, incident}. The call uses the
+   * Connector's retries and carries the Idempotency-Key <Incident uid>/escalation/<level>.
+   */
+  connector: string;
+  /**
+   * The message; may embed `${{ }}` templates over event and incident (as in steps, without steps).
+   * Absent sends `Incident <namespace>/<name> (<severity>) not acknowledged after <after>:
+   * <title>`. A Connector whose messages are markup (slack) receives the inserted values escaped
+   * (see rawMarkup).
+   */
+  message?: string;
+  /**
+   * Insert `${{ }}` values into the message of a Connector whose messages are markup (slack:
+   * mrkdwn) as they are, instead of escaped (`&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`). Alert text
+   * then becomes markup: it can notify everyone (`<!channel>`, `<!here>`, `<@U123>`) and show links
+   * whose label hides their target (`<https://attacker.example|Approve>`). Set it only when every
+   * inserted value is trusted markup. The Playbook's own text is sent as written either way.
+   */
+  rawMarkup?: boolean;
+}
+
 /** What the controller observed about the playbook. */
 export interface PlaybookStatus {
   /**
@@ -705,6 +770,11 @@ export interface IncidentStatus {
   playbooks?: PlaybookRun[];
   /** What happened, oldest first; the oldest entries are dropped beyond the bound. */
   timeline?: TimelineEntry[];
+  /**
+   * The escalation levels that fell due, by level; each one is also in the timeline once it has an
+   * outcome.
+   */
+  escalations?: IncidentEscalation[];
   /** When the first response step started. */
   respondedAt?: string;
   /** When the Incident was resolved. */
@@ -850,6 +920,42 @@ export interface TimelineEntry {
 
 /** Types of timeline entry. */
 export type TimelineEntryType = "Normal" | "Warning";
+
+/**
+ * One escalation level that fell due: recorded before its Connector is called, then its outcome. A
+ * recorded level never fires again.
+ */
+export interface IncidentEscalation {
+  /** The level, 1 for the first. */
+  level: number;
+  /** The playbook whose escalation the level belongs to. */
+  playbook: string;
+  /** The Connector called. */
+  connector: string;
+  /**
+   * Deterministic id of the call, also its Idempotency-Key: the Incident's uid, escalation, and the
+   * level.
+   */
+  id: string;
+  /** When the level fell due and was recorded, before its call. */
+  at: string;
+  /**
+   * Pending until the call ends; Sent or Failed then; Unknown when the operator stopped between
+   * recording the level and its answer (the level is not sent again, whether or not the call
+   * happened); Cancelled when the Incident was acknowledged before the call; DryRun when the
+   * message was rendered and nothing was sent.
+   */
+  outcome: EscalationOutcome;
+  /** When the outcome was recorded. */
+  finishedAt?: string;
+  /** Why the call failed, in CamelCase (a Connector call failure reason). */
+  reason?: string;
+  /** Human readable detail of the outcome. */
+  message?: string;
+}
+
+/** Outcomes of an escalation level. */
+export type EscalationOutcome = "Pending" | "Sent" | "Failed" | "Unknown" | "Cancelled" | "DryRun";
 
 /**
  * The lifecycle CloudEvents the operator published on NATS about this Incident

@@ -1,6 +1,6 @@
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
 import type { HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
-import type { Incident, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import type { Incident, IncidentEscalation, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
 import { summarizeIncident, type PlaybookWait } from "./condition-summary.ts";
@@ -16,6 +16,8 @@ export interface CloseInput {
   readonly finalState: HumanClosedState | undefined;
   readonly mayStart: boolean;
   readonly waits: readonly PlaybookWait[];
+  /** The escalations as escalate left them; the ones read are kept when absent or empty. */
+  readonly escalations?: readonly IncidentEscalation[];
   readonly now: Date;
 }
 
@@ -32,12 +34,12 @@ function firstActionTaken(runs: readonly PlaybookRun[]): boolean {
 }
 
 /**
- * Close: computes the whole status of the Incident once, from the runs and events of this
- * reconcile. Intake's fields (occurrences, first/last seen, recent events, alert status,
+ * Close: computes the whole status of the Incident once, from the runs, escalations and events
+ * of this reconcile. Intake's fields (occurrences, first/last seen, recent events, alert status,
  * observables) are kept as read, or filled from the opening occurrence (`spec.opening`) when
- * intake opened the Incident and no status records them yet. The phase and the Ready, Reconciling, Stalled and
- * AwaitingApproval conditions come from `summarizeIncident` (transition times kept when a
- * status does not change); events are appended to the bounded timeline; `respondedAt` is set
+ * intake opened the Incident and no status records them yet. The phase and the Ready,
+ * Reconciling, Stalled and AwaitingApproval conditions come from `summarizeIncident` (transition
+ * times kept when a status does not change); events are appended to the bounded timeline; `respondedAt` is set
  * the first time a step of a real (not dry) run has a Job or a carried-out action or call,
  * `resolvedAt` the first time a person resolved or closed the Incident; `observedGeneration`
  * is the generation read. `changed` is false when the result equals the status read, so an
@@ -53,6 +55,7 @@ export function close(input: CloseInput): CloseResult {
     phase: summary.phase,
     playbooks: [...input.runs],
     conditions: mergeConditions(current.conditions, summary.conditions, generation, input.now),
+    ...(input.escalations === undefined || input.escalations.length === 0 ? {} : { escalations: [...input.escalations] }),
     ...(input.events.length === 0 ? {} : { timeline: appendTimeline(current.timeline, input.events.map((event) => timelineEntry(event, input.now))) }),
     ...(current.respondedAt === undefined && firstActionTaken(input.runs) ? { respondedAt: now } : {}),
     ...(current.resolvedAt === undefined && input.finalState !== undefined ? { resolvedAt: now } : {}),

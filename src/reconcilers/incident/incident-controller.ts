@@ -1,7 +1,7 @@
 import { CoreV1Api, type V1Job } from "@kubernetes/client-node";
 import { createActionClients, type ActionClients } from "../../actions/index.ts";
 import { Plural } from "../../api/v1alpha1/constants.ts";
-import { isHumanClosed, isRunFinished, runOf } from "../../api/v1alpha1/lifecycle.ts";
+import { isAcknowledged, isHumanClosed, isRunFinished, runOf } from "../../api/v1alpha1/lifecycle.ts";
 import type { Connector, Incident, Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../../config/options.ts";
 import { createAgentPool, createConnectorCaller, type AgentPool } from "../../connectors/index.ts";
@@ -48,12 +48,15 @@ export interface IncidentControllerOptions extends ControllerBaseOptions {
 }
 
 
-/** Whether a change to Playbook `name` may matter to this Incident: a run of it is not finished. */
+/**
+ * Whether a change to Playbook `name` may matter to this Incident: a run of it is not finished,
+ * or nobody acknowledged the Incident, so the Playbook's escalation may apply to it.
+ */
 function waitsOn(incident: Incident, name: string): boolean {
   if (isHumanClosed(incident)) return false;
   if (!(incident.spec.playbooks ?? []).includes(name)) return false;
   const run = runOf(incident, name);
-  return run === undefined || !isRunFinished(run);
+  return run === undefined || !isRunFinished(run) || !isAcknowledged(incident);
 }
 
 /** The key of the Incident that controls a Job, if any. */
@@ -67,8 +70,8 @@ function ownerKey(job: V1Job): string[] {
  * The Incident controller: caches of Incidents, Playbooks, Connectors and step Jobs (label
  * `soar.kube-soar.io/incident`), a keyed work queue fed by Incident changes, by Job changes
  * that matter to a step (mapped to their controlling Incident by ownerReference) and by
- * Playbook changes that matter to triage (mapped to the open Incidents that run or wait for
- * that Playbook) and by tenancy policy bindings (the Incidents awaiting an approval), and the
+ * Playbook changes that matter to triage or escalation (mapped to the open Incidents that run or
+ * wait for that Playbook, or that nobody acknowledged) and by tenancy policy bindings (the Incidents awaiting an approval), and the
  * {@link IncidentReconciler}.
  * Registers `soar_*` metrics (guard refusals included; lifecycle events when they are
  * published to `lifecycleEvents`) and the active-incidents gauge on `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};

@@ -3,6 +3,7 @@ import { INCIDENT_PHASES } from "../../api/v1alpha1/constants.ts";
 import { isActive, isRunFinished, isStepTerminal } from "../../api/v1alpha1/lifecycle.ts";
 import type { Incident, IncidentStatus } from "../../api/v1alpha1/types.generated.ts";
 import { counterOn, gaugeOn, histogramOn, onCollect } from "../../runtime/metric-registration.ts";
+import { escalationCounter, type EscalationCounter } from "./escalation-metrics.ts";
 
 /** The domain metrics of the Incident reconciler, on the operator's registry. */
 export interface IncidentMetrics {
@@ -10,6 +11,7 @@ export interface IncidentMetrics {
   readonly stepDuration: Histogram<"kind" | "result">;
   readonly alertToFirstAction: Histogram;
   readonly activeIncidents: Gauge<"phase">;
+  readonly escalations: EscalationCounter;
 }
 
 /** Creates (or reuses) the metrics on `registry`. */
@@ -37,6 +39,7 @@ export function incidentMetrics(registry: Registry): IncidentMetrics {
       help: "Active Incidents (a playbook run started and not finished, not resolved or closed by a person), by Incident phase.",
       labelNames: ["phase"],
     }),
+    escalations: escalationCounter(registry),
   };
 }
 

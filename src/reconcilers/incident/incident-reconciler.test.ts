@@ -18,6 +18,8 @@ import { FIXED_NOW } from "../../testing/fixed-now.ts";
 import { LifecycleAnnouncer, PUBLISH_RETRY_INITIAL_MS, PUBLISH_RETRY_MAX_MS } from "../lifecycle-events/lifecycle-announcer.ts";
 import type { LifecycleEventSink } from "../lifecycle-events/lifecycle-event-sink.ts";
 import { TransientError } from "../../runtime/errors.ts";
+import { metricValue } from "../../testing/metrics.ts";
+import type { ConnectorCallContext, ConnectorCaller } from "../../connectors/index.ts";
 
 const now = FIXED_NOW;
 const logger = silentLogger;
@@ -46,25 +48,29 @@ function newIncident(severity: Incident["spec"]["severity"] = "high"): Incident 
  * A world whose cache never moves past the Incident as created: only the status writes (which
  * answer with the stored object and a new resourceVersion) carry state forward.
  */
-function world(given: {
-  playbook?: Playbook;
-  history?: RunHistory;
-  severity?: Incident["spec"]["severity"];
-  criticalReservePercent?: number;
-  /** Where lifecycle events go; `journal` also records each status write, to show the order. */
-  lifecycleEvents?: LifecycleEventSink;
-  journal?: string[];
-  /** The status write (counted from 1) that fails with a conflict. */
-  conflictOnWrite?: number;
-  /** The cache moves to each stored object, as if the watch brought every write back at once. */
-  followWrites?: boolean;
-} = {}) {
-  let cached = newIncident(given.severity);
-  let attempts = 0;
+function world(
+  given: {
+    playbook?: Playbook;
+    history?: RunHistory;
+    severity?: Incident["spec"]["severity"];
+    criticalReservePercent?: number;
+    incident?: Incident;
+    calls?: IncidentReconcilerDeps["calls"];
+    /** Where lifecycle events go; `journal` also records each status write, to show the order. */
+    lifecycleEvents?: LifecycleEventSink;
+    journal?: string[];
+    /** Status writes (1-based) that fail with a conflict, as when another writer changed the Incident. */
+    conflictingWrites?: readonly number[];
+    /** The cache moves to each stored object, as if the watch brought every write back at once. */
+    followWrites?: boolean;
+  } = {},
+) {
+  let cached = given.incident ?? newIncident(given.severity);
   const writes: Incident[] = [];
   const created: JobManifest[] = [];
   const events: RecordedEvent[] = [];
   let resourceVersion = 100;
+  let attempts = 0;
   const jobs: JobClient = {
     ensure: (manifest) => {
       given.journal?.push("job");
@@ -83,7 +89,7 @@ function world(given: {
     criticalReservePercent: given.criticalReservePercent ?? 0,
     writeStatus: (object) => {
       attempts++;
-      if (attempts === given.conflictOnWrite) return Promise.reject(new TransientError("StatusConflict", "status changed since it was read"));
+      if (given.conflictingWrites?.includes(attempts) === true) return Promise.reject(new TransientError("StatusConflict", "status of incidents ns/inc changed since it was read"));
       given.journal?.push("write");
       writes.push(structuredClone(object) as unknown as Incident);
       resourceVersion++;
@@ -97,7 +103,7 @@ function world(given: {
     clock: { now: () => now },
     dryRun: false,
     paused: false,
-    calls: unused<IncidentReconcilerDeps["calls"]>("calls"),
+    calls: given.calls ?? unused<IncidentReconcilerDeps["calls"]>("calls"),
     guardPolicy: guardPolicyOf({ dryRun: false, namespace: "kube-soar-system", protectedNamespaces: [] }),
     guardMetrics: createGuardMetrics(registry),
     approvalsTenancy: () => ({ verified: true }),
@@ -105,7 +111,11 @@ function world(given: {
     undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
     announcer: given.lifecycleEvents === undefined ? undefined : new LifecycleAnnouncer(given.lifecycleEvents, registry),
   };
-  return { reconciler: new IncidentReconciler(deps), writes, created, events, registry };
+  /** Moves the cache to `incident`, as the watch would. */
+  const cache = (incident: Incident): void => {
+    cached = incident;
+  };
+  return { reconciler: new IncidentReconciler(deps), writes, created, events, registry, cache };
 }
 
 const context: ReconcileContext = { reconcileID: "r1", logger, signal: new AbortController().signal };
@@ -216,12 +226,114 @@ describe("IncidentReconciler", () => {
     it("records, without publishing again, an event whose first status write met a conflict", async () => {
       const journal: string[] = [];
       // The first write records the Job step's intent; the second, after the Job and the publish, conflicts.
-      const { reconciler, writes } = world({ lifecycleEvents: journalSink(journal), journal, conflictOnWrite: 2, followWrites: true });
+      const { reconciler, writes } = world({ lifecycleEvents: journalSink(journal), journal, conflictingWrites: [2], followWrites: true });
       await expect(reconciler.reconcile("ns/inc", context)).rejects.toThrow(TransientError);
       expect(journal).toEqual(["write", "job", "publish inc-uid/opened"]);
       await reconciler.reconcile("ns/inc", context);
       expect(journal.filter((entry) => entry.startsWith("publish"))).toEqual(["publish inc-uid/opened"]);
       expect(writes.at(-1)?.status?.published?.opened).toBe(true);
     });
+  });
+});
+
+describe("IncidentReconciler escalation", () => {
+  const escalating: Playbook = {
+    ...playbook,
+    spec: { ...playbook.spec, escalation: { levels: [{ after: "1m", connector: "pager" }, { after: "1h", connector: "manager" }] } },
+  };
+
+  /** What connector calls need, with a caller that accepts every call and records it. */
+  function recordingCalls(): { calls: IncidentReconcilerDeps["calls"]; sent: ConnectorCallContext[] } {
+    const sent: ConnectorCallContext[] = [];
+    const caller: ConnectorCaller = {
+      call: (callContext) => {
+        sent.push(callContext);
+        return Promise.resolve({ ok: true, status: 202, attempts: 1, outputs: {} });
+      },
+      close: () => undefined,
+    };
+    const calls: IncidentReconcilerDeps["calls"] = {
+      actionClients: unused("actionClients"),
+      protectedNodes: undefined,
+      caller,
+      core: unused("core"),
+      connector: (namespace, name) => ({ apiVersion: API_VERSION, kind: "Connector", metadata: { namespace, name }, spec: { type: "pagerduty", pagerduty: { routingKeySecretRef: { name: "pd", key: "key" } } } }),
+      connectorTenancy: () => ({ verified: true }),
+      logger,
+    };
+    return { calls, sent };
+  }
+
+  function openedAgo(ms: number, spec: Partial<Incident["spec"]> = {}, status?: Incident["status"]): Incident {
+    const incident = newIncident();
+    return {
+      ...incident,
+      metadata: { ...incident.metadata, creationTimestamp: new Date(now.getTime() - ms) },
+      spec: { ...incident.spec, ...spec },
+      ...(status === undefined ? {} : { status }),
+    };
+  }
+
+  it("records a level that fell due before calling its Connector once, in the same reconcile, with the level's Idempotency-Key", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler, writes, events, registry } = world({ playbook: escalating, incident: openedAgo(2 * 60_000), calls });
+    await reconciler.reconcile("ns/inc", context);
+
+    expect(sent.map((call) => ({ connector: call.connector.name, key: call.idempotencyKey, payload: call.payload.kind }))).toEqual([
+      { connector: "pager", key: "inc-uid/escalation/1", payload: "message" },
+    ]);
+    expect(writes[0]?.status?.escalations).toEqual([{ level: 1, playbook: "pb", connector: "pager", id: "inc-uid/escalation/1", at: now.toISOString(), outcome: "Pending" }]);
+    const last = writes.at(-1)?.status;
+    expect(last?.escalations).toMatchObject([{ level: 1, outcome: "Sent", message: "Connector pager answered HTTP 202 after 1 request(s)" }]);
+    expect(last?.timeline?.filter((entry) => entry.reason === "Escalated")).toEqual([
+      { time: now.toISOString(), type: "Normal", reason: "Escalated", playbook: "pb", message: "level 1: not acknowledged after 1m: Connector pager answered HTTP 202 after 1 request(s)" },
+    ]);
+    expect(events).toContainEqual({ type: "Normal", reason: "Escalated", message: "pb: level 1: not acknowledged after 1m: Connector pager answered HTTP 202 after 1 request(s)" });
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "1", result: "sent" })).toBe(1);
+  });
+
+  it("comes back when the next level falls due, and calls nothing before", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler } = world({ playbook: escalating, incident: openedAgo(30_000), calls });
+    expect(await reconciler.reconcile("ns/inc", context)).toEqual({ requeueAfter: 30_000 });
+    expect(sent).toEqual([]);
+  });
+
+  it("escalates nothing and awaits nothing for an acknowledged Incident", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler, writes } = world({ playbook: escalating, incident: openedAgo(2 * 60 * 60_000, { state: "Acknowledged" }), calls });
+    await reconciler.reconcile("ns/inc", context);
+    expect(sent).toEqual([]);
+    expect(writes.every((write) => write.status?.escalations === undefined)).toBe(true);
+  });
+
+  it("records a call's outcome after its status write lost a race, without calling again", async () => {
+    const { calls, sent } = recordingCalls();
+    const { reconciler, writes, registry, cache } = world({ playbook: escalating, incident: openedAgo(2 * 60_000), calls, conflictingWrites: [2] });
+    await expect(reconciler.reconcile("ns/inc", context)).rejects.toThrow("changed since it was read");
+    expect(sent).toHaveLength(1);
+    const [recorded] = writes;
+    expect(writes).toHaveLength(1);
+    expect(recorded?.status?.escalations?.map((escalation) => escalation.outcome)).toEqual(["Pending"]);
+
+    // The retry reads the Incident as the watch brings it: the level Pending, its call already made.
+    if (recorded !== undefined) cache({ ...recorded, metadata: { ...recorded.metadata, resourceVersion: "101" } });
+    await reconciler.reconcile("ns/inc", context);
+    expect(sent).toHaveLength(1);
+    expect(writes.at(-1)?.status?.escalations).toMatchObject([{ level: 1, outcome: "Sent" }]);
+    expect(writes.at(-1)?.status?.timeline?.filter((entry) => entry.reason === "Escalated")).toHaveLength(1);
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "1", result: "sent" })).toBe(1);
+  });
+
+  it("after a restart, settles a level recorded but not answered as Unknown without calling again, and sends the next level due", async () => {
+    const { calls, sent } = recordingCalls();
+    const recorded = { level: 1, playbook: "pb", connector: "pager", id: "inc-uid/escalation/1", at: "2026-03-01T10:00:00.000Z", outcome: "Pending" as const };
+    const { reconciler, writes, registry } = world({ playbook: escalating, incident: openedAgo(2 * 60 * 60_000, {}, { escalations: [recorded] }), calls });
+    await reconciler.reconcile("ns/inc", context);
+
+    expect(sent.map((call) => call.idempotencyKey)).toEqual(["inc-uid/escalation/2"]);
+    expect(writes.at(-1)?.status?.escalations?.map((escalation) => [escalation.level, escalation.outcome])).toEqual([[1, "Unknown"], [2, "Sent"]]);
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "1", result: "unknown" })).toBe(1);
+    expect(await metricValue(registry, "soar_incident_escalations_total", { severity: "high", level: "2", result: "sent" })).toBe(1);
   });
 });

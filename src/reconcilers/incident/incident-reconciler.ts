@@ -1,6 +1,7 @@
 import type { V1Job } from "@kubernetes/client-node";
 import { API_VERSION, Kind } from "../../api/v1alpha1/constants.ts";
 import type { Incident, IncidentStatus, Playbook, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
+import { escalationLevelReached } from "../../api/v1alpha1/escalations.ts";
 import type { EffectDeps } from "../../steps/effect-execution.ts";
 import { IntentLedger, newIntents, type NewIntent } from "../../steps/intent-ledger.ts";
 import type { JobClient } from "../../steps/job/job-client.ts";
@@ -17,6 +18,9 @@ import type { EventRecorder } from "../event-recorder.ts";
 import { OwnStatusWrites } from "../own-status-writes.ts";
 import type { StatusWriter } from "../status-writer.ts";
 import { close } from "./close.ts";
+import { escalate, newEscalationIntents } from "./escalate.ts";
+import { recordEscalations } from "./escalation-metrics.ts";
+import { UnrecordedEscalations } from "./unrecorded-escalations.ts";
 import { execute, type StepHooks } from "./execute.ts";
 import { decideGuards } from "./guards.ts";
 import { recordTransitions, type IncidentMetrics } from "./incident-metrics.ts";
@@ -146,12 +150,15 @@ interface PassOutcome {
  * active-incident cap is skipped instead of started), observe (the Jobs of running steps), plan (the
  * next state of each run, pure, with the guard chain before every action, connector and notify
  * step), execute (the Jobs, actions and connector calls whose intents are durable; see
- * `steps/intent-ledger.ts` for the intent protocol), close (the whole status, pure), announce
- * (the lifecycle CloudEvents that status makes pending, published before the write that records
- * them, in a pass that records no new intents). A resolved or closed Incident with `spec.revert`
- * runs revert instead (the recorded undos, latest first, each once). The status is written once per pass, at the
- * end, only when it changed, through the status subresource guarded by resourceVersion; Events
- * and metrics follow a successful write only. A pass whose write records new intents is
+ * `steps/intent-ledger.ts` for the intent protocol), then, whatever the Incident's state,
+ * escalate (the escalation levels due while nobody acknowledged it, recorded before their calls
+ * by the same protocol; the reconcile comes back when the next level falls due), close (the
+ * whole status, pure), announce (the lifecycle CloudEvents that status makes pending, published
+ * before the write that records them, in a pass that records no new intents). A resolved or
+ * closed Incident with `spec.revert` runs revert instead of triage to execute (the recorded undos,
+ * latest first, each once). The status is written once per pass, at the end, only when it
+ * changed, through the status subresource guarded by resourceVersion; Events and metrics follow
+ * a successful write only. A pass whose write records new intents is
  * followed at once by another pass on the object as stored, which carries them out: a step's
  * side effect does not wait for the watch to bring the write back. A reconcile that runs on a
  * cache older than one of its own writes does nothing: the watch event of the write brings the
@@ -160,8 +167,10 @@ interface PassOutcome {
 export class IncidentReconciler {
   readonly #deps: IncidentReconcilerDeps;
   readonly #writes: OwnStatusWrites;
-  /** Intents of guarded steps this process recorded and has not carried out. */
+  /** Intents of guarded steps and escalation levels this process recorded and has not carried out. */
   readonly #intents = new IntentLedger();
+  /** Outcomes of escalation calls this process made that no status write stored yet. */
+  readonly #unrecordedEscalations = new UnrecordedEscalations();
 
   constructor(deps: IncidentReconcilerDeps) {
     this.#deps = deps;
@@ -225,13 +234,33 @@ export class IncidentReconciler {
       recheckAfterMs = reverted.recheckAfterMs;
     }
 
-    const closed = close({ incident, runs, events, finalState, mayStart, waits, now });
+    const escalated = await escalate({
+      incident,
+      now,
+      mayStart,
+      playbooks: deps.playbook,
+      compiler: deps.compiler,
+      operatorDryRun: deps.dryRun,
+      freshIntents: this.#intents.fresh(key),
+      take: (calls) => this.#intents.takeForExecution(key, calls),
+      unrecorded: this.#unrecordedEscalations.of(key),
+      remember: (id, outcome) => {
+        this.#unrecordedEscalations.remember(key, id, outcome);
+      },
+      calls: { ...deps.calls, signal: context.signal },
+      hooks: deps.hooks,
+    });
+    events = [...events, ...escalated.events];
+
+    const closed = close({ incident, runs, events, finalState, mayStart, waits, escalations: escalated.escalations, now });
     const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
     const intents: NewIntent[] = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
+    const escalationIntents = newEscalationIntents(incident.status, closed.status);
+    const recordsIntents = intents.length > 0 || escalationIntents.length > 0;
     // A pass that records intents is followed at once by the pass that carries them out, which
-    // publishes: a lifecycle event never delays a step's side effect.
-    const announcer = intents.length > 0 ? undefined : deps.announcer;
-    const announced = await announce({ key, incident, status: closed.status, now, announcer, escalationLevel: deps.escalationLevel, logger: context.logger });
+    // publishes: a lifecycle event never delays a side effect.
+    const announcer = recordsIntents ? undefined : deps.announcer;
+    const announced = await announce({ key, incident, status: closed.status, now, announcer, escalationLevel: deps.escalationLevel ?? ((_, status) => escalationLevelReached(status)), logger: context.logger });
     recheckAfterMs = earliest(recheckAfterMs, announced.retryAfterMs);
     let stored: Incident | undefined;
     if (closed.changed || announced.cursorChanged) {
@@ -243,20 +272,24 @@ export class IncidentReconciler {
       deps.announcer?.recorded(key);
       context.logger.debug({ phase: closed.status.phase, events: events.length }, "incident status written");
       const guarded = intents.filter((intent) => intent.kind !== undefined && EFFECT_STEP_KINDS.has(intent.kind));
-      this.#intents.recordDurable(key, guarded.map((intent) => intent.id));
+      this.#unrecordedEscalations.recorded(key, closed.status);
+      this.#intents.recordDurable(key, [...guarded.map((intent) => intent.id), ...escalationIntents]);
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
       for (const event of events) deps.guardMetrics.recordStepFailure(event.reason);
       recordTransitions(deps.metrics, incident, closed.status, (playbook, step) => kindOf(playbook, step) ?? "unknown");
+      recordEscalations(deps.metrics.escalations, incident, closed.status);
       this.#recordEvents(key, incident, events);
     }
-    const result: ReconcileResult =
-      recheckAfterMs !== undefined ? { requeueAfter: recheckAfterMs } : openWork(closed.status) ? { requeueAfter: INCIDENT_SAFETY_RECHECK_MS } : {};
-    return { result, stored, recordedIntents: stored !== undefined && intents.length > 0 };
+    const runsRecheck = recheckAfterMs ?? (openWork(closed.status) ? INCIDENT_SAFETY_RECHECK_MS : undefined);
+    const requeueAfter = earliest(runsRecheck, escalated.recheckAfterMs);
+    const result: ReconcileResult = requeueAfter === undefined ? {} : { requeueAfter };
+    return { result, stored, recordedIntents: stored !== undefined && recordsIntents };
   }
 
   #forget(key: string): void {
     this.#writes.forget(key);
     this.#intents.forget(key);
+    this.#unrecordedEscalations.forget(key);
     this.#deps.announcer?.forget(key);
   }
 

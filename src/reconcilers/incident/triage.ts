@@ -46,10 +46,11 @@ export interface TriageResult {
   readonly refusals: readonly Extract<RunStartDecision, { allowed: false }>[];
 }
 
-type Readiness = { readonly ready: true } | { readonly ready: false; readonly stalled: boolean; readonly message: string };
+/** Whether a Playbook's current generation may run, and why not. */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly stalled: boolean; readonly message: string };
 
 /** Whether the Playbook reconciler found the Playbook's current generation Ready. */
-function readinessOf(playbook: Playbook, compiled: CompiledPlaybook): Readiness {
+export function readinessOf(playbook: Playbook, compiled: CompiledPlaybook): Readiness {
   const name = playbook.metadata.name ?? "";
   const generation = playbook.metadata.generation ?? 0;
   const ready = findCondition(playbook.status?.conditions, ConditionType.Ready);

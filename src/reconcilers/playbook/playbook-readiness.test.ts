@@ -76,6 +76,20 @@ describe("playbookReadiness", () => {
       message: 'spec.steps[0].notify.connector: Connector "slack" not found in namespace soc',
     },
     {
+      name: "a missing escalation Connector does not stall",
+      spec: { escalation: { levels: [{ after: "15m", connector: "pager" }] } },
+      existing: {},
+      conditions: { Ready: "False/ConnectorNotFound", Reconciling: "False/ConnectorNotFound", Stalled: "False/ConnectorNotFound" },
+      message: 'spec.escalation.levels[0].connector: Connector "pager" not found in namespace soc',
+    },
+    {
+      name: "an escalation level not later than the one before stalls",
+      spec: { escalation: { levels: [{ after: "15m", connector: "pager" }, { after: "10m", connector: "pager" }] } },
+      existing: { connectors: ["pager"] },
+      conditions: { Ready: "False/InvalidSpec", Reconciling: "False/InvalidSpec", Stalled: "True/InvalidSpec" },
+      message: "spec.escalation.levels[1].after: 10m must be longer than levels[0].after (15m)",
+    },
+    {
       name: "an existing Connector is fine",
       spec: { steps: [notify] },
       existing: { kinds: withNotify, connectors: ["slack"] },

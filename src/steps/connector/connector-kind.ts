@@ -2,30 +2,13 @@ import { guardedStepKind, type PrepareEffect } from "../effect-step.ts";
 import { carryOutGuardedEffect } from "../effect-execution.ts";
 import type { CallConnectorEffect } from "../step-effects.ts";
 import type { EffectExecutor, StepKindDefinition } from "../step-kind.ts";
-import { callConnectorEffect } from "./call-connector.ts";
+import { callConnectorFor } from "./call-connector.ts";
 import { prepareCallStep } from "./connector-step.ts";
 
 const callConnector: EffectExecutor<CallConnectorEffect> = {
   effect: "callConnector",
   name: (effect) => effect.intentId,
-  execute: (effect, state, context) => {
-    const { incident, calls } = context;
-    const namespace = incident.metadata.namespace ?? "";
-    const name = incident.metadata.name ?? "";
-    const connector = calls.connector(namespace, effect.connector);
-    return carryOutGuardedEffect(effect, state, context, () =>
-      callConnectorEffect({
-        effect,
-        namespace,
-        connector,
-        tenancy: connector === undefined ? { verified: true } : calls.connectorTenancy(connector),
-        caller: calls.caller,
-        core: calls.core,
-        incident: { namespace, name, title: incident.spec.title, severity: incident.spec.severity },
-        signal: calls.signal,
-      }),
-    );
-  },
+  execute: (effect, state, context) => carryOutGuardedEffect(effect, state, context, () => callConnectorFor(effect, context.incident, context.calls)),
 };
 
 function prepareCall(subject: "connector" | "notify"): PrepareEffect {

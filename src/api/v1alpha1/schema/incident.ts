@@ -4,6 +4,7 @@ import type { Schema } from "./builders.ts";
 import { boolean, enumeration, freeform, integer, list, object, string, timestamp } from "./builders.ts";
 import { conditions, objectName, observedGeneration, severity, stepName } from "./common.ts";
 import { COUNTED_EVENT_KEY_LENGTH } from "../counted-events.ts";
+import { incidentEscalations } from "./escalation.ts";
 import type { KindSchema } from "./kind.ts";
 import { approvalDecision, playbookRun } from "./playbook-run.ts";
 import { MAX_STEPS } from "./playbook-step.ts";
@@ -231,6 +232,7 @@ function incidentStatus(): Schema {
       timeline: list("What happened, oldest first; the oldest entries are dropped beyond the bound.", timelineEntry(), {
         maxItems: MAX_TIMELINE_ENTRIES,
       }),
+      escalations: incidentEscalations(),
       respondedAt: timestamp("When the first response step started."),
       resolvedAt: timestamp("When the Incident was resolved."),
       published: publishedLifecycle(),

@@ -99,7 +99,7 @@ function jobStep(): Schema {
 }
 
 /** The opt-out of escaping inserted values for a markup Connector, on connector and notify steps. */
-function rawMarkup(): Schema {
+export function rawMarkup(): Schema {
   return boolean(
     "Insert `${{ }}` values into the message of a Connector whose messages are markup (slack: mrkdwn) as they are, instead of escaped (`&`, `<`, `>` as `&amp;`, `&lt;`, `&gt;`). Alert text then becomes markup: it can notify everyone (`<!channel>`, `<!here>`, `<@U123>`) and show links whose label hides their target (`<https://attacker.example|Approve>`). Set it only when every inserted value is trusted markup. The Playbook's own text is sent as written either way.",
   );

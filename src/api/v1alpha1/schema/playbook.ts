@@ -4,6 +4,7 @@ import type { Schema } from "./builders.ts";
 import { boolean, integer, list, object, string, timestamp } from "./builders.ts";
 import { celExpression, conditions, duration, objectName, observedGeneration, severity } from "./common.ts";
 import type { KindSchema } from "./kind.ts";
+import { playbookEscalation } from "./escalation.ts";
 import { playbookSteps } from "./playbook-step.ts";
 
 function trigger(): Schema {
@@ -72,13 +73,14 @@ function playbookSpec(): Schema {
       dedup: dedup(),
       steps: playbookSteps(),
       dryRun: boolean("Plan and render every step and record the result, but touch nothing."),
-      suspend: boolean("Stop starting new runs; running ones finish."),
+      suspend: boolean("Stop starting new runs and escalating its Incidents; running ones finish."),
       rateLimit: rateLimit(),
       maxActiveIncidents: integer(
         "Most active Incidents of this playbook at once: Incidents whose run of it started and has not finished, and that no person resolved or closed (dry runs count). While this many are active, a further match opens its Incident but does not start the run: the run is Skipped with reason TooManyActiveIncidents and none of its steps runs. The operator keeps the last share of the cap (--critical-reserve-percent, rounded down) for critical Incidents: one below critical is refused once the rest is taken.",
         { minimum: 1, maximum: 10000, format: "int32" },
       ),
       serviceAccountName: objectName("Default ServiceAccount for the Pods of job steps."),
+      escalation: playbookEscalation(),
     },
     { required: ["trigger", "steps"], typeName: "PlaybookSpec" },
   );
