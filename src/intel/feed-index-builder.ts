@@ -15,12 +15,16 @@ export { MAX_LINE_LENGTH, MAX_REPORTED_REJECTIONS };
 /** An indicator as a source states it, before canonicalisation. */
 export interface IndicatorInput {
   /** Inferred from the value's form when absent. */
-  readonly type?: IndicatorType;
+  readonly type?: IndicatorType | undefined;
   readonly value: string;
-  readonly confidence?: number;
-  readonly labels?: readonly string[];
-  readonly validFrom?: number;
-  readonly validUntil?: number;
+  /** 0..100; the feed's default when absent. */
+  readonly confidence?: number | undefined;
+  /** Added to the feed's labels. */
+  readonly labels?: readonly string[] | undefined;
+  /** Epoch milliseconds from which the indicator matches. */
+  readonly validFrom?: number | undefined;
+  /** Epoch milliseconds from which the indicator no longer matches. */
+  readonly validUntil?: number | undefined;
 }
 
 /** One line (or STIX object) a source could not use. */

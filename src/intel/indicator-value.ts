@@ -40,7 +40,8 @@ export class IndicatorValue {
    * is wrong. With `allowRange` false an address must be a single one.
    */
   read(raw: string, kind: IndicatorKind, allowRange = true): string | undefined {
-    return this.tryRead(raw, kind, allowRange) ? undefined : reasonFor(raw, kind, allowRange);
+    if (this.tryRead(raw, kind, allowRange)) return undefined;
+    return reasonFor(raw, kind === undefined && raw.includes("://") ? "url" : kind, allowRange);
   }
 
   /** The canonical text of the value read last. */
@@ -68,8 +69,8 @@ export class IndicatorValue {
 
   private readAddress(raw: string, kind: "ip" | "ipv4" | "ipv6", allowRange: boolean): boolean {
     const range = parseIpRange(raw, this.words, allowRange);
-    if (range === undefined || (kind === "ipv4" && range.version !== 4)) return false;
-    // An IPv4-mapped IPv6 value reads as IPv4: it is the same host.
+    // An IPv4-mapped IPv6 value reads as IPv4 (it is the same host), so an IPv6 value is known by its colons.
+    if (range === undefined || (kind === "ipv4" && range.version !== 4) || (kind === "ipv6" && !raw.includes(":"))) return false;
     this.type = range.version === 4 ? "ipv4" : "ipv6";
     this.prefix = range.prefix;
     return true;
