@@ -99,11 +99,6 @@ export class PrefixTable {
     return into;
   }
 
-  /** The distinct prefix lengths held, longest first. */
-  get prefixLengths(): readonly number[] {
-    return this.prefixesHeld;
-  }
-
   /** Bytes held by the table's arrays. */
   get byteLength(): number {
     return this.slots.byteLength + (this.blockLengths?.byteLength ?? 0);
