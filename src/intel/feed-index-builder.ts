@@ -123,7 +123,7 @@ export class FeedIndexBuilder {
   build(): FeedIndex {
     const tables = this.openTables();
     this.tables = undefined;
-    tables.trim();
+    tables.freeze();
     this.attributes.seal();
     return new FeedIndex(this.settings, this.now, tables, this.attributes);
   }
