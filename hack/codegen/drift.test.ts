@@ -46,9 +46,9 @@ describe("findDrift", () => {
     [
       "a file in crds/ the schema does not produce",
       async (dir) => {
-        await writeFile(path.join(dir, "crds/threatfeeds.soar.kube-soar.io.yaml"), "kind: CustomResourceDefinition\n");
+        await writeFile(path.join(dir, "crds/sightings.soar.kube-soar.io.yaml"), "kind: CustomResourceDefinition\n");
       },
-      [{ path: "crds/threatfeeds.soar.kube-soar.io.yaml", problem: "stale" }],
+      [{ path: "crds/sightings.soar.kube-soar.io.yaml", problem: "stale" }],
     ],
   ])("reports %s", async (_, mutate, expected) => {
     await mutate(root);

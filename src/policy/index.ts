@@ -46,6 +46,7 @@ export {
 } from "./destination-policy.ts";
 export {
   connectorPrivilegedFields,
+  threatFeedPrivilegedFields,
   lastSpecWrite,
   playbookPrivilegedFields,
   POLICY_SETTLE_MS,

@@ -6,6 +6,7 @@ import {
   lastSpecWrite,
   playbookPrivilegedFields,
   POLICY_SETTLE_MS,
+  threatFeedPrivilegedFields,
   verifyApprovals,
   verifyTenancy,
   type PolicyBindingState,
@@ -57,6 +58,18 @@ describe("privileged fields", () => {
         pagerduty: { routingKeySecretRef: { name: "p", key: "k" } },
       }),
     ).toEqual(["spec.auth.secretRef", "spec.urlSecretRef", "spec.tls.caSecretRef", "spec.tls.clientCertSecretRef", "spec.pagerduty.routingKeySecretRef"]);
+  });
+
+  it("are every ConfigMap and Secret a ThreatFeed names", () => {
+    expect(threatFeedPrivilegedFields({ inline: [{ value: "203.0.113.5" }] })).toEqual([]);
+    expect(threatFeedPrivilegedFields({ http: { url: "https://feeds.example/ips.txt" } })).toEqual([]);
+    expect(threatFeedPrivilegedFields({ configMapRef: { name: "c", key: "k" } })).toEqual(["spec.configMapRef"]);
+    expect(threatFeedPrivilegedFields({ secretRef: { name: "s", key: "k" } })).toEqual(["spec.secretRef"]);
+    expect(
+      threatFeedPrivilegedFields({
+        http: { url: "https://feeds.example/ips.txt", caSecretRef: { name: "ca", key: "k" }, authHeader: { name: "Authorization", secretRef: { name: "t", key: "k" } } },
+      }),
+    ).toEqual(["spec.http.caSecretRef", "spec.http.authHeader.secretRef"]);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { TenancyPolicy } from "../api/v1alpha1/constants.ts";
 import { Reason } from "../api/v1alpha1/reasons.ts";
-import type { ConnectorSpec, PlaybookSpec } from "../api/v1alpha1/types.generated.ts";
+import type { ConnectorSpec, PlaybookSpec, ThreatFeedSpec } from "../api/v1alpha1/types.generated.ts";
 
 /**
  * How long after a policy binding is created or changed the API server may still admit writes without it
@@ -27,7 +27,7 @@ export interface PolicyBindingState {
   readonly absence?: string;
 }
 
-/** A Playbook or Connector to verify. */
+/** A Playbook, Connector or ThreatFeed to verify. */
 export interface TenancySubject {
   readonly namespace: string;
   /** The fields using what only the policy vouches for; empty when there is nothing to verify. */
@@ -74,6 +74,16 @@ export function connectorPrivilegedFields(spec: ConnectorSpec): string[] {
     ...(spec.tls?.caSecretRef === undefined ? [] : ["spec.tls.caSecretRef"]),
     ...(spec.tls?.clientCertSecretRef === undefined ? [] : ["spec.tls.clientCertSecretRef"]),
     ...(spec.pagerduty === undefined ? [] : ["spec.pagerduty.routingKeySecretRef"]),
+  ];
+}
+
+/** The fields of a ThreatFeed the kube-soar-threatfeed-sources policy vouches for: each ConfigMap and Secret it names. */
+export function threatFeedPrivilegedFields(spec: ThreatFeedSpec): string[] {
+  return [
+    ...(spec.configMapRef === undefined ? [] : ["spec.configMapRef"]),
+    ...(spec.secretRef === undefined ? [] : ["spec.secretRef"]),
+    ...(spec.http?.caSecretRef === undefined ? [] : ["spec.http.caSecretRef"]),
+    ...(spec.http?.authHeader === undefined ? [] : ["spec.http.authHeader.secretRef"]),
   ];
 }
 

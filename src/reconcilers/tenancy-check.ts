@@ -1,10 +1,11 @@
 import { TenancyPolicy } from "../api/v1alpha1/constants.ts";
-import type { Connector, Incident, Playbook } from "../api/v1alpha1/types.generated.ts";
+import type { Connector, Incident, Playbook, ThreatFeed } from "../api/v1alpha1/types.generated.ts";
 import type { OperatorOptions } from "../config/options.ts";
 import {
   bindingStateFor,
   connectorPrivilegedFields,
   playbookPrivilegedFields,
+  threatFeedPrivilegedFields,
   verifyApprovals,
   verifyTenancy,
   type ObservedBinding,
@@ -23,6 +24,8 @@ export interface TenancyCheck {
   playbook(playbook: Playbook): TenancyVerdict;
   /** The Connector's Secrets. */
   connector(connector: Connector): TenancyVerdict;
+  /** The ThreatFeed's ConfigMap and Secrets. */
+  threatFeed(feed: ThreatFeed): TenancyVerdict;
   /** The Incident's `spec.approvals`. */
   approvals(incident: Incident): TenancyVerdict;
   /** The caches the verdicts read: wait for them before deciding. */
@@ -37,6 +40,7 @@ const verified: TenancyVerdict = { verified: true };
 const trustEveryWriter: TenancyCheck = {
   playbook: () => verified,
   connector: () => verified,
+  threatFeed: () => verified,
   approvals: () => verified,
   caches: [],
   onBindingChange: () => () => undefined,
@@ -56,14 +60,14 @@ function dateOf(value: string | Date | undefined): Date | undefined {
 /**
  * The tenancy check of one leadership term: with `verifyTenancy` on, verdicts from a cache of
  * the cluster's ValidatingAdmissionPolicyBindings (shared through `informers`) and the last
- * spec writes remembered by the Playbook and Connector caches; with it off, every verdict is
+ * spec writes remembered by the Playbook, Connector and ThreatFeed caches; with it off, every verdict is
  * true and nothing is watched.
  */
 export function tenancyCheck(informers: InformerFactory, options: Pick<OperatorOptions, "verifyTenancy" | "namespace">): TenancyCheck {
   if (!options.verifyTenancy) return trustEveryWriter;
   const bindings = watchPolicyBindings(informers);
   const state = (policy: TenancyPolicy, namespace: string) => bindingStateFor(policy, observed(bindings.get(policy)), namespace);
-  const subject = (object: Playbook | Connector, privilegedFields: string[]) => {
+  const subject = (object: Playbook | Connector | ThreatFeed, privilegedFields: string[]) => {
     const namespace = object.metadata.namespace ?? "";
     return { namespace, privilegedFields, lastWrite: specWriteOf(object) };
   };
@@ -75,6 +79,10 @@ export function tenancyCheck(informers: InformerFactory, options: Pick<OperatorO
     connector: (connector) => {
       const checked = subject(connector, connectorPrivilegedFields(connector.spec));
       return verifyTenancy(checked, options.namespace, state(TenancyPolicy.ConnectorSecrets, checked.namespace));
+    },
+    threatFeed: (feed) => {
+      const checked = subject(feed, threatFeedPrivilegedFields(feed.spec));
+      return verifyTenancy(checked, options.namespace, state(TenancyPolicy.ThreatFeedSources, checked.namespace));
     },
     approvals: (incident) => {
       const namespace = incident.metadata.namespace ?? "";

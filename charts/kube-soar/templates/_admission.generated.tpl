@@ -227,4 +227,53 @@ objects:
       policyName: kube-soar-incident-approvals
       validationActions:
         - Deny
+  - apiVersion: admissionregistration.k8s.io/v1
+    kind: ValidatingAdmissionPolicy
+    metadata:
+      name: kube-soar-threatfeed-sources
+      labels:
+        app.kubernetes.io/name: kube-soar
+        app.kubernetes.io/component: admission
+    spec:
+      failurePolicy: Fail
+      matchConstraints:
+        resourceRules:
+          - apiGroups:
+              - soar.kube-soar.io
+            apiVersions:
+              - "*"
+            operations:
+              - CREATE
+              - UPDATE
+            resources:
+              - threatfeeds
+      variables:
+        - name: secrets
+          expression: authorizer.group('').resource('secrets').namespace(request.namespace)
+        - name: configMaps
+          expression: authorizer.group('').resource('configmaps').namespace(request.namespace)
+      validations:
+        - expression: "!(has(object.spec.configMapRef)) || variables.configMaps.name(object.spec.configMapRef.name).check('get').allowed()"
+          reason: Forbidden
+          messageExpression: "'spec.configMapRef.name: you may not get ConfigMap \"' + string(object.spec.configMapRef.name) + '\" in namespace \"' + request.namespace + '\"'"
+        - expression: "!(has(object.spec.secretRef)) || variables.secrets.name(object.spec.secretRef.name).check('get').allowed()"
+          reason: Forbidden
+          messageExpression: "'spec.secretRef.name: you may not get Secret \"' + string(object.spec.secretRef.name) + '\" in namespace \"' + request.namespace + '\"'"
+        - expression: "!(has(object.spec.http) && has(object.spec.http.caSecretRef)) || variables.secrets.name(object.spec.http.caSecretRef.name).check('get').allowed()"
+          reason: Forbidden
+          messageExpression: "'spec.http.caSecretRef.name: you may not get Secret \"' + string(object.spec.http.caSecretRef.name) + '\" in namespace \"' + request.namespace + '\"'"
+        - expression: "!(has(object.spec.http) && has(object.spec.http.authHeader)) || variables.secrets.name(object.spec.http.authHeader.secretRef.name).check('get').allowed()"
+          reason: Forbidden
+          messageExpression: "'spec.http.authHeader.secretRef.name: you may not get Secret \"' + string(object.spec.http.authHeader.secretRef.name) + '\" in namespace \"' + request.namespace + '\"'"
+  - apiVersion: admissionregistration.k8s.io/v1
+    kind: ValidatingAdmissionPolicyBinding
+    metadata:
+      name: kube-soar-threatfeed-sources
+      labels:
+        app.kubernetes.io/name: kube-soar
+        app.kubernetes.io/component: admission
+    spec:
+      policyName: kube-soar-threatfeed-sources
+      validationActions:
+        - Deny
 {{- end -}}

@@ -7,6 +7,7 @@ manager:
       resources:
         - playbooks
         - connectors
+        - threatfeeds
       verbs:
         - get
         - list
@@ -28,6 +29,7 @@ manager:
         - playbooks/status
         - incidents/status
         - connectors/status
+        - threatfeeds/status
       verbs:
         - get
         - update
@@ -60,6 +62,7 @@ manager:
         - ""
       resources:
         - secrets
+        - configmaps
         - serviceaccounts
       verbs:
         - get
@@ -105,6 +108,7 @@ manager:
       resources:
         - playbooks
         - connectors
+        - threatfeeds
       verbs:
         - get
         - list
@@ -126,6 +130,7 @@ manager:
         - playbooks/status
         - incidents/status
         - connectors/status
+        - threatfeeds/status
       verbs:
         - get
         - update
@@ -158,6 +163,7 @@ manager:
         - ""
       resources:
         - secrets
+        - configmaps
         - serviceaccounts
       verbs:
         - get
@@ -451,6 +457,7 @@ roles:
         resources:
           - playbooks
           - connectors
+          - threatfeeds
           - incidents
         verbs:
           - get
@@ -471,6 +478,7 @@ roles:
         resources:
           - playbooks
           - connectors
+          - threatfeeds
           - incidents
         verbs:
           - create

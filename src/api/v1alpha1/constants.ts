@@ -14,6 +14,7 @@ export const Kind = {
   Playbook: "Playbook",
   Incident: "Incident",
   Connector: "Connector",
+  ThreatFeed: "ThreatFeed",
 } as const;
 /** One of the kinds of this API version. */
 export type Kind = (typeof Kind)[keyof typeof Kind];
@@ -23,6 +24,7 @@ export const Plural = {
   Playbook: "playbooks",
   Incident: "incidents",
   Connector: "connectors",
+  ThreatFeed: "threatfeeds",
 } as const satisfies Record<Kind, string>;
 
 /**
@@ -37,6 +39,8 @@ export const TenancyPolicy = {
   PlaybookJobs: "kube-soar-playbook-jobs",
   /** A new approval names its writer, who may approve; recorded approvals never change. */
   IncidentApprovals: "kube-soar-incident-approvals",
+  /** A ThreatFeed names only ConfigMaps and Secrets its writer may get. */
+  ThreatFeedSources: "kube-soar-threatfeed-sources",
 } as const;
 /** The name of one of the tenancy policies and of its binding. */
 export type TenancyPolicy = (typeof TenancyPolicy)[keyof typeof TenancyPolicy];
@@ -132,6 +136,15 @@ export const CONNECTOR_METHODS = ["POST", "PUT", "PATCH", "GET"] as const;
 
 /** How a Connector authenticates its calls. */
 export const CONNECTOR_AUTH_TYPES = ["bearer", "basic", "header", "hmac"] as const;
+
+/**
+ * Kinds of indicator a ThreatFeed may hold: IPv4 and IPv6 addresses (and CIDR ranges), domains,
+ * URLs, and SHA-256, SHA-1 and MD5 hashes.
+ */
+export const THREAT_INDICATOR_TYPES = ["ipv4", "ipv6", "domain", "url", "sha256", "sha1", "md5"] as const;
+
+/** How the text of a ThreatFeed's source is written. */
+export const THREAT_FEED_FORMATS = ["list", "csv", "stix2"] as const;
 
 /** Label keys kube-soar puts on the objects it creates, so they map back to their origin. */
 export const Label = {

@@ -184,6 +184,23 @@ export const Reason = {
    */
   DestinationRefused: "DestinationRefused",
 
+  // ThreatFeed readiness (besides InvalidSpec, TenancyUnverified, DestinationRefused and the Secret reasons above).
+
+  /** The feed's indicators were loaded (or its server confirmed them unchanged) and are in use. */
+  Loaded: "Loaded",
+  /** The feed's ConfigMap or Secret, or the key in it, does not exist. */
+  SourceNotFound: "SourceNotFound",
+  /**
+   * The feed's source could not be read: the URL's connection, TLS handshake or answer failed (a
+   * status other than 200 or 304), or the API server did not answer a read of its ConfigMap or
+   * Secret. Retried with backoff; the previous indicators stay in use.
+   */
+  FetchFailed: "FetchFailed",
+  /** The feed's text cannot be read in its format as a whole; the previous indicators stay in use. */
+  ParseFailed: "ParseFailed",
+  /** The body at the feed's URL is larger than `spec.http.maxBytes` (after decompression); the previous indicators stay in use. */
+  TooLarge: "TooLarge",
+
   // Retried reconcile errors (logged with the retry; besides SecretUnavailable and ApiUnavailable).
 
   /** A status write lost a race with another writer; the reconcile runs again on fresh state. */

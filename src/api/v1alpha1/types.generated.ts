@@ -96,6 +96,45 @@ export interface ConnectorList {
   items: Connector[];
 }
 
+/**
+ * A ThreatFeed is a source of indicators of compromise (addresses and CIDR ranges, domains, URLs,
+ * file hashes): listed inline, in a ConfigMap or Secret, or fetched from an HTTPS URL and
+ * refreshed, as a plain list, CSV or a STIX 2.1 bundle. Every replica of the operator holds the
+ * feed's indicators in memory; a feed that fails to load keeps its previous indicators.
+ */
+export interface ThreatFeed {
+  /**
+   * APIVersion defines the versioned schema of this representation of an object;
+   * soar.kube-soar.io/v1alpha1 for this kind.
+   */
+  apiVersion: "soar.kube-soar.io/v1alpha1";
+  /** Kind is a string value representing the REST resource this object represents; ThreatFeed here. */
+  kind: "ThreatFeed";
+  /** Standard object metadata. */
+  metadata: ObjectMeta;
+  /**
+   * Where the feed's indicators come from and what a match means. Exactly one source is set:
+   * inline, configMapRef, secretRef or http. A feed in the operator's namespace applies to every
+   * alert; a feed in another namespace only to Incidents of its own namespace.
+   */
+  spec: ThreatFeedSpec;
+  /**
+   * What the operator loaded. Ready is True (reason Loaded) when the last load or refresh
+   * succeeded; otherwise False with the reason (SourceNotFound, FetchFailed, ParseFailed, TooLarge,
+   * DestinationRefused, SecretNotFound, TenancyUnverified, InvalidSpec...) while the indicators of
+   * the last good load, described by the other fields, stay in use.
+   */
+  status?: ThreatFeedStatus;
+}
+
+/** A list of ThreatFeed objects, as the apiserver returns it. */
+export interface ThreatFeedList {
+  apiVersion: "soar.kube-soar.io/v1alpha1";
+  kind: "ThreatFeedList";
+  metadata: ListMeta;
+  items: ThreatFeed[];
+}
+
 /** The desired behaviour: which events trigger the playbook and which steps respond. */
 export interface PlaybookSpec {
   /** What the playbook responds to and how, for people. */
@@ -923,4 +962,302 @@ export interface ConnectorStatus {
   conditions?: Condition[];
   /** The metadata.generation of the spec the controller last fully processed. */
   observedGeneration?: number;
+}
+
+/**
+ * Where the feed's indicators come from and what a match means. Exactly one source is set: inline,
+ * configMapRef, secretRef or http. A feed in the operator's namespace applies to every alert; a
+ * feed in another namespace only to Incidents of its own namespace.
+ */
+export interface ThreatFeedSpec {
+  /** What the feed holds and where it comes from, for people. */
+  description?: string;
+  /** Indicators listed in the ThreatFeed itself, at most 1000. */
+  inline?: InlineIndicator[];
+  /**
+   * The ConfigMap key holding the feed's text, in the feed's namespace. The ConfigMap is watched:
+   * an edit reloads the feed.
+   */
+  configMapRef?: ConfigMapKeyRef;
+  /**
+   * The Secret key holding the feed's text, for feeds whose content is licensed or confidential.
+   * The Secret is watched: an edit reloads the feed. Rejected lines of a Secret's text are reported
+   * by line number only.
+   */
+  secretRef?: SecretKeyRef;
+  /**
+   * Fetch the feed from an HTTPS URL, again every refreshInterval. Requests are conditional
+   * (If-None-Match with the last ETag, If-Modified-Since with the last Last-Modified): a 304 answer
+   * keeps the indicators and counts as a refresh. Redirects are not followed. A failed fetch keeps
+   * the previous indicators and is retried with backoff (10s doubling, at most refreshInterval).
+   * Every replica of the operator fetches the feed itself.
+   */
+  http?: ThreatFeedHTTP;
+  /**
+   * How the text of a configMapRef, secretRef or http source is written. Absent, the text is a
+   * list.
+   */
+  format?: ThreatFeedFormat;
+  /**
+   * The severity an Incident is raised to when one of its observables matches this feed; absent, a
+   * match does not change the severity.
+   */
+  severity?: Severity;
+  /**
+   * The confidence, 0 to 100, of an indicator that states none.
+   *
+   * @defaultValue 50
+   */
+  defaultConfidence?: number;
+  /** Labels of every indicator of the feed, reported before an indicator's own. */
+  labels?: string[];
+  /**
+   * Whether a domain indicator also matches its subdomains (evil.example matches a.b.evil.example).
+   *
+   * @defaultValue false
+   */
+  includeSubdomains?: boolean;
+  /**
+   * How long after a load an indicator the feed listed keeps matching; a feed that stops refreshing
+   * then stops matching. Absent, only an indicator's own expiry (validUntil, an expiry column, STIX
+   * valid_until) ends its matches.
+   */
+  expireAfter?: string;
+  /**
+   * The most indicators the feed holds; further ones are rejected and counted. At most 2000000,
+   * which is also the default.
+   */
+  maxIndicators?: number;
+}
+
+/** One indicator of compromise. */
+export interface InlineIndicator {
+  /**
+   * The indicator: an IPv4 or IPv6 address or CIDR range, a domain, a URL (with its scheme), or a
+   * SHA-256, SHA-1 or MD5 hash in hex. It is stored canonically (shortest address form, lower-case
+   * domain, normalised URL without fragment, lower-case hash).
+   */
+  value: string;
+  /** The kind of indicator; inferred from the value's form when absent. */
+  type?: ThreatIndicatorType;
+  /** How sure the feed is, 0 to 100; the feed's defaultConfidence when absent. */
+  confidence?: number;
+  /** Labels of this indicator, reported after the feed's own. */
+  labels?: string[];
+  /**
+   * The time from which the indicator no longer matches; absent, it matches until the feed drops it
+   * (or expireAfter passes).
+   */
+  validUntil?: string;
+}
+
+/** A kind of indicator: ipv4 and ipv6 (an address or a CIDR range), domain, url, sha256, sha1, md5. */
+export type ThreatIndicatorType = "ipv4" | "ipv6" | "domain" | "url" | "sha256" | "sha1" | "md5";
+
+/**
+ * The ConfigMap key holding the feed's text, in the feed's namespace. The ConfigMap is watched: an
+ * edit reloads the feed.
+ */
+export interface ConfigMapKeyRef {
+  /** Name of the ConfigMap, in the namespace of the ThreatFeed. */
+  name: string;
+  /** Key within the ConfigMap's data. */
+  key: string;
+}
+
+/**
+ * Fetch the feed from an HTTPS URL, again every refreshInterval. Requests are conditional
+ * (If-None-Match with the last ETag, If-Modified-Since with the last Last-Modified): a 304 answer
+ * keeps the indicators and counts as a refresh. Redirects are not followed. A failed fetch keeps
+ * the previous indicators and is retried with backoff (10s doubling, at most refreshInterval).
+ * Every replica of the operator fetches the feed itself.
+ */
+export interface ThreatFeedHTTP {
+  /**
+   * The https:// URL of the feed, without credentials (use authHeader). Its host must be or resolve
+   * to addresses the operator's destination policy allows, the same policy as Connectors': by
+   * default no loopback, link-local or cloud metadata address, no address of the API server or the
+   * operator, and, outside the operator's namespace, no private address.
+   */
+  url: string;
+  /** Secret key holding PEM CA certificates to trust instead of the system roots. */
+  caSecretRef?: SecretKeyRef;
+  /** Server name to verify and send as SNI, when it differs from the URL's host. */
+  serverName?: string;
+  /**
+   * A request header whose value is read from a Secret at each fetch (for example Authorization
+   * with the value Bearer <token>). The value is never logged or written to status.
+   */
+  authHeader?: ThreatFeedAuthHeader;
+  /**
+   * How often the feed is fetched again, at least 1m; each replica adds up to 10% of jitter.
+   *
+   * @defaultValue "1h"
+   */
+  refreshInterval?: string;
+  /**
+   * Longest time one fetch may take, from connecting to the end of the body; at most 5m.
+   *
+   * @defaultValue "30s"
+   */
+  timeout?: string;
+  /**
+   * The largest body accepted, in bytes after decompression (gzip is asked for and decoded). A
+   * larger body is refused while it is read: Ready turns False with reason TooLarge and the
+   * previous indicators stay in use. At most 268435456 (256 MiB); 16777216 (16 MiB) when absent.
+   *
+   * @defaultValue 16777216
+   */
+  maxBytes?: number;
+}
+
+/**
+ * A request header whose value is read from a Secret at each fetch (for example Authorization with
+ * the value Bearer <token>). The value is never logged or written to status.
+ */
+export interface ThreatFeedAuthHeader {
+  /** Name of the header. */
+  name: string;
+  /** The Secret key holding the header's whole value; trailing line breaks are removed. */
+  secretRef: SecretKeyRef;
+}
+
+/** How the text of a configMapRef, secretRef or http source is written. Absent, the text is a list. */
+export interface ThreatFeedFormat {
+  /**
+   * list: one indicator per line, blank lines and lines starting with # skipped. csv:
+   * comma-separated values as csv describes. stix2: a STIX 2.1 bundle of indicator objects whose
+   * pattern_type is stix and whose pattern compares ipv4-addr:value, ipv6-addr:value,
+   * domain-name:value, url:value or file:hashes.'SHA-256'|'SHA-1'|'MD5' with = (joined by OR);
+   * valid_from, valid_until, confidence and labels are honoured, revoked indicators skipped, and
+   * other patterns counted in status.unsupportedPatterns and skipped.
+   *
+   * @defaultValue "list"
+   */
+  type?: ThreatFeedFormatType;
+  /** For a list: the type of every line; inferred from each line's form when absent. */
+  indicatorType?: ThreatIndicatorType;
+  /**
+   * How a CSV feed is read: RFC 4180 records (a quoted cell may hold the delimiter, doubled quotes
+   * and line breaks); cells are trimmed and an empty optional cell means not given. Required for
+   * type csv, only allowed for it.
+   */
+  csv?: ThreatFeedCsv;
+}
+
+/** How the text of a ThreatFeed's source is written. */
+export type ThreatFeedFormatType = "list" | "csv" | "stix2";
+
+/**
+ * How a CSV feed is read: RFC 4180 records (a quoted cell may hold the delimiter, doubled quotes
+ * and line breaks); cells are trimmed and an empty optional cell means not given. Required for type
+ * csv, only allowed for it.
+ */
+export interface ThreatFeedCsv {
+  /**
+   * The column holding the indicator. A name of the header row (needs header: true) or a position
+   * counted from 0.
+   */
+  valueColumn: number | string;
+  /**
+   * The column naming each indicator's type (ip, ipv4, ipv6, domain, hostname, fqdn, url, uri,
+   * sha256, sha1, md5 or hash, in any case); absent or empty, the type is inferred from the value.
+   * A name of the header row (needs header: true) or a position counted from 0.
+   */
+  typeColumn?: number | string;
+  /**
+   * The column of each indicator's confidence, an integer from 0 to 100. A name of the header row
+   * (needs header: true) or a position counted from 0.
+   */
+  confidenceColumn?: number | string;
+  /**
+   * The column of each indicator's labels, separated by ; or |. A name of the header row (needs
+   * header: true) or a position counted from 0.
+   */
+  labelsColumn?: number | string;
+  /**
+   * The column of an RFC 3339 time from which the indicator no longer matches. A name of the header
+   * row (needs header: true) or a position counted from 0.
+   */
+  expiresColumn?: number | string;
+  /**
+   * Whether the first record names the columns; it is never read as an indicator.
+   *
+   * @defaultValue false
+   */
+  header?: boolean;
+  /**
+   * The one character separating cells.
+   *
+   * @defaultValue ","
+   */
+  delimiter?: string;
+}
+
+/**
+ * What the operator loaded. Ready is True (reason Loaded) when the last load or refresh succeeded;
+ * otherwise False with the reason (SourceNotFound, FetchFailed, ParseFailed, TooLarge,
+ * DestinationRefused, SecretNotFound, TenancyUnverified, InvalidSpec...) while the indicators of
+ * the last good load, described by the other fields, stay in use.
+ */
+export interface ThreatFeedStatus {
+  /**
+   * Latest observations of the object's state: Ready, Reconciling, Stalled and domain conditions,
+   * one per type.
+   */
+  conditions?: Condition[];
+  /** The metadata.generation of the spec the controller last fully processed. */
+  observedGeneration?: number;
+  /** How many distinct indicators the feed holds, in total and by type. */
+  indicators?: ThreatFeedIndicatorCounts;
+  /** Lines (or STIX objects) of the last load that could not be used, and the first few of them. */
+  rejected?: ThreatFeedRejections;
+  /** STIX patterns of the last load outside the supported comparisons, skipped. */
+  unsupportedPatterns?: number;
+  /** Indicators of the last load whose own expiry had passed already, not held. */
+  expired?: number;
+  /**
+   * When the indicators in use were last loaded, or last confirmed unchanged by the feed's server
+   * (304).
+   */
+  lastRefreshTime?: string;
+}
+
+/** How many distinct indicators the feed holds, in total and by type. */
+export interface ThreatFeedIndicatorCounts {
+  /** Every indicator held. */
+  total?: number;
+  /** Indicators of type ipv4. */
+  ipv4?: number;
+  /** Indicators of type ipv6. */
+  ipv6?: number;
+  /** Indicators of type domain. */
+  domain?: number;
+  /** Indicators of type url. */
+  url?: number;
+  /** Indicators of type sha256. */
+  sha256?: number;
+  /** Indicators of type sha1. */
+  sha1?: number;
+  /** Indicators of type md5. */
+  md5?: number;
+}
+
+/** Lines (or STIX objects) of the last load that could not be used, and the first few of them. */
+export interface ThreatFeedRejections {
+  /** How many were rejected. */
+  count: number;
+  /** The first 5 rejected. */
+  lines?: ThreatFeedRejectedLine[];
+}
+
+/** One rejected line. */
+export interface ThreatFeedRejectedLine {
+  /**
+   * The 1-based line of a list, the first line of a CSV record, or the 1-based position of a STIX
+   * object in the bundle's objects.
+   */
+  line: number;
+  /** What is wrong with it. */
+  reason: string;
 }
