@@ -1,5 +1,5 @@
-/* eslint-disable @typescript-eslint/no-unused-vars -- the bodies come with the implementation */
 import type { IndicatorType } from "./indicator.ts";
+import { IndicatorValue } from "./indicator-value.ts";
 
 /** A value in canonical form with its type, or why it is not an indicator. */
 export type CanonicalIndicator = { readonly type: IndicatorType; readonly value: string } | { readonly reason: string };
@@ -11,5 +11,7 @@ export type CanonicalIndicator = { readonly type: IndicatorType; readonly value:
  * of a refusal names what is wrong with the value.
  */
 export function canonicalIndicator(raw: string, type?: IndicatorType): CanonicalIndicator {
-  throw new Error("not implemented");
+  const value = new IndicatorValue();
+  const problem = value.read(raw.trim(), type);
+  return problem === undefined ? { type: value.type, value: value.format() } : { reason: problem };
 }

@@ -1,6 +1,8 @@
-/* eslint-disable @typescript-eslint/no-unused-vars -- the bodies come with the implementation */
 import type { FeedSettings } from "./feed-settings.ts";
 import type { IndicatorType } from "./indicator.ts";
+import { IndicatorAttributes } from "./indicator-attributes.ts";
+import { IndicatorTables } from "./indicator-tables.ts";
+import { IndicatorValue } from "./indicator-value.ts";
 
 /** What one indicator of a feed says about a value it matched. */
 export interface IndicatorHit {
@@ -24,11 +26,27 @@ export class FeedIndex {
   readonly settings: FeedSettings;
   /** Epoch milliseconds of the load, the time the feed last listed each of its indicators. */
   readonly loadedAt: number;
+  /** The number of distinct indicators held, by type. */
+  readonly counts: Readonly<Record<IndicatorType, number>>;
+  /** The number of distinct indicators held. */
+  readonly size: number;
+  private readonly tables: IndicatorTables;
+  private readonly attributes: IndicatorAttributes;
+  private readonly expiresAt: number;
+  private readonly value = new IndicatorValue();
 
-  /** Built by `FeedIndexBuilder`; not constructed directly. */
-  constructor(settings: FeedSettings, loadedAt: number) {
+  /**
+   * Built by `FeedIndexBuilder`, which passes the tables it filled; without them, the empty
+   * index of a feed.
+   */
+  constructor(settings: FeedSettings, loadedAt: number, tables?: IndicatorTables, attributes?: IndicatorAttributes) {
     this.settings = settings;
     this.loadedAt = loadedAt;
+    this.tables = tables ?? new IndicatorTables();
+    this.attributes = attributes ?? new IndicatorAttributes(settings.labels, settings.defaultConfidence);
+    this.expiresAt = settings.expireAfterMs === undefined ? Number.POSITIVE_INFINITY : loadedAt + settings.expireAfterMs;
+    this.counts = Object.freeze(this.tables.counts());
+    this.size = Object.values(this.counts).reduce((sum, count) => sum + count, 0);
   }
 
   /** `namespace/name` of the feed. */
@@ -36,14 +54,9 @@ export class FeedIndex {
     return this.settings.key;
   }
 
-  /** The number of distinct indicators held. */
-  get size(): number {
-    throw new Error("not implemented");
-  }
-
-  /** The number of distinct indicators held, by type. */
-  get counts(): Readonly<Record<IndicatorType, number>> {
-    throw new Error("not implemented");
+  /** Bytes held by the index's arrays (not counting attribute records). */
+  get byteLength(): number {
+    return this.tables.byteLength;
   }
 
   /**
@@ -54,6 +67,15 @@ export class FeedIndex {
    * value that is not one never matches.
    */
   lookup(type: IndicatorType, value: string, now: number): IndicatorHit | undefined {
-    throw new Error("not implemented");
+    if (this.value.read(value.trim(), type) !== undefined) return undefined;
+    return this.lookupValue(this.value, now);
+  }
+
+  /** The indicator matching a value already read, at `now`; see {@link FeedIndex.lookup}. */
+  lookupValue(value: IndicatorValue, now: number): IndicatorHit | undefined {
+    if (now >= this.expiresAt) return undefined;
+    const hit = this.tables.find(value, this.settings.includeSubdomains, this.attributes, now);
+    if (hit === undefined) return undefined;
+    return { type: hit.type, indicator: hit.indicator, confidence: this.attributes.confidence(hit.tag), labels: this.attributes.labels(hit.tag) };
   }
 }

@@ -1,7 +1,7 @@
-/* eslint-disable @typescript-eslint/no-unused-vars -- the bodies come with the implementation */
 import type { ObservableType, Severity } from "../api/v1alpha1/index.ts";
 import type { FeedIndex } from "./feed-index.ts";
-import type { IndicatorType } from "./indicator.ts";
+import { INDICATOR_TYPES, type IndicatorType } from "./indicator.ts";
+import { IndicatorValue, type IndicatorKind } from "./indicator-value.ts";
 
 /** One feed's indicator matching a value. */
 export interface IntelMatch {
@@ -34,6 +34,15 @@ export interface FeedSummary {
   readonly loadedAt: number;
 }
 
+const OBSERVABLE_KINDS: Readonly<Record<ObservableType, IndicatorKind | null>> = {
+  ip: "ip",
+  domain: "domain",
+  url: "url",
+  hash: "hash",
+  user: null,
+  process: null,
+};
+
 /**
  * The feeds of the operator, each one index, matched under the tenancy rule of Playbooks: a feed
  * in the operator's namespace applies to every value, a feed of another namespace only to values
@@ -42,6 +51,11 @@ export interface FeedSummary {
  */
 export class IntelStore {
   readonly operatorNamespace: string;
+  private readonly indexes = new Map<string, FeedIndex>();
+  /** The feeds sorted by key, rebuilt on every change so a match reads one consistent list. */
+  private sorted: readonly FeedIndex[] = [];
+  private readonly value = new IndicatorValue();
+  private readonly host = new IndicatorValue();
 
   constructor(operatorNamespace: string) {
     this.operatorNamespace = operatorNamespace;
@@ -49,27 +63,30 @@ export class IntelStore {
 
   /** Holds `index` as the feed `index.key`, replacing that feed's previous index. */
   set(index: FeedIndex): void {
-    throw new Error("not implemented");
+    this.indexes.set(index.key, index);
+    this.resort();
   }
 
   /** Drops the feed `key`; true when it was held. */
   delete(key: string): boolean {
-    throw new Error("not implemented");
+    const deleted = this.indexes.delete(key);
+    if (deleted) this.resort();
+    return deleted;
   }
 
   /** The index of feed `key`, if held. */
   get(key: string): FeedIndex | undefined {
-    throw new Error("not implemented");
+    return this.indexes.get(key);
   }
 
   /** The keys of the feeds held, sorted. */
   keys(): readonly string[] {
-    throw new Error("not implemented");
+    return this.sorted.map((index) => index.key);
   }
 
   /** A summary of every feed held, sorted by key. */
   feeds(): readonly FeedSummary[] {
-    throw new Error("not implemented");
+    return this.sorted.map((index) => ({ key: index.key, namespace: index.settings.namespace, size: index.size, counts: index.counts, loadedAt: index.loadedAt }));
   }
 
   /**
@@ -78,7 +95,7 @@ export class IntelStore {
    * indicators of its host (a domain or an address). A value of no indicator type matches nothing.
    */
   match(value: string, scope: MatchScope): readonly IntelMatch[] {
-    throw new Error("not implemented");
+    return this.matchKind(value, undefined, scope);
   }
 
   /**
@@ -87,6 +104,45 @@ export class IntelStore {
    * `user` and `process` observables match nothing.
    */
   matchObservable(observable: { readonly type: ObservableType; readonly value: string }, scope: MatchScope): readonly IntelMatch[] {
-    throw new Error("not implemented");
+    const kind = OBSERVABLE_KINDS[observable.type];
+    return kind === null ? [] : this.matchKind(observable.value, kind, scope);
   }
+
+  private matchKind(raw: string, kind: IndicatorKind, scope: MatchScope): readonly IntelMatch[] {
+    if (this.sorted.length === 0 || this.value.read(raw.trim(), kind) !== undefined) return [];
+    const host = this.value.type === "url" ? this.readHost(this.value.text) : undefined;
+    const matches: IntelMatch[] = [];
+    for (const index of this.sorted) {
+      if (!this.applies(index, scope.namespace)) continue;
+      for (let round = 0; round < (host === undefined ? 1 : 2); round++) {
+        const hit = index.lookupValue(round === 0 ? this.value : (host ?? this.value), scope.now);
+        if (hit === undefined) continue;
+        const { severity } = index.settings;
+        const match: IntelMatch = { feed: index.key, indicator: hit.indicator, type: hit.type, confidence: hit.confidence, labels: hit.labels };
+        matches.push(severity === undefined ? match : { ...match, severity });
+      }
+    }
+    return matches.length < 2 ? matches : matches.sort(byFeedThenType);
+  }
+
+  /** The host of a canonical URL read as a domain or an address, or undefined when it is neither. */
+  private readHost(url: string): IndicatorValue | undefined {
+    const { hostname } = new URL(url);
+    const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+    return this.host.read(host, "ip", false) === undefined || this.host.read(host, "domain") === undefined ? this.host : undefined;
+  }
+
+  private applies(index: FeedIndex, namespace: string | undefined): boolean {
+    const feedNamespace = index.settings.namespace;
+    return feedNamespace === this.operatorNamespace || (namespace !== undefined && feedNamespace === namespace);
+  }
+
+  private resort(): void {
+    this.sorted = [...this.indexes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+}
+
+function byFeedThenType(a: IntelMatch, b: IntelMatch): number {
+  if (a.feed !== b.feed) return a.feed < b.feed ? -1 : 1;
+  return INDICATOR_TYPES.indexOf(a.type) - INDICATOR_TYPES.indexOf(b.type);
 }

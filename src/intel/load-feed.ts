@@ -1,6 +1,5 @@
-/* eslint-disable @typescript-eslint/no-unused-vars -- the bodies come with the implementation */
 import type { FeedIndex } from "./feed-index.ts";
-import type { Rejections } from "./feed-index-builder.ts";
+import { FeedIndexBuilder, type Rejections } from "./feed-index-builder.ts";
 import type { FeedFormat, FeedSettings } from "./feed-settings.ts";
 import type { IndicatorType } from "./indicator.ts";
 
@@ -29,5 +28,9 @@ export interface FeedLoadFailure {
  * as a whole fails it.
  */
 export function loadFeed(text: string, format: FeedFormat, settings: FeedSettings, now: number): FeedLoad | FeedLoadFailure {
-  throw new Error("not implemented");
+  const builder = new FeedIndexBuilder(settings, now);
+  const parsed = builder.parse(text, format);
+  if (!parsed.ok) return parsed;
+  const index = builder.build();
+  return { ok: true, index, rejected: parsed.rejected, unsupportedPatterns: parsed.unsupportedPatterns, expired: parsed.expired, counts: index.counts };
 }

@@ -12,9 +12,9 @@ import { decodeAlertmanagerWebhook } from "../ingest/decode/decode-alertmanager-
 import { decodeFalcoHttp } from "../ingest/decode/decode-falco-http.ts";
 import { decodeHttpCloudEvents } from "../ingest/decode/decode-http-cloudevents.ts";
 import type { HeaderSource } from "../ingest/decode/header-map.ts";
-import { canonicalObservable } from "../ingest/normalise/observables.ts";
+import { canonicalObservable } from "../api/v1alpha1/observable-values.ts";
 import { accept, RejectReason, type Result } from "../ingest/rejection.ts";
-import { isRfc3339Timestamp } from "../ingest/decode/rfc3339.ts";
+import { isRfc3339Timestamp } from "../api/rfc3339.ts";
 import { utf8Length } from "../ingest/decode/text-encoding.ts";
 import { fitsLength, MAX_TITLE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { CreationLimits } from "../config/options.ts";

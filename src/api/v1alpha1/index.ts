@@ -3,5 +3,6 @@
 // actions code uses to talk about them.
 export * from "./action-catalog.ts";
 export * from "./constants.ts";
+export * from "./observable-values.ts";
 export * from "./reasons.ts";
 export type * from "./types.generated.ts";

@@ -1,7 +1,7 @@
 import { hasForbiddenCharacter } from "./attribute-text.ts";
 import { joinPath, rootField } from "./json-path.ts";
 import { accept, reject, RejectReason, type Rejection, type Result } from "../rejection.ts";
-import { isRfc3339Timestamp } from "./rfc3339.ts";
+import { isRfc3339Timestamp } from "../../api/rfc3339.ts";
 import { isJsonObject } from "./safe-json.ts";
 
 /** The CloudEvent type intake gives each alert of an Alertmanager webhook. */

@@ -4,7 +4,7 @@ import type { DecodeLimits } from "./decode-limits.ts";
 import { quoted } from "./display-text.ts";
 import { parseMediaType } from "./media-type.ts";
 import { accept, reject, RejectReason, type Rejection, type Result } from "../rejection.ts";
-import { isRfc3339Timestamp } from "./rfc3339.ts";
+import { isRfc3339Timestamp } from "../../api/rfc3339.ts";
 import { checkWithCloudEventsSdk } from "./sdk-conformance.ts";
 
 /** Attribute values as a content mode delivers them, before validation. */

@@ -3,7 +3,7 @@ import type { DecodeLimits } from "./decode-limits.ts";
 import { quoted } from "./display-text.ts";
 import { joinPath, rootField } from "./json-path.ts";
 import { accept, reject, RejectReason, type Rejection, type Result } from "../rejection.ts";
-import { isRfc3339Timestamp } from "./rfc3339.ts";
+import { isRfc3339Timestamp } from "../../api/rfc3339.ts";
 import { isJsonObject } from "./safe-json.ts";
 import { utf8Length } from "./text-encoding.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isRfc3339Timestamp } from "./rfc3339.ts";
+import { isRfc3339Timestamp, parseRfc3339 } from "./rfc3339.ts";
 
 describe("isRfc3339Timestamp", () => {
   it.each([
@@ -30,5 +30,20 @@ describe("isRfc3339Timestamp", () => {
     ["2026-11-20T10:42:17Z\n", false],
   ])("%j is valid: %s", (text, valid) => {
     expect(isRfc3339Timestamp(text)).toBe(valid);
+  });
+});
+
+describe("parseRfc3339", () => {
+  it.each<[string, number | undefined]>([
+    ["2026-11-20T10:42:17Z", Date.UTC(2026, 10, 20, 10, 42, 17)],
+    ["2026-11-20T10:42:17.118823521Z", Date.UTC(2026, 10, 20, 10, 42, 17, 118)],
+    ["2026-11-20T10:42:17+05:30", Date.UTC(2026, 10, 20, 5, 12, 17)],
+    ["2026-11-20T10:42:17-01:00", Date.UTC(2026, 10, 20, 11, 42, 17)],
+    ["2016-12-31T23:59:60Z", Date.UTC(2016, 11, 31, 23, 59, 59, 999)],
+    ["0001-01-01T00:00:00Z", Date.UTC(2001, 0, 1) - 2000 * 365.2425 * 86_400_000],
+    ["2026-02-29T00:00:00Z", undefined],
+    ["2026-11-20", undefined],
+  ])("%s → %s", (text, expected) => {
+    expect(parseRfc3339(text)).toBe(expected);
   });
 });
