@@ -7,6 +7,7 @@ import { parseOperatorOptions } from "./config/parse.ts";
 import type { OperatorOptions } from "./config/options.ts";
 import { operatorDestinationPolicy } from "./connectors/index.ts";
 import { createExpressionCompiler } from "./expr/index.ts";
+import { IntelStore } from "./intel/index.ts";
 import { startIntake, type IntakeHandle } from "./ingest/intake-start.ts";
 import { createLogger, type Logger } from "./observability/logger.ts";
 import { createMetricsRegistry } from "./observability/metrics.ts";
@@ -14,7 +15,7 @@ import { startMetricsServer, type MetricsAccess, type MetricsServer } from "./ob
 import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
 import { PlaybookCompiler } from "./playbook/index.ts";
 import type { DestinationPolicy } from "./policy/index.ts";
-import { buildControllers, type ManagedController } from "./reconcilers/index.ts";
+import { buildControllers, createFeedFetcher, ThreatFeedLoader, type FeedLoadStates, type ManagedController } from "./reconcilers/index.ts";
 import { systemRuntimeClock } from "./runtime/clock.ts";
 import { InformerFactory } from "./runtime/informer-factory.ts";
 import { KubeHttpClient } from "./runtime/kube-http.ts";
@@ -41,16 +42,17 @@ function runControllers(input: {
   kubeConfig: KubeConfig;
   compiler: PlaybookCompiler;
   destinations: DestinationPolicy;
+  threatFeeds: FeedLoadStates;
   logger: Logger;
   registry: Registry;
   signal: AbortSignal;
   onControllers: (controllers: readonly ManagedController[]) => void;
 }): Promise<void> {
-  const { options, kubeConfig, compiler, destinations, logger, registry, signal } = input;
+  const { options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, signal } = input;
   const clock = systemRuntimeClock;
   const informers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock, logger });
   const identity = options.leaderElection.identity;
-  const controllers = buildControllers({ kubeConfig, informers, logger, registry, clock, options, compiler, destinations, identity }).all;
+  const controllers = buildControllers({ kubeConfig, informers, logger, registry, clock, options, compiler, destinations, identity, threatFeeds }).all;
   input.onControllers(controllers);
   informers.start(signal);
   return Promise.all(controllers.map((controller) => controller.start(signal)))
@@ -112,6 +114,21 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     return 1;
   }
 
+  // Every replica keeps its own index of the ThreatFeeds, loaded once per process (not per
+  // leadership term): intake matches against it, the leader's controller reports it in status.
+  const intel = new IntelStore(options.namespace);
+  const feedInformers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock: systemRuntimeClock, logger });
+  const threatFeeds = new ThreatFeedLoader({
+    kubeConfig,
+    informers: feedInformers,
+    store: intel,
+    fetcher: createFeedFetcher({ destinations }),
+    logger,
+    registry,
+    clock: systemRuntimeClock,
+    options,
+  });
+
   let controllers: readonly ManagedController[] = [];
   const elector = new LeaderElector({
     lock: leaseLock(makeApiClient(kubeConfig, CoordinationV1Api), options.leaderElection.leaseNamespace, options.leaderElection.leaseName),
@@ -126,7 +143,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     logger,
     registry,
     onStartedLeading: (signal) =>
-      runControllers({ options, kubeConfig, compiler, destinations, logger, registry, signal, onControllers: (running) => { controllers = running; } }),
+      runControllers({ options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, signal, onControllers: (running) => { controllers = running; } }),
     onStoppedLeading: () => { logger.info("leadership ended; controllers stopped"); },
   });
 
@@ -141,6 +158,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
       port: options.probePort,
       checks: [
         { name: "intake", ready: () => intake?.ready() ?? false },
+        { name: "threat-feed-caches", ready: () => threatFeeds.hasSynced() },
         // A standby has no controllers; it is ready to take over once elected.
         { name: "controller-caches", ready: () => controllers.every((controller) => controller.hasSynced()) },
       ],
@@ -163,9 +181,11 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     return 1;
   }
 
+  feedInformers.start(shutdown.signal);
+  const feedsDone = threatFeeds.start(shutdown.signal).then(() => feedInformers.stopped());
   const controllersDone = options.leaderElection.enabled
     ? campaignUntil(elector, shutdown.signal)
-    : runControllers({ options, kubeConfig, compiler, destinations, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
+    : runControllers({ options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
 
   logger.info({ probePort: probes.port, metricsPort: metrics.port, receiverPort: intake.receiverAddress()?.port, identity: options.leaderElection.identity }, "operator started");
 
@@ -174,7 +194,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   });
   logger.info("operator stopping");
   shutdown.abort();
-  await Promise.allSettled([controllersDone, intake.stop()]);
+  await Promise.allSettled([controllersDone, feedsDone, intake.stop()]);
   await Promise.allSettled([probes.close(), metrics.close(), closeApiClients(kubeConfig)]);
   metricsAccess.close();
   logger.info("operator stopped");

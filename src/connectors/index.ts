@@ -27,8 +27,9 @@ export {
 export { createAgentPool, type AgentPool, type TlsMaterial } from "./agent-pool.ts";
 export { connectorIdempotencyKey } from "./idempotency-key.ts";
 export { renderJsonBody } from "./json-body.ts";
-export { createSecretResolver, type SecretResolver } from "./secret-resolver.ts";
+export { credentialText } from "./credentials.ts";
+export { createSecretResolver, type SecretKeyLookup, type SecretLookupFailure, type SecretResolver } from "./secret-resolver.ts";
 export { signatureHeader, verifySignatureHeader } from "./webhook-signature.ts";
 export { pagerDutyDedupKey } from "./pagerduty/pagerduty-connector.ts";
-export { checkedLookup, DestinationRefusedError, systemResolver, type ResolvedAddress, type Resolver } from "./checked-lookup.ts";
+export { checkedLookup, DestinationRefusedError, ipLiteralHost, systemResolver, type ResolvedAddress, type Resolver } from "./checked-lookup.ts";
 export { discoverProtectedAddresses, operatorDestinationPolicy, type ProtectedAddressSources } from "./protected-addresses.ts";
