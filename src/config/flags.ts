@@ -158,12 +158,12 @@ export const settings = {
     kind: "list",
     default: "",
     description:
-      "IP addresses or CIDR blocks Connectors may reach although the default refuses them (link-local, multicast, reserved, cloud metadata, and private ranges for Connectors outside --namespace); the API server's addresses and the operator's own (its Pod's, loopback, unspecified) are opened only to Connectors in --namespace, never to the others",
+      "IP addresses or CIDR blocks Connectors and ThreatFeed URLs may reach although the default refuses them (link-local, multicast, reserved, cloud metadata, and private ranges for those outside --namespace); the API server's addresses and the operator's own (its Pod's, loopback, unspecified) are opened only to Connectors and ThreatFeeds in --namespace, never to the others",
   },
   "connector-denied-destinations": {
     kind: "list",
     default: "",
-    description: "IP addresses or CIDR blocks no Connector may reach, on top of the default refusals; they win over --connector-allowed-destinations",
+    description: "IP addresses or CIDR blocks no Connector or ThreatFeed URL may reach, on top of the default refusals; they win over --connector-allowed-destinations",
   },
   "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
 } as const satisfies Record<string, Setting>;

@@ -1255,9 +1255,12 @@ export interface ThreatFeedRejections {
 export interface ThreatFeedRejectedLine {
   /**
    * The 1-based line of a list, the first line of a CSV record, or the 1-based position of a STIX
-   * object in the bundle's objects.
+   * object in the bundle's objects or of an indicator in spec.inline.
    */
   line: number;
-  /** What is wrong with it. */
+  /**
+   * What is wrong with it; for a feed whose text is a Secret's, a fixed text that never quotes the
+   * line.
+   */
   reason: string;
 }

@@ -258,8 +258,8 @@ function rejected(): Schema {
         object(
           "One rejected line.",
           {
-            line: integer("The 1-based line of a list, the first line of a CSV record, or the 1-based position of a STIX object in the bundle's objects."),
-            reason: string("What is wrong with it.", { maxLength: MAX_MESSAGE_LENGTH }),
+            line: integer("The 1-based line of a list, the first line of a CSV record, or the 1-based position of a STIX object in the bundle's objects or of an indicator in spec.inline."),
+            reason: string("What is wrong with it; for a feed whose text is a Secret's, a fixed text that never quotes the line.", { maxLength: MAX_MESSAGE_LENGTH }),
           },
           { required: ["line", "reason"], typeName: "ThreatFeedRejectedLine" },
         ),
