@@ -58,7 +58,7 @@ describe("toCrdSchema", () => {
 describe("crdManifest", () => {
   it.each([
     ["Playbook", "playbooks.soar.kube-soar.io", ["pb"], ["Ready", "Steps", "Active", "Last-Triggered", "Suspended", "Dry-Run", "Age"]],
-    ["Incident", "incidents.soar.kube-soar.io", ["inc"], ["Severity", "Phase", "State", "Occurrences", "Title", "Age"]],
+    ["Incident", "incidents.soar.kube-soar.io", ["inc"], ["State", "Severity", "Waiting", "Assignee", "Phase", "Occurrences", "Title", "Age"]],
     ["Connector", "connectors.soar.kube-soar.io", ["conn"], ["Type", "Ready", "Age"]],
   ])("describes %s as %s", (kindName, name, shortNames, columns) => {
     const kind = KINDS.find((candidate) => candidate.kind === kindName);

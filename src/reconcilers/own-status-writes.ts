@@ -33,15 +33,21 @@ export class OwnStatusWrites {
    */
   async write<S, T extends StatusOwner<S>>(key: string, object: T, status: S): Promise<T | undefined> {
     const stored = await this.#write<S, T>({ ...object, status });
-    if (stored === undefined) return undefined;
+    if (stored !== undefined) this.replaced(key, object, stored);
+    return stored;
+  }
+
+  /**
+   * Remembers that another write of this process (its labels, say) replaced `object`, the version
+   * of `key` it was made on, with `stored`.
+   */
+  replaced(key: string, object: StatusOwner<unknown>, stored: StatusOwner<unknown>): void {
     const resourceVersion = object.metadata.resourceVersion ?? "";
     // A write that changed nothing keeps the resourceVersion: then the cache is not behind.
-    if (stored.metadata.resourceVersion !== resourceVersion) {
-      const superseded = this.#superseded.get(key) ?? new Set<string>();
-      superseded.add(resourceVersion);
-      this.#superseded.set(key, superseded);
-    }
-    return stored;
+    if (stored.metadata.resourceVersion === resourceVersion) return;
+    const superseded = this.#superseded.get(key) ?? new Set<string>();
+    superseded.add(resourceVersion);
+    this.#superseded.set(key, superseded);
   }
 
   /** Forgets `key`, whose object is gone. */

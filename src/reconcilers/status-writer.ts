@@ -6,7 +6,7 @@ import { jsonClientFor } from "../runtime/kube-api-client.ts";
 
 /** A kube-soar object whose status a reconciler writes. */
 export interface StatusOwner<S> {
-  metadata: { name?: string; namespace?: string; resourceVersion?: string };
+  metadata: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
   status?: S;
 }
 

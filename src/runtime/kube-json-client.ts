@@ -3,7 +3,17 @@ import https from "node:https";
 import { ApiException, type KubeConfig } from "@kubernetes/client-node";
 
 /** HTTP methods of {@link KubeJsonClient}. */
-export type WriteMethod = "GET" | "POST" | "PUT";
+export type WriteMethod = "GET" | "POST" | "PUT" | "PATCH";
+
+/** Media types of a PATCH body, by the patch strategy the API server applies. */
+export const PatchType = {
+  /** RFC 6902: a list of operations, `test` among them, applied in order; all or nothing. */
+  JsonPatch: "application/json-patch+json",
+  /** RFC 7386: an object merged into the stored one; `null` removes a member. */
+  MergePatch: "application/merge-patch+json",
+} as const;
+/** One of the patch media types. */
+export type PatchType = (typeof PatchType)[keyof typeof PatchType];
 
 const maxResponseBytes = 16 * 1024 * 1024;
 
@@ -43,16 +53,22 @@ export class KubeJsonClient {
   readonly #kubeConfig: KubeConfig;
   readonly #maxSockets: number;
   readonly #timeoutMs: number;
+  readonly #userAgent: string;
   #agent: http.Agent | undefined;
 
-  constructor(kubeConfig: KubeConfig, options: { maxSockets: number; timeoutMs?: number }) {
+  /** `userAgent` (default {@link USER_AGENT}) also names the field manager of the writes. */
+  constructor(kubeConfig: KubeConfig, options: { maxSockets: number; timeoutMs?: number; userAgent?: string }) {
     this.#kubeConfig = kubeConfig;
     this.#maxSockets = options.maxSockets;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#userAgent = options.userAgent ?? USER_AGENT;
   }
 
-  /** Sends `body` (when given) as JSON and resolves with the decoded JSON answer. */
-  async request(method: WriteMethod, path: string, body?: unknown): Promise<unknown> {
+  /**
+   * Sends `body` (when given) as JSON, or for a PATCH as the `patchType` it is, and resolves with
+   * the decoded JSON answer.
+   */
+  async request(method: WriteMethod, path: string, body?: unknown, patchType: PatchType = PatchType.MergePatch): Promise<unknown> {
     const cluster = this.#kubeConfig.getCurrentCluster();
     if (cluster === null) throw new Error("kubeconfig: no current cluster");
     const url = new URL(cluster.server.replace(/\/+$/, "") + path);
@@ -66,8 +82,8 @@ export class KubeJsonClient {
       headers: {
         ...(options.headers as Record<string, string> | undefined),
         Accept: "application/json",
-        "User-Agent": USER_AGENT,
-        ...(payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": String(payload.length) }),
+        "User-Agent": this.#userAgent,
+        ...(payload === undefined ? {} : { "Content-Type": method === "PATCH" ? patchType : "application/json", "Content-Length": String(payload.length) }),
       },
     };
     if (options.auth !== undefined) requestOptions.auth = options.auth;

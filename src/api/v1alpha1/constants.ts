@@ -143,7 +143,18 @@ export const Label = {
   Step: "soar.kube-soar.io/step",
   /** Marks a Pod isolated by the `isolatePod` action; the isolation NetworkPolicy selects it. */
   Isolated: "soar.kube-soar.io/isolated",
+  /** On an Incident: its `spec.severity`, so that `kubectl get incidents -l` can filter by it. */
+  Severity: "soar.kube-soar.io/severity",
+  /** On an Incident: its `spec.state` (Open when unset). */
+  State: "soar.kube-soar.io/state",
 } as const;
+
+/**
+ * On an Incident, `<prefix><playbook>: "true"` for each Playbook in `spec.playbooks` whose name
+ * fits a label key (at most 63 characters), so `kubectl get incidents -l
+ * playbook.soar.kube-soar.io/contain` lists the Incidents a Playbook answered.
+ */
+export const PLAYBOOK_LABEL_PREFIX = `playbook.${GROUP}/`;
 
 /**
  * Annotation keys kube-soar puts on the objects it creates, and on the objects its actions change

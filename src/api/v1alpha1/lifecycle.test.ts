@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INCIDENT_STATES, PLAYBOOK_RUN_PHASES, STEP_PHASES } from "./constants.ts";
-import { isActive, isActiveFor, isHumanClosed, isHumanClosedState, isRunFinished, isRunInProgress, isStepTerminal, runOf } from "./lifecycle.ts";
+import { awaitedDecisions, isActive, isActiveFor, isHumanClosed, isHumanClosedState, isRunFinished, isRunInProgress, isStepTerminal, runOf } from "./lifecycle.ts";
 import type { Incident, IncidentState, PlaybookRun } from "./types.generated.ts";
 
 function incident(state: IncidentState | undefined, runs: PlaybookRun[]): Incident {
@@ -66,5 +66,23 @@ describe("active", () => {
   it("finds a run by its Playbook's name", () => {
     expect(runOf(incident(undefined, [running]), "pb")).toBe(running);
     expect(runOf(incident(undefined, [running]), "other")).toBeUndefined();
+  });
+});
+
+describe("awaitedDecisions", () => {
+  it("lists approval steps waiting in open runs, not steps waiting to retry nor runs that finished", () => {
+    const runs: PlaybookRun[] = [
+      {
+        name: "contain",
+        phase: "AwaitingApproval",
+        steps: [
+          { name: "gate", phase: "Waiting", attempts: 1 },
+          { name: "isolate", phase: "Pending" },
+        ],
+      },
+      { name: "retrying", phase: "Running", steps: [{ name: "call", phase: "Waiting", attempts: 1, intent: { attempt: 1, id: "i" } }] },
+      { name: "done", phase: "Failed", steps: [{ name: "gate", phase: "Waiting" }] },
+    ];
+    expect(awaitedDecisions(runs).map(({ run, step }) => `${run.name}/${step.name}`)).toEqual(["contain/gate"]);
   });
 });

@@ -64,3 +64,21 @@ export function isActiveFor(incident: Incident, playbook: string): boolean {
 export function isActive(incident: Incident): boolean {
   return !isHumanClosed(incident) && (incident.status?.playbooks ?? []).some(isRunInProgress);
 }
+
+/** A step of a run that waits for a person to approve or reject it. */
+export interface AwaitedDecision {
+  readonly run: PlaybookRun;
+  readonly step: StepState;
+}
+
+/**
+ * The steps waiting for a person's decision: approval steps Waiting (a step waiting to retry has
+ * the intent of its last attempt; an approval step never has one) in runs that are Running or
+ * AwaitingApproval, in status order. `spec.approvals` decides them; `status.waitingApprovals`
+ * counts them.
+ */
+export function awaitedDecisions(runs: readonly PlaybookRun[]): AwaitedDecision[] {
+  return runs.flatMap((run) =>
+    isRunInProgress(run) ? (run.steps ?? []).filter((step) => step.phase === "Waiting" && step.intent === undefined).map((step) => ({ run, step })) : [],
+  );
+}

@@ -188,6 +188,8 @@ export const Reason = {
 
   /** A status write lost a race with another writer; the reconcile runs again on fresh state. */
   StatusConflict: "StatusConflict",
+  /** A label write lost a race with another writer; the reconcile runs again on fresh state. */
+  LabelConflict: "LabelConflict",
   /** Creating a step's Job failed in a way that may pass; the reconcile runs again. */
   JobCreateFailed: "JobCreateFailed",
 } as const;

@@ -666,6 +666,11 @@ export interface IncidentStatus {
   playbooks?: PlaybookRun[];
   /** What happened, oldest first; the oldest entries are dropped beyond the bound. */
   timeline?: TimelineEntry[];
+  /**
+   * Approval steps waiting for a person's decision (kubectl soar approve or reject); 0 once the
+   * Incident is resolved or closed.
+   */
+  waitingApprovals?: number;
   /** When the first response step started. */
   respondedAt?: string;
   /** When the Incident was resolved. */

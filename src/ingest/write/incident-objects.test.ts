@@ -20,6 +20,12 @@ describe("newIncident", () => {
   it("pins the alert's spec fields, the target and the opening occurrence in the spec, without status", () => {
     const incident = newIncident(request, "falco-shell-3f9a0c12de-2");
     expect(incident.metadata).toMatchObject({ name: "falco-shell-3f9a0c12de-2", namespace: "shop" });
+    expect(incident.metadata.labels).toEqual({
+      "soar.kube-soar.io/severity": "high",
+      "soar.kube-soar.io/state": "Open",
+      "playbook.soar.kube-soar.io/isolate": "true",
+      "playbook.soar.kube-soar.io/notify": "true",
+    });
     expect(incident.spec).toEqual({
       severity: "high",
       title: "Terminal shell in container",

@@ -1,5 +1,6 @@
 import { V1ObjectMeta } from "@kubernetes/client-node";
 import { API_VERSION, Kind } from "../../api/v1alpha1/constants.ts";
+import { incidentLabels } from "../../api/v1alpha1/incident-labels.ts";
 import type { Incident } from "../../api/v1alpha1/types.generated.ts";
 import { mergeObservables } from "./incident-writer-fold.ts";
 import type { WriteRequest } from "./write-request.ts";
@@ -24,7 +25,8 @@ export function slim(incident: Incident): Incident {
 /**
  * The Incident object opened for a request, named `name`. The API server drops status on
  * create, so the opening occurrence is pinned in `spec.opening` (see `occurrenceStatus`): one
- * write opens an Incident.
+ * write opens an Incident. It carries its severity, state and playbook labels (`incidentLabels`)
+ * from the start, so the Incident controller has none to add.
  */
 export function newIncident(request: WriteRequest, name: string): Incident {
   const { target, fold } = request;
@@ -46,7 +48,7 @@ export function newIncident(request: WriteRequest, name: string): Incident {
   return {
     apiVersion: API_VERSION,
     kind: Kind.Incident,
-    metadata: Object.assign(new V1ObjectMeta(), { name, namespace: target.namespace }),
+    metadata: Object.assign(new V1ObjectMeta(), { name, namespace: target.namespace, labels: incidentLabels(spec) }),
     spec,
   };
 }

@@ -13,6 +13,7 @@ function incident(status: IncidentStatus = {}): Incident {
 const started: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "a", phase: "Running", job: "j1", intent: { attempt: 1, id: "j1" } }] };
 const dry: PlaybookRun = { ...started, dryRun: true };
 const acted: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "isolate", phase: "Succeeded", intent: { attempt: 1, id: "uid/pb/isolate/1" } }] };
+const awaiting: PlaybookRun = { name: "pb", phase: "AwaitingApproval", steps: [{ name: "gate", phase: "Waiting", attempts: 1 }, { name: "gate2", phase: "Waiting", attempts: 1 }] };
 const intending: PlaybookRun = { name: "pb", phase: "Running", steps: [{ name: "isolate", phase: "Running", intent: { attempt: 1, id: "uid/pb/isolate/1" } }] };
 
 function input(overrides: Partial<CloseInput>): CloseInput {
@@ -29,6 +30,9 @@ describe("close", () => {
     { name: "resolvedAt is set when resolved", given: { finalState: "Resolved" as const }, field: "resolvedAt", value: now.toISOString() },
     { name: "observedGeneration is the generation read", given: {}, field: "observedGeneration", value: 4 },
     { name: "intake's fields are kept", given: { incident: incident({ occurrences: 7, firstSeen: "2026-01-01T00:00:00Z" }) }, field: "occurrences", value: 7 },
+    { name: "waitingApprovals counts the approval steps waiting", given: { runs: [awaiting] }, field: "waitingApprovals", value: 2 },
+    { name: "waitingApprovals is 0 without waiting approvals", given: { runs: [started] }, field: "waitingApprovals", value: 0 },
+    { name: "waitingApprovals is 0 once closed", given: { runs: [awaiting], finalState: "Closed" as const }, field: "waitingApprovals", value: 0 },
     { name: "the phase comes from the summary", given: { runs: [started] }, field: "phase", value: "Running" },
   ])("$name", ({ given, field, value }) => {
     const { status } = close(input(given));

@@ -1,5 +1,5 @@
 import { occurrenceStatus } from "../../api/v1alpha1/incident-occurrences.ts";
-import type { HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
+import { awaitedDecisions, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import type { Incident, IncidentStatus, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import { mergeConditions } from "../conditions.ts";
 import { jsonEqual } from "../deep-equal.ts";
@@ -40,7 +40,8 @@ function firstActionTaken(runs: readonly PlaybookRun[]): boolean {
  * status does not change); events are appended to the bounded timeline; `respondedAt` is set
  * the first time a step of a real (not dry) run has a Job or a carried-out action or call,
  * `resolvedAt` the first time a person resolved or closed the Incident; `observedGeneration`
- * is the generation read. `changed` is false when the result equals the status read, so an
+ * is the generation read; `waitingApprovals` counts the approval steps waiting for a decision
+ * (none once a person resolved or closed it). `changed` is false when the result equals the status read, so an
  * idle reconcile writes nothing.
  */
 export function close(input: CloseInput): CloseResult {
@@ -52,6 +53,7 @@ export function close(input: CloseInput): CloseResult {
     ...occurrenceStatus(input.incident),
     phase: summary.phase,
     playbooks: [...input.runs],
+    waitingApprovals: input.finalState === undefined ? awaitedDecisions(input.runs).length : 0,
     conditions: mergeConditions(current.conditions, summary.conditions, generation, input.now),
     ...(input.events.length === 0 ? {} : { timeline: appendTimeline(current.timeline, input.events.map((event) => timelineEntry(event, input.now))) }),
     ...(current.respondedAt === undefined && firstActionTaken(input.runs) ? { respondedAt: now } : {}),

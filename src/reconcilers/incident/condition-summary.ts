@@ -1,5 +1,5 @@
 import { ConditionType } from "../../api/v1alpha1/constants.ts";
-import { isRunFinished, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
+import { awaitedDecisions, isRunFinished, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import type { ConditionStatus, IncidentPhase, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import type { DesiredCondition } from "../conditions.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
@@ -33,13 +33,7 @@ function condition(type: string, status: ConditionStatus, reason: string, messag
 }
 
 function pendingApprovals(runs: readonly PlaybookRun[]): string[] {
-  return runs.flatMap((run) =>
-    run.phase === "AwaitingApproval" || run.phase === "Running"
-      ? (run.steps ?? [])
-          .filter((step) => step.phase === "Waiting" && step.intent === undefined)
-          .map((step) => `${run.name}/${step.name}: ${step.message ?? "waiting for approval"}`)
-      : [],
-  );
+  return awaitedDecisions(runs).map(({ run, step }) => `${run.name}/${step.name}: ${step.message ?? "waiting for approval"}`);
 }
 
 function phaseOf(runs: readonly PlaybookRun[]): IncidentPhase {

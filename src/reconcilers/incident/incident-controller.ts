@@ -14,6 +14,7 @@ import { watchConnectors, watchIncidents, watchPlaybooks, watchStepJobs } from "
 import { controllerBase, type ControllerBaseOptions } from "../controller-base.ts";
 import type { ManagedController } from "../managed-controller.ts";
 import { createStatusWriter } from "../status-writer.ts";
+import { createLabelWriter } from "../label-writer.ts";
 import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
@@ -92,6 +93,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     cachedJob: (namespace, name) => jobs.get(namespace, name),
     jobs: options.jobs ?? createJobClient(options.kubeConfig),
     writeStatus: createStatusWriter(options.kubeConfig, Plural.Incident),
+    writeLabels: createLabelWriter(options.kubeConfig, Plural.Incident),
     events,
     compiler: options.compiler,
     metrics,

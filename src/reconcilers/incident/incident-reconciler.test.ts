@@ -12,6 +12,7 @@ import { guardPolicyOf } from "../../policy/index.ts";
 import { incidentMetrics } from "./incident-metrics.ts";
 import { IncidentReconciler, type IncidentReconcilerDeps } from "./incident-reconciler.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
+import { incidentLabels } from "../../api/v1alpha1/incident-labels.ts";
 import { unused } from "../../testing/unused.ts";
 import { silentLogger } from "../../testing/silent-logger.ts";
 import { FIXED_NOW } from "../../testing/fixed-now.ts";
@@ -30,12 +31,13 @@ const playbook: Playbook = {
   },
 };
 
-function newIncident(severity: Incident["spec"]["severity"] = "high"): Incident {
+function newIncident(severity: Incident["spec"]["severity"] = "high", labels?: Record<string, string>): Incident {
+  const spec: Incident["spec"] = { severity, title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks: ["pb"] };
   return {
     apiVersion: API_VERSION,
     kind: "Incident",
-    metadata: { name: "inc", namespace: "ns", uid: "inc-uid", generation: 1, resourceVersion: "100" },
-    spec: { severity, title: "t", fingerprint: "f", source: { kind: "falco" }, playbooks: ["pb"] },
+    metadata: { name: "inc", namespace: "ns", uid: "inc-uid", generation: 1, resourceVersion: "100", labels: labels ?? incidentLabels(spec) },
+    spec,
   };
 }
 
@@ -43,9 +45,10 @@ function newIncident(severity: Incident["spec"]["severity"] = "high"): Incident 
  * A world whose cache never moves past the Incident as created: only the status writes (which
  * answer with the stored object and a new resourceVersion) carry state forward.
  */
-function world(given: { playbook?: Playbook; history?: RunHistory; severity?: Incident["spec"]["severity"]; criticalReservePercent?: number } = {}) {
-  const cached = newIncident(given.severity);
+function world(given: { playbook?: Playbook; history?: RunHistory; severity?: Incident["spec"]["severity"]; criticalReservePercent?: number; labels?: Record<string, string> } = {}) {
+  const cached = newIncident(given.severity, given.labels);
   const writes: Incident[] = [];
+  const labelWrites: Record<string, string | null>[] = [];
   const created: JobManifest[] = [];
   const events: RecordedEvent[] = [];
   let resourceVersion = 100;
@@ -69,6 +72,12 @@ function world(given: { playbook?: Playbook; history?: RunHistory; severity?: In
       resourceVersion++;
       return Promise.resolve({ ...object, metadata: { ...object.metadata, resourceVersion: String(resourceVersion) } });
     },
+    writeLabels: (object, labels) => {
+      labelWrites.push({ ...labels });
+      resourceVersion++;
+      const merged = Object.fromEntries(Object.entries({ ...object.metadata.labels, ...labels }).filter((entry): entry is [string, string] => entry[1] !== null));
+      return Promise.resolve({ ...object, metadata: { ...object.metadata, labels: merged, resourceVersion: String(resourceVersion) } });
+    },
     events: { record: (_subject, event) => { events.push(event); }, drain: () => Promise.resolve() },
     compiler: new PlaybookCompiler(createExpressionCompiler()),
     metrics: incidentMetrics(registry),
@@ -82,7 +91,7 @@ function world(given: { playbook?: Playbook; history?: RunHistory; severity?: In
     history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
     undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
   };
-  return { reconciler: new IncidentReconciler(deps), writes, created, events, registry };
+  return { reconciler: new IncidentReconciler(deps), writes, labelWrites, created, events, registry };
 }
 
 const context: ReconcileContext = { reconcileID: "r1", logger, signal: new AbortController().signal };
@@ -101,6 +110,21 @@ describe("IncidentReconciler", () => {
     expect(writes[1]?.metadata.resourceVersion).toBe("101");
     expect(writes[1]?.status?.playbooks?.[0]?.steps?.[0]).toMatchObject({ phase: "Running", job: created[0]?.metadata?.name });
     expect(events.map((event) => event.reason)).toEqual(expect.arrayContaining(["RunStarted", "StepStarted"]));
+  });
+
+  it("writes no label when the labels match the spec", async () => {
+    const { reconciler, labelWrites } = world();
+    await reconciler.reconcile("ns/inc", context);
+    expect(labelWrites).toEqual([]);
+  });
+
+  it("brings stale labels up to date first, then writes status on the object the label write stored", async () => {
+    const stale = { team: "blue", "soar.kube-soar.io/severity": "high", "soar.kube-soar.io/state": "Closed" };
+    const { reconciler, labelWrites, writes } = world({ labels: stale });
+    await reconciler.reconcile("ns/inc", context);
+    expect(labelWrites).toEqual([{ "soar.kube-soar.io/state": "Open", "playbook.soar.kube-soar.io/pb": "true" }]);
+    expect(writes[0]?.metadata.resourceVersion).toBe("101");
+    expect(writes[0]?.metadata.labels).toMatchObject({ team: "blue", "soar.kube-soar.io/state": "Open" });
   });
 
   it("does nothing on a cache its own writes have replaced, and runs again once the cache moves on", async () => {

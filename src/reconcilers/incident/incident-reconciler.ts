@@ -16,6 +16,8 @@ import { splitObjectKey } from "../../runtime/object-key.ts";
 import type { EventRecorder } from "../event-recorder.ts";
 import { OwnStatusWrites } from "../own-status-writes.ts";
 import type { StatusWriter } from "../status-writer.ts";
+import type { LabelWriter } from "../label-writer.ts";
+import { incidentLabelChanges } from "../../api/v1alpha1/incident-labels.ts";
 import { close } from "./close.ts";
 import { execute, type StepHooks } from "./execute.ts";
 import { decideGuards } from "./guards.ts";
@@ -38,6 +40,8 @@ export interface IncidentReconcilerDeps {
   readonly cachedJob: (namespace: string, name: string) => V1Job | undefined;
   readonly jobs: JobClient;
   readonly writeStatus: StatusWriter;
+  /** Keeps the Incident's severity, state and playbook labels current. */
+  readonly writeLabels: LabelWriter;
   readonly events: EventRecorder;
   readonly compiler: PlaybookCompiler;
   readonly metrics: IncidentMetrics;
@@ -129,7 +133,9 @@ interface PassOutcome {
 }
 
 /**
- * The Incident reconcile. It reads the cached Incident, runs the guards
+ * The Incident reconcile. It reads the cached Incident, first brings its labels up to date with
+ * its spec (`incidentLabels`: severity, state, playbooks; one guarded metadata patch, only when
+ * they differ, and the rest of the reconcile works on the object it stored), runs the guards
  * (deletion, resolved/closed, pause), then the sub-steps in order, each in its own file:
  * triage (runs pinned to Playbook generations; a run over its Playbook's rate limit or
  * active-incident cap is skipped instead of started), observe (the Jobs of running steps), plan (the
@@ -168,6 +174,9 @@ export class IncidentReconciler {
       context.logger.debug({ resourceVersion: incident.metadata.resourceVersion ?? "" }, "incident cache older than the last status write; waiting for the watch");
       return {};
     }
+    const labelled = await this.#keepLabels(key, incident);
+    if (labelled === undefined) return {};
+    incident = labelled;
     for (let pass = 1; ; pass++) {
       const outcome = await this.#pass(key, incident, context);
       if (outcome.stored === undefined || !outcome.recordedIntents || pass >= MAX_PASSES) return outcome.result;
@@ -233,6 +242,16 @@ export class IncidentReconciler {
     const result: ReconcileResult =
       recheckAfterMs !== undefined ? { requeueAfter: recheckAfterMs } : openWork(closed.status) ? { requeueAfter: INCIDENT_SAFETY_RECHECK_MS } : {};
     return { result, stored, recordedIntents: intents.length > 0 };
+  }
+
+  /** The Incident with its labels current: as read when they are, else as the label write stored it (undefined: gone). */
+  async #keepLabels(key: string, incident: Incident): Promise<Incident | undefined> {
+    if (incident.metadata.deletionTimestamp !== undefined) return incident;
+    const changes = incidentLabelChanges(incident.metadata.labels, incident.spec);
+    if (changes === undefined) return incident;
+    const stored = await this.#deps.writeLabels(incident, changes);
+    if (stored !== undefined) this.#writes.replaced(key, incident, stored);
+    return stored;
   }
 
   #recordEvents(key: string, incident: Incident, events: readonly TimelineEvent[]): void {

@@ -196,6 +196,10 @@ function incidentStatus(): Schema {
       timeline: list("What happened, oldest first; the oldest entries are dropped beyond the bound.", timelineEntry(), {
         maxItems: MAX_TIMELINE_ENTRIES,
       }),
+      waitingApprovals: integer("Approval steps waiting for a person's decision (kubectl soar approve or reject); 0 once the Incident is resolved or closed.", {
+        minimum: 0,
+        format: "int32",
+      }),
       respondedAt: timestamp("When the first response step started."),
       resolvedAt: timestamp("When the Incident was resolved."),
       conditions: conditions(),
@@ -217,9 +221,11 @@ export const incidentKind: KindSchema = {
   spec: incidentSpec(),
   status: incidentStatus(),
   printerColumns: [
-    { name: "Severity", type: "string", jsonPath: ".spec.severity", description: "Severity of the alert." },
-    { name: "Phase", type: "string", jsonPath: ".status.phase", description: "What the automation is doing." },
     { name: "State", type: "string", jsonPath: ".spec.state", description: "Lifecycle state set by people." },
+    { name: "Severity", type: "string", jsonPath: ".spec.severity", description: "Severity of the alert." },
+    { name: "Waiting", type: "integer", jsonPath: ".status.waitingApprovals", description: "Approval steps waiting for a decision." },
+    { name: "Assignee", type: "string", jsonPath: ".spec.assignee", description: "Who handles the Incident." },
+    { name: "Phase", type: "string", jsonPath: ".status.phase", description: "What the automation is doing." },
     { name: "Occurrences", type: "integer", jsonPath: ".status.occurrences", description: "Events folded in." },
     { name: "Title", type: "string", jsonPath: ".spec.title", description: "Summary of the alert.", priority: 1 },
     { name: "Age", type: "date", jsonPath: ".metadata.creationTimestamp", description: "Time since creation." },
