@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Incident, IncidentStatus } from "../../src/api/v1alpha1/types.generated.ts";
-import { incidentChanges, isTerminal, printable } from "./incident-view.ts";
+import { incidentChanges, isTerminal } from "./incident-view.ts";
 
 function incident(status?: IncidentStatus): Incident {
   return {
@@ -100,17 +100,6 @@ describe("incidentChanges", () => {
     expect(incidentChanges(undefined, hostile)[1]).toBe(
       "  opened: critical pwned\\u001b[2J\\u202etxt.exe\\u000d\\u000afake line (playbooks: falco-crypto-miner)",
     );
-  });
-});
-
-describe("printable", () => {
-  it.each([
-    { text: "plain", max: 10, expected: "plain" },
-    { text: "0123456789abc", max: 10, expected: "012345678…" },
-    { text: "bell\u0007", max: 20, expected: "bell\\u0007" },
-    { text: "c1\u009b", max: 20, expected: "c1\\u009b" },
-  ])("$text → $expected", ({ text, max, expected }) => {
-    expect(printable(text, max)).toBe(expected);
   });
 });
 
