@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
+import { falcoSubject } from "../../src/cli/send/falco-subject.ts";
 
 /** The sample Falco alert `npm run local` publishes: an outbound connection to a crypto-mining pool. */
 export const CRYPTO_MINER_ALERT = new URL("./crypto-miner-outbound.json", import.meta.url);
@@ -30,15 +31,8 @@ export async function readFalcoAlert(file: URL | string): Promise<FalcoAlert> {
   return alert as FalcoAlert;
 }
 
-/**
- * The subject Falcosidekick's NATS output publishes an alert on: `falco.<priority>.<rule>`,
- * the priority lower-cased, the rule lower-cased with every run of characters outside
- * `[a-z0-9]` replaced by `_` and leading or trailing `_` trimmed.
- */
-export function falcoSubject(alert: Pick<FalcoAlert, "priority" | "rule">): string {
-  const rule = alert.rule.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-  return `falco.${alert.priority.toLowerCase()}.${rule}`;
-}
+/** The subject Falcosidekick's NATS output publishes an alert on (one home: the CLI's `send`). */
+export { falcoSubject };
 
 /** What makes one alert of a series distinct. */
 export interface AlertVariant {
