@@ -2,6 +2,9 @@ import { subjectToken } from "../../ingest/transport/nats-subjects.ts";
 import { CliFailure } from "../cli-errors.ts";
 import { falcoSubject } from "./falco-subject.ts";
 
+/** How each format is named to people. */
+export const FORMAT_NAMES = { falco: "Falco alert", cloudevent: "CloudEvent", alertmanager: "Alertmanager webhook" } as const;
+
 /** An alert to send, with what its format decides: the receiver's endpoint, the NATS subject and the content type. */
 export interface AlertPayload {
   readonly format: "falco" | "cloudevent" | "alertmanager";

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseDuration } from "../../api/duration.ts";
+import { parseTokenFile } from "../../ingest/transport/http-auth.ts";
 import { CliFailure, ExitCode, UsageError } from "../cli-errors.ts";
 import type { CliCommand } from "../command.ts";
 import { HELP_OPTION, parseCommandArgs } from "../parse-command-args.ts";
-import { alertPayload, type AlertPayload } from "./alert-payload.ts";
+import { alertPayload, FORMAT_NAMES, type AlertPayload } from "./alert-payload.ts";
 import { falcoSample } from "./falco-sample.ts";
 import { sendHttp } from "./send-http.ts";
 import { sendNats } from "./send-nats.ts";
@@ -22,7 +23,8 @@ it from (falco.<priority>.<rule>, soar.events.<type>) and the command waits unti
 
 Flags:
       --http URL            the receiver, e.g. https://kube-soar-receiver.soar-system.svc:8080
-      --token-file FILE     the receiver's bearer token (its first line)
+      --token-file FILE     the receiver's bearer token (the first one of a file in the format of
+                            the receiver's --receiver-token-file: one per line, # comments)
       --ca-file FILE        PEM certificates to trust for an https receiver
       --nats URL            NATS server(s), comma separated, e.g. nats://nats.nats.svc:4222
       --subject SUBJECT     publish on this subject instead
@@ -54,15 +56,15 @@ async function readText(file: string, cwd: string, flag: string): Promise<Buffer
   }
 }
 
-/** The receiver token of a token file: its first non-empty line. */
+/** The token to send from a file in the receiver's token file format: its first token. */
 function tokenOf(text: Buffer, file: string): string {
-  const token = text.toString("utf8").split("\n").map((line) => line.trim()).find((line) => line !== "");
+  const [token] = parseTokenFile(text.toString("utf8"));
   if (token === undefined) throw new CliFailure(`--token-file ${file}: no token in it`);
   return token;
 }
 
 function describePayload(payload: AlertPayload): string {
-  return `${payload.format} alert${payload.id === undefined ? "" : ` ${payload.id}`}`;
+  return `${FORMAT_NAMES[payload.format]}${payload.id === undefined ? "" : ` ${payload.id}`}`;
 }
 
 /** `kubectl soar send`: a test alert over HTTP or NATS. */

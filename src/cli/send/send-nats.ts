@@ -1,7 +1,7 @@
 import { jetstream } from "@nats-io/jetstream";
 import { connect, headers as natsHeaders } from "@nats-io/transport-node";
 import { CliFailure } from "../cli-errors.ts";
-import type { AlertPayload } from "./alert-payload.ts";
+import { FORMAT_NAMES, type AlertPayload } from "./alert-payload.ts";
 
 /** Where to publish. */
 export interface NatsTarget {
@@ -28,7 +28,7 @@ export interface NatsReceipt {
  */
 export async function sendNats(payload: AlertPayload, target: NatsTarget): Promise<NatsReceipt> {
   const subject = target.subject ?? payload.subject;
-  if (subject === undefined) throw new CliFailure(`a ${payload.format} payload comes to kube-soar over HTTP only (${payload.path}): use --http`);
+  if (subject === undefined) throw new CliFailure(`an ${FORMAT_NAMES[payload.format]} comes to kube-soar over HTTP only (${payload.path}): use --http`);
   const servers = target.servers.split(",").filter((server) => server !== "");
   const connection = await connect({ servers, timeout: target.timeoutMs, maxReconnectAttempts: 0 }).catch((error: unknown) => {
     throw new CliFailure(`--nats ${target.servers}: ${error instanceof Error ? error.message : String(error)}`);
