@@ -281,7 +281,8 @@ describe("kubectl soar ack, assign, resolve and close", () => {
 describe("the operator keeps an Incident's labels current", () => {
   it("labels an Incident created without them, and follows a state set by another writer", async () => {
     await explainFailure(objects, controllers, async () => {
-      await openIncident("relabelled");
+      const body: Incident = { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Incident", metadata: { name: "relabelled", namespace }, spec: incidentSpec(["contain"], { fingerprint: "fp-relabelled" }) };
+      await admin.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: Plural.Incident, body });
       const labelled = await incidentWhere("relabelled", "labels", (incident) => incident.metadata.labels?.["soar.kube-soar.io/state"] === "Open");
       expect(labelled.metadata.labels).toMatchObject({ "soar.kube-soar.io/severity": "high", "playbook.soar.kube-soar.io/contain": "true" });
       await objects.updateIncidentSpec("relabelled", (spec) => ({ ...spec, state: "Resolved" }));

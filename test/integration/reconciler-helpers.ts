@@ -3,6 +3,7 @@ import { BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Job } 
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { ConditionType, GROUP, Plural, VERSION } from "../../src/api/v1alpha1/constants.ts";
+import { incidentLabels } from "../../src/api/v1alpha1/incident-labels.ts";
 import type { Condition, Incident, IncidentSpec, IncidentStatus, Playbook, PlaybookSpec, StepState } from "../../src/api/v1alpha1/types.generated.ts";
 import { createExpressionCompiler } from "../../src/expr/index.ts";
 import { PlaybookCompiler, type StepKind } from "../../src/playbook/index.ts";
@@ -138,11 +139,11 @@ export class SoarObjects {
   }
 
   /**
-   * Creates an Incident as intake would: spec, then the status fields intake owns (merged into
-   * whatever the controllers wrote meanwhile, retried on conflicts).
+   * Creates an Incident as intake would: spec and labels, then the status fields intake owns
+   * (merged into whatever the controllers wrote meanwhile, retried on conflicts).
    */
   async createIncident(name: string, spec: IncidentSpec, status: IncidentStatus = {}): Promise<Incident> {
-    const body: Incident = { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Incident", metadata: { name, namespace: this.namespace }, spec };
+    const body: Incident = { apiVersion: "soar.kube-soar.io/v1alpha1", kind: "Incident", metadata: { name, namespace: this.namespace, labels: incidentLabels(spec) }, spec };
     await this.#custom.createNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: Plural.Incident, body });
     const now = new Date().toISOString();
     return await waitFor(
