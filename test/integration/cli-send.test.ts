@@ -29,6 +29,8 @@ describe("kubectl soar send", () => {
     expect(overNats.stdout).toMatch(/^sent Falco alert [0-9a-f-]{36} on falco\.critical\.detect_outbound_connections_to_common_miner_pool_ports: stored in stream SOAR_EVENTS as message \d+\n$/);
     const opened = await incidentWhere("the sample's Incident", (incident) => incident.spec.resources?.pod === "miner-0");
     expect(opened.spec).toMatchObject({ severity: "critical", source: { kind: "falco" }, resources: { namespace, pod: "miner-0" } });
+    // Intake opens it with the labels people filter by.
+    expect(opened.metadata.labels).toEqual({ "soar.kube-soar.io/severity": "critical", "soar.kube-soar.io/state": "Open" });
 
     const overHttp = await cli(["send", "--http", suite.intake.receiverUrl, "--token-file", TOKEN_FILE, "-n", namespace, "--pod", "miner-0"]);
     expect(overHttp.stdout).toMatch(new RegExp(`^sent Falco alert [0-9a-f-]{36} to ${suite.intake.receiverUrl}/falco: 202 Accepted\\n$`));
