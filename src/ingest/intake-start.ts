@@ -21,10 +21,10 @@ import { onCollect } from "../runtime/metric-registration.ts";
 import { createDeliveryHandler } from "./intake-pipeline.ts";
 import { redactionPolicyFor } from "./normalise/intake-redaction-policy.ts";
 import { PlaybookMatcher } from "./match/matcher.ts";
-import { connectNats, type NatsLink } from "./transport/nats-connection.ts";
+import { connectNats, type NatsLink } from "../runtime/nats-connection.ts";
 import { JetStreamSource } from "./transport/nats-consumer.ts";
 import { HTTP_SUBJECT_PREFIX, JetStreamEventPublisher, NatsUnavailableError, type EventPublisher } from "./transport/nats-publisher.ts";
-import { uncoveredSubjects } from "./transport/nats-subjects.ts";
+import { uncoveredSubjects } from "../runtime/nats-subjects.ts";
 
 /** The running intake: NATS consumer, HTTP receiver and Playbook matcher. */
 export interface IntakeHandle {

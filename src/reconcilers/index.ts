@@ -9,4 +9,6 @@ export { createIncidentController, INCIDENT_CONTROLLER, type IncidentControllerO
 export type { SideEffectRef, StepHooks } from "./incident/execute.ts";
 export { createPlaybookController, PLAYBOOK_CONTROLLER, type PlaybookControllerOptions } from "./playbook/playbook-controller.ts";
 export type { ManagedController } from "./managed-controller.ts";
+export type { LifecycleEventSink } from "./lifecycle-events/lifecycle-event-sink.ts";
+export { lifecyclePublisherFor, NatsLifecyclePublisher } from "./lifecycle-events/nats-lifecycle-publisher.ts";
 export { CONNECTOR_CONTROLLER, createConnectorController, type ConnectorControllerOptions } from "./connector/connector-controller.ts";

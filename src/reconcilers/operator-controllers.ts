@@ -5,7 +5,8 @@ import { createPlaybookController, type PlaybookControllerOptions } from "./play
 
 /**
  * What the operator's controllers are built from: the options every controller takes, the
- * Playbook compiler they share with intake, and the step kinds and test hooks when replaced.
+ * Playbook compiler they share with intake, where lifecycle events are published, and the step
+ * kinds and test hooks when replaced.
  */
 export type OperatorControllersOptions = Omit<IncidentControllerOptions, "jobs" | "events" | "agents" | "actionClients"> &
   Pick<PlaybookControllerOptions, "stepKinds">;
@@ -25,9 +26,9 @@ export interface OperatorControllers {
  * operator, used by the process and by the tests that run the controllers.
  */
 export function buildControllers(options: OperatorControllersOptions): OperatorControllers {
-  const { hooks, stepKinds, ...common } = options;
+  const { hooks, stepKinds, lifecycleEvents, ...common } = options;
   const playbook = createPlaybookController({ ...common, ...(stepKinds === undefined ? {} : { stepKinds }) });
-  const incident = createIncidentController({ ...common, ...(hooks === undefined ? {} : { hooks }) });
+  const incident = createIncidentController({ ...common, lifecycleEvents, ...(hooks === undefined ? {} : { hooks }) });
   const connector = createConnectorController(common);
   return { playbook, incident, connector, all: [playbook, incident, connector] };
 }

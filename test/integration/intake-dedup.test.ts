@@ -13,7 +13,7 @@ import { NO_PLAYBOOKS } from "../../src/testing/ingest.ts";
 import { createIntakeMetrics } from "../../src/ingest/intake-metrics.ts";
 import { createDeliveryHandler } from "../../src/ingest/intake-pipeline.ts";
 import { alertOptionsFor } from "../../src/ingest/intake-start.ts";
-import { connectNats, type NatsLink } from "../../src/ingest/transport/nats-connection.ts";
+import { connectNats, type NatsLink } from "../../src/runtime/nats-connection.ts";
 import type { DeliveryHandler } from "../../src/ingest/transport/delivery.ts";
 import { JetStreamSource } from "../../src/ingest/transport/nats-consumer.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";

@@ -676,6 +676,13 @@ export interface IncidentStatus {
   /** When the Incident was resolved. */
   resolvedAt?: string;
   /**
+   * The lifecycle CloudEvents the operator published on NATS about this Incident
+   * (--nats-incident-events-prefix). Each transition is published first and recorded here by the
+   * status write that follows; it is published again, with the same event id, only when that write
+   * did not happen.
+   */
+  published?: PublishedLifecycle;
+  /**
    * Latest observations of the object's state: Ready, Reconciling, Stalled and domain conditions,
    * one per type.
    */
@@ -809,6 +816,48 @@ export interface TimelineEntry {
 
 /** Types of timeline entry. */
 export type TimelineEntryType = "Normal" | "Warning";
+
+/**
+ * The lifecycle CloudEvents the operator published on NATS about this Incident
+ * (--nats-incident-events-prefix). Each transition is published first and recorded here by the
+ * status write that follows; it is published again, with the same event id, only when that write
+ * did not happen.
+ */
+export interface PublishedLifecycle {
+  /** Whether io.kube-soar.incident.opened was published. */
+  opened?: boolean;
+  /** Occurrences announced by the latest opened or updated event. */
+  occurrences?: number;
+  /** Highest severity announced by an opened or updated event. */
+  severity?: Severity;
+  /**
+   * When the latest io.kube-soar.incident.updated was published; the next one comes at least 10 s
+   * later.
+   */
+  updatedAt?: string;
+  /**
+   * The state of the latest resolved or closed event; cleared when the Incident leaves that state
+   * (reopened, or moved back from Closed to Resolved).
+   */
+  closedState?: "Resolved" | "Closed";
+  /**
+   * Times the Incident left an announced Resolved or Closed state; numbers the ids of its later
+   * resolved and closed events.
+   */
+  reopenings?: number;
+  /** Escalation levels announced by io.kube-soar.incident.escalated events. */
+  escalations?: number;
+  /** The steps, by playbook run, whose io.kube-soar.step.finished was published. */
+  runs?: PublishedRun[];
+}
+
+/** The announced steps of one playbook run. */
+export interface PublishedRun {
+  /** Name of the Playbook. */
+  name: string;
+  /** Names of the steps whose final phase was published. */
+  steps?: string[];
+}
 
 /** Where and how to call the integration. */
 export interface ConnectorSpec {

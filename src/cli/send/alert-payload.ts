@@ -1,4 +1,4 @@
-import { subjectToken } from "../../ingest/transport/nats-subjects.ts";
+import { subjectToken } from "../../runtime/nats-subjects.ts";
 import { CliFailure } from "../cli-errors.ts";
 import { falcoSubject } from "./falco-subject.ts";
 
