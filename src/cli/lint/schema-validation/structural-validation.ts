@@ -1,5 +1,5 @@
 import type { Schema } from "../../../api/v1alpha1/schema/index.ts";
-import { child, formatPath, index, key, type FieldPath } from "../field-path.ts";
+import { child, formatPath, index, type FieldPath } from "../field-path.ts";
 import {
   duplicateValue,
   invalidValue,
@@ -153,7 +153,8 @@ function checkObject(schema: Schema, value: Readonly<Record<string, unknown>>, p
   for (const [name, item] of entries) {
     const declared = properties === undefined || !Object.hasOwn(properties, name) ? undefined : properties[name];
     if (declared !== undefined) visit(declared, item, child(path, name), report);
-    else if (additional !== undefined) visit(additional, item, key(path, name), report);
+    // The API server's OpenAPI validation names a map entry as a field (`limits.cpu`); its CEL rules as a key (`limits[cpu]`).
+    else if (additional !== undefined) visit(additional, item, child(path, name), report);
     else reportUnknownField(child(path, name), report);
   }
 }
