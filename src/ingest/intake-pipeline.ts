@@ -137,6 +137,30 @@ export async function recordOverBudget(source: string, requests: readonly WriteR
   if (flood.result !== "duplicate") options.metrics.overBudget.inc({ limit: refused.limit });
 }
 
+/** What the matcher is asked about an alert: its attributes, affected namespace and the `event` CEL sees. */
+export function matchInputOf(alert: Alert): MatchInput {
+  return { type: alert.type, source: alert.source, severity: alert.severity, namespace: alert.resources.namespace, event: toCelEvent(alert) };
+}
+
+/**
+ * The writes one alert needs once its matches are known: one per target Incident (see
+ * `incidentTargets`), each with the Incident spec taken from the alert and the occurrence to
+ * fold, received at `now`. Empty when the alert opens no Incident. Pure.
+ */
+export function writeRequestsFor(alert: Alert, matches: readonly PlaybookMatch[], intake: Pick<IntakeOptions, "defaultNamespace" | "unmatchedMinSeverity" | "dedupWindowMs">, now: Date): WriteRequest[] {
+  const targets = incidentTargets({ severity: alert.severity, fingerprint: alert.fingerprint, namePrefix: incidentNamePrefix(alert) }, matches, intake);
+  if (targets.length === 0) return [];
+  const spec = incidentSpecFromAlert(alert);
+  const fold = {
+    hash: eventHash(alert.source, alert.id),
+    alertStatus: alert.status,
+    // When kube-soar saw it: producer clocks (and replays) must not decide the dedup window.
+    time: now.toISOString(),
+    observables: incidentObservables(alert),
+  };
+  return targets.map((target) => ({ target, spec, fold, creation: { source: alert.source, unmatched: target.playbooks.length === 0, flood: false } }));
+}
+
 /**
  * The writes one alert needs: one per target Incident. Matching waits for an event-loop turn,
  * then for another at every pause of the matcher (after preparing the event for CEL, between
@@ -144,22 +168,11 @@ export async function recordOverBudget(source: string, requests: readonly WriteR
  */
 export async function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock" | "turns">): Promise<WriteRequest[]> {
   await options.turns.next();
-  const steps = options.matcher.matchSteps({ type: alert.type, source: alert.source, severity: alert.severity, namespace: alert.resources.namespace, event: toCelEvent(alert) });
+  const steps = options.matcher.matchSteps(matchInputOf(alert));
   let step = steps.next();
   while (step.done !== true) {
     await options.turns.next();
     step = steps.next();
   }
-  const matches = step.value;
-  const targets = incidentTargets({ severity: alert.severity, fingerprint: alert.fingerprint, namePrefix: incidentNamePrefix(alert) }, matches, options.intake);
-  if (targets.length === 0) return [];
-  const spec = incidentSpecFromAlert(alert);
-  const fold = {
-    hash: eventHash(alert.source, alert.id),
-    alertStatus: alert.status,
-    // When kube-soar saw it: producer clocks (and replays) must not decide the dedup window.
-    time: options.clock.now().toISOString(),
-    observables: incidentObservables(alert),
-  };
-  return targets.map((target) => ({ target, spec, fold, creation: { source: alert.source, unmatched: target.playbooks.length === 0, flood: false } }));
+  return writeRequestsFor(alert, step.value, options.intake, options.clock.now());
 }

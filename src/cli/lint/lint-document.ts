@@ -22,6 +22,8 @@ export interface DocumentLint {
   readonly findings: readonly Finding[];
   /** Rules of the kind's schema lint could not evaluate (see `ruleViolations`). */
   readonly skipped: readonly SkippedRule[];
+  /** The object as the API server would store it (nulls pruned, defaults set); absent for other documents. */
+  readonly object?: Readonly<Record<string, unknown>>;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -79,7 +81,7 @@ function lintObject(kind: KindSchema, object: Readonly<Record<string, unknown>>,
       findings.push({ ...finding, position: at(finding.field) });
     }
   }
-  return { kind: kind.kind, findings: findings.sort(byPosition), skipped: validation.skipped };
+  return { kind: kind.kind, findings: findings.sort(byPosition), skipped: validation.skipped, object: validation.value };
 }
 
 /**

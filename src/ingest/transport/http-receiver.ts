@@ -38,11 +38,19 @@ export interface ReceiverRoutes {
 
 const UNAUTHENTICATED_WARNING = "receiver accepts unauthenticated requests (--receiver-allow-unauthenticated): anyone who reaches it can open Incidents and start Playbooks";
 
-const routeKinds: Record<string, { route: keyof ReceiverRoutes; kind: string }> = {
-  "/events": { route: "events", kind: "cloudevent" },
-  "/alertmanager": { route: "alertmanager", kind: "alertmanager" },
-  "/falco": { route: "falco", kind: "falco" },
+/**
+ * The kind of events each endpoint `/<route>` accepts, which names the subject they are
+ * stored under (`soar.events.http.<kind>`).
+ */
+export const RECEIVER_ROUTE_KINDS: Readonly<Record<keyof ReceiverRoutes, string>> = {
+  events: "cloudevent",
+  alertmanager: "alertmanager",
+  falco: "falco",
 };
+
+const routeKinds: Readonly<Record<string, { route: keyof ReceiverRoutes; kind: string }>> = Object.fromEntries(
+  (Object.entries(RECEIVER_ROUTE_KINDS) as [keyof ReceiverRoutes, string][]).map(([route, kind]) => [`/${route}`, { route, kind }]),
+);
 
 /** Options of {@link startHttpReceiver}. */
 export interface HttpReceiverOptions {

@@ -57,6 +57,24 @@ export function structuredEventJson(event: CloudEventEnvelope): string {
   return JSON.stringify(document);
 }
 
+/** An accepted event as the receiver stores it on JetStream, and the consumer reads it back. */
+export interface StoredEventMessage {
+  /** `soar.events.http.<kind>`, the kind of the receiver endpoint that accepted it. */
+  readonly subject: string;
+  /** The message's `Content-Type` header: {@link STRUCTURED_CONTENT_TYPE}. */
+  readonly contentType: string;
+  /** The event as structured-mode JSON ({@link structuredEventJson}), UTF-8. */
+  readonly data: Uint8Array;
+}
+
+/**
+ * The message the receiver stores for an event accepted on an endpoint of `kind`
+ * (`cloudevent`, `alertmanager`, `falco`): what intake later decodes as if it came from NATS.
+ */
+export function storedEventMessage(kind: string, event: CloudEventEnvelope): StoredEventMessage {
+  return { subject: `${HTTP_SUBJECT_PREFIX}.${kind}`, contentType: STRUCTURED_CONTENT_TYPE, data: new TextEncoder().encode(structuredEventJson(event)) };
+}
+
 /**
  * Publishes to `soar.events.http.<kind>` as structured CloudEvents with `Nats-Msg-Id` =
  * the {@link eventHash} of its {@link eventIdentity}, so a retried POST (or the same Falco alert
@@ -83,14 +101,14 @@ export class JetStreamEventPublisher implements EventPublisher {
   async publish(kind: string, events: readonly CloudEventEnvelope[]): Promise<PublishOutcome> {
     if (!this.available()) throw new NatsUnavailableError("NATS is not connected");
     const subject = `${HTTP_SUBJECT_PREFIX}.${kind}`;
-    const encoder = new TextEncoder();
     const maxPayload = maxPayloadOf(this.#link.connection);
     const messages = events.map((event, index) => {
       const identity = eventIdentity(event);
+      const stored = storedEventMessage(kind, event);
       const headers = natsHeaders();
-      headers.set("Content-Type", STRUCTURED_CONTENT_TYPE);
+      headers.set("Content-Type", stored.contentType);
       headers.set(PubHeaders.MsgIdHdr, eventHash(identity.source, identity.id));
-      const data = encoder.encode(structuredEventJson(event));
+      const { data } = stored;
       const bytes = messageBytes(data, headers);
       if (bytes > maxPayload) {
         throw new EventTooLargeError(
