@@ -114,7 +114,7 @@ describe("kubectl soar test", () => {
     const outputs = await file("outputs.yaml", "scan:\n  verdict: malicious\n");
     const known = onlyAlert(await report([SCAN, "--event", SHELL, "--outputs", outputs]));
     const marked = known.run?.steps[1];
-    expect(marked).toMatchObject({ phase: "Succeeded", when: { result: true }, action: { type: "label", params: { "soar.kube-soar.io/verdict": "malicious" } } });
+    expect(marked).toMatchObject({ phase: "Succeeded", when: { result: true }, action: { type: "label", params: { "security.example.com/verdict": "malicious" } } });
     expect(marked?.when?.unknownOutputs).toBeUndefined();
   });
 
