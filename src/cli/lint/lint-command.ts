@@ -26,7 +26,8 @@ function unevaluatedRulesText(): string {
 
 const USAGE = `Usage: kubectl soar lint [-o text|github] FILE|DIR...
 
-Checks Playbooks, Connectors and every other kind of ${API_VERSION} offline, without a cluster:
+Checks Playbooks, Connectors and every other kind of ${API_VERSION} offline,
+without a cluster:
   - against the schema of its CRD, as the API server does on kubectl apply: types, required
     fields, enums, patterns, lengths and counts, ranges, unknown fields (kubectl's strict field
     validation) and the CRD's CEL validation rules (x-kubernetes-validations);

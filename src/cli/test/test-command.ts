@@ -37,7 +37,9 @@ Connector call's message or body), all computed by the operator's own code.
 The run is simulated: every approval step is approved (by ${TEST_APPROVER}), and every Job,
 action and Connector call succeeds, handing on the outputs given with --outputs; an output a
 step reads that is not given shows as <from steps.STEP.outputs.KEY>. Nothing is created or
-called. The Incident name is the first one of its dedup identity (an open Incident of the same
+called, so what only the cluster can refuse is not seen: a missing Connector, ServiceAccount,
+Secret or target object, an action's own checks of its parameters (a label key, a replica
+count), a protected Node, a Connector destination. The Incident name is the first one of its dedup identity (an open Incident of the same
 identity would take the alert instead).
 
 With --expect, the report is compared with EXPECT.yaml, which states only what it checks: maps
