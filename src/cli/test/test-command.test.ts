@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -193,6 +193,20 @@ describe("kubectl soar test", () => {
         "test: test/fixtures/lint/step-graph-cycle.yaml: the operator would not run this Playbook (see kubectl soar lint)\n",
     );
     expect(run.code).toBe(1);
+  });
+
+  it("refuses a PLAYBOOK file that is not valid YAML, naming the position", async () => {
+    const run = await soarTest(["test/fixtures/lint/yaml-syntax.yaml", "--event", MINER]);
+    expect(run.stderr).toBe("test: test/fixtures/lint/yaml-syntax.yaml:9:3: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n");
+    expect(run.code).toBe(1);
+  });
+
+  it("picks one Playbook of several with --name", async () => {
+    const playbooks = await file("two.yaml", `${await readFile(path.join(REPO_ROOT, "config/samples/playbook-crypto-miner.yaml"), "utf8")}\n---\n${await readFile(path.join(REPO_ROOT, SCAN), "utf8")}`);
+    const both = await soarTest([playbooks, "--event", MINER]);
+    expect(both.stderr).toBe(`test: ${playbooks}: holds 2 Playbooks (falco-crypto-miner, scan-and-contain); test takes one (--name picks it)\n`);
+    expect(both.code).toBe(2);
+    expect(onlyAlert(await report([playbooks, "--name", "falco-crypto-miner", "--event", MINER])).trigger.matched).toBe(true);
   });
 
   it("says why intake refuses an alert", async () => {

@@ -114,9 +114,12 @@ async function loadPlaybook(options: TestOptions, io: CliIO, compiler: PlaybookC
   const file = options.playbookFile;
   const text = (await read(file, io.cwd, "PLAYBOOK")).toString("utf8");
   const context = { expressions: createExpressionCompiler() };
-  const candidates = readDocuments(text, path.extname(file).toLowerCase() === ".json")
-    .map((document) => ({ document, lint: lintDocument(document, context) }))
-    .filter(({ document, lint }) => !document.ok || lint.kind === Kind.Playbook);
+  const documents = readDocuments(text, path.extname(file).toLowerCase() === ".json");
+  const broken = documents.find((document) => !document.ok);
+  if (broken !== undefined && !broken.ok) {
+    throw new TestStop(TEST_FAILED, `${file}:${broken.position.line}:${broken.position.col}: not valid YAML: ${broken.message}`);
+  }
+  const candidates = documents.map((document) => ({ document, lint: lintDocument(document, context) })).filter(({ lint }) => lint.kind === Kind.Playbook);
   const named = candidates.filter(({ lint }) => options.name === undefined || nameOf(lint.object) === options.name);
   const [chosen] = named;
   if (chosen === undefined || named.length > 1) {
