@@ -116,7 +116,7 @@ async function loadPlaybook(options: TestOptions, io: CliIO, compiler: PlaybookC
   const context = { expressions: createExpressionCompiler() };
   const documents = readDocuments(text, path.extname(file).toLowerCase() === ".json");
   const broken = documents.find((document) => !document.ok);
-  if (broken !== undefined && !broken.ok) {
+  if (broken?.ok === false) {
     throw new TestStop(TEST_FAILED, `${file}:${broken.position.line}:${broken.position.col}: not valid YAML: ${broken.message}`);
   }
   const candidates = documents.map((document) => ({ document, lint: lintDocument(document, context) })).filter(({ lint }) => lint.kind === Kind.Playbook);
