@@ -18,7 +18,7 @@ import { buildControllers, type ManagedController } from "./reconcilers/index.ts
 import { systemRuntimeClock } from "./runtime/clock.ts";
 import { InformerFactory } from "./runtime/informer-factory.ts";
 import { KubeHttpClient } from "./runtime/kube-http.ts";
-import { LeaderElector } from "./runtime/leader-election.ts";
+import { LeaderElector, reportLeadingWithoutElection } from "./runtime/leader-election.ts";
 import { leaseLock } from "./runtime/lease-lock.ts";
 import type { Registry } from "prom-client";
 import { closeApiClients, makeApiClient } from "./runtime/kube-api-client.ts";
@@ -163,6 +163,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     return 1;
   }
 
+  if (!options.leaderElection.enabled) reportLeadingWithoutElection(registry, options.leaderElection.leaseName);
   const controllersDone = options.leaderElection.enabled
     ? campaignUntil(elector, shutdown.signal)
     : runControllers({ options, kubeConfig, compiler, destinations, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });

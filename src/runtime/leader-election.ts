@@ -54,6 +54,23 @@ type Attempt = "leading" | "held-by-other" | "failed";
  * - on cancellation the leader waits for its work to finish and then releases the lease;
  * - `leader_election_master_status{name}` is 1 exactly while leading.
  */
+function leaderStatus(registry: Registry): Gauge<"name"> {
+  return gaugeOn(registry, {
+    name: "leader_election_master_status",
+    help: "1 while this process leads the named election (or runs the controllers without one), 0 otherwise.",
+    labelNames: ["name"],
+  });
+}
+
+/**
+ * Reports this process as the leader of election `name` for good: the operator runs its
+ * controllers without electing a leader, so it is the only one (and an alert on "no leader"
+ * stays quiet).
+ */
+export function reportLeadingWithoutElection(registry: Registry, name: string): void {
+  leaderStatus(registry).set({ name }, 1);
+}
+
 export class LeaderElector {
   readonly #options: LeaderElectorOptions;
   readonly #timings: LeaseTimings;
@@ -70,11 +87,7 @@ export class LeaderElector {
     this.#options = options;
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger.child({ lease: options.lock.description, identity: options.identity });
-    this.#status = gaugeOn(options.registry, {
-      name: "leader_election_master_status",
-      help: "1 while this process leads the named election, 0 otherwise.",
-      labelNames: ["name"],
-    });
+    this.#status = leaderStatus(options.registry);
     this.#status.set({ name: options.name }, 0);
   }
 

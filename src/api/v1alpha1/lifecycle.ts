@@ -29,6 +29,14 @@ export function isStepTerminal(step: Pick<StepState, "phase">): boolean {
   return TERMINAL_STEP_PHASES.has(step.phase);
 }
 
+/**
+ * Whether a step waits for a person's decision: an approval step is Waiting without an intent
+ * (a step Waiting with an intent waits to retry its side effect).
+ */
+export function isAwaitingDecision(step: Pick<StepState, "phase" | "intent">): boolean {
+  return step.phase === "Waiting" && step.intent === undefined;
+}
+
 /** Whether `state` (a `spec.state`, or a `status.phase` that mirrors it) is Resolved or Closed. */
 export function isHumanClosedState(state: string | undefined): state is HumanClosedState {
   return state === "Resolved" || state === "Closed";
@@ -40,6 +48,15 @@ export function isHumanClosedState(state: string | undefined): state is HumanClo
  */
 export function isHumanClosed(incident: Incident): boolean {
   return isHumanClosedState(incident.spec.state);
+}
+
+/**
+ * Whether someone took the Incident on: `spec.state` Acknowledged, Resolved or Closed, or a
+ * non-blank `spec.assignee`. No escalation level fires for an acknowledged Incident.
+ */
+export function isAcknowledged(incident: Incident): boolean {
+  const state = incident.spec.state;
+  return state === "Acknowledged" || isHumanClosedState(state) || (incident.spec.assignee ?? "").trim() !== "";
 }
 
 /** The Incident's run of Playbook `playbook`, if it has one. */

@@ -668,8 +668,22 @@ export interface IncidentStatus {
   timeline?: TimelineEntry[];
   /** When the first response step started. */
   respondedAt?: string;
-  /** When the Incident was resolved. */
+  /**
+   * When the controller first saw the Incident taken on (spec.state Acknowledged, Resolved or
+   * Closed, or an assignee set) while it was not yet resolved. Written once.
+   */
+  acknowledgedAt?: string;
+  /**
+   * When the controller first saw a person resolve or close the Incident (spec.state Resolved or
+   * Closed). Written once.
+   */
   resolvedAt?: string;
+  /**
+   * When the automation alone resolved the Incident: every playbook run finished, none failed, a
+   * response action was taken, and no person had taken it on or decided an approval. Written once,
+   * in the status write that made the phase Succeeded.
+   */
+  automationResolvedAt?: string;
   /**
    * Latest observations of the object's state: Ready, Reconciling, Stalled and domain conditions,
    * one per type.

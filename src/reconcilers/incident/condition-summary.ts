@@ -1,5 +1,5 @@
 import { ConditionType } from "../../api/v1alpha1/constants.ts";
-import { isRunFinished, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
+import { isAwaitingDecision, isRunFinished, type HumanClosedState } from "../../api/v1alpha1/lifecycle.ts";
 import type { ConditionStatus, IncidentPhase, PlaybookRun } from "../../api/v1alpha1/types.generated.ts";
 import type { DesiredCondition } from "../conditions.ts";
 import { IncidentReason } from "../../api/v1alpha1/incident-reasons.ts";
@@ -36,7 +36,7 @@ function pendingApprovals(runs: readonly PlaybookRun[]): string[] {
   return runs.flatMap((run) =>
     run.phase === "AwaitingApproval" || run.phase === "Running"
       ? (run.steps ?? [])
-          .filter((step) => step.phase === "Waiting" && step.intent === undefined)
+          .filter(isAwaitingDecision)
           .map((step) => `${run.name}/${step.name}: ${step.message ?? "waiting for approval"}`)
       : [],
   );

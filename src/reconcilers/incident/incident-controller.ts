@@ -17,6 +17,7 @@ import { createStatusWriter } from "../status-writer.ts";
 import type { StepHooks } from "./execute.ts";
 import { playbookHistory } from "./history.ts";
 import { incidentMetrics, trackActiveIncidents } from "./incident-metrics.ts";
+import { trackOpenIncidents } from "./response-metrics.ts";
 import { IncidentReconciler } from "./incident-reconciler.ts";
 import { controllingIncident } from "../../steps/job/job-owner.ts";
 import { tenancyCheck } from "../tenancy-check.ts";
@@ -141,7 +142,15 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
   return managed({
     reconcile: (key, context) => reconciler.reconcile(key, context),
     caches: [incidents, playbooks, jobs, connectors, ...tenancy.caches],
-    // Only the running controller's cache feeds the gauge; a stopped one (lost leadership) stops.
-    whileRunning: () => trackActiveIncidents(options.registry, metrics, () => incidents.list()),
+    // Only the running controller's cache feeds the gauges; a stopped one (lost leadership) stops.
+    whileRunning: () => {
+      const stops = [
+        trackActiveIncidents(options.registry, metrics, () => incidents.list()),
+        trackOpenIncidents(options.registry, metrics.response, () => incidents.list(), options.clock),
+      ];
+      return () => {
+        for (const stop of stops) stop();
+      };
+    },
   });
 }

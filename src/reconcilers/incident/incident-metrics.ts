@@ -3,6 +3,7 @@ import { INCIDENT_PHASES } from "../../api/v1alpha1/constants.ts";
 import { isActive, isRunFinished, isStepTerminal } from "../../api/v1alpha1/lifecycle.ts";
 import type { Incident, IncidentStatus } from "../../api/v1alpha1/types.generated.ts";
 import { counterOn, gaugeOn, histogramOn, onCollect } from "../../runtime/metric-registration.ts";
+import { incidentOrigin, recordResponseTransitions, responseMetrics, secondsBetween, type ResponseMetrics } from "./response-metrics.ts";
 
 /** The domain metrics of the Incident reconciler, on the operator's registry. */
 export interface IncidentMetrics {
@@ -10,6 +11,8 @@ export interface IncidentMetrics {
   readonly stepDuration: Histogram<"kind" | "result">;
   readonly alertToFirstAction: Histogram;
   readonly activeIncidents: Gauge<"phase">;
+  /** Incidents opened and resolved, times to acknowledge and resolve, what is open and waiting. */
+  readonly response: ResponseMetrics;
 }
 
 /** Creates (or reuses) the metrics on `registry`. */
@@ -37,6 +40,7 @@ export function incidentMetrics(registry: Registry): IncidentMetrics {
       help: "Active Incidents (a playbook run started and not finished, not resolved or closed by a person), by Incident phase.",
       labelNames: ["phase"],
     }),
+    response: responseMetrics(registry),
   };
 }
 
@@ -62,17 +66,12 @@ export function trackActiveIncidents(registry: Registry, metrics: IncidentMetric
   };
 }
 
-function seconds(from: string | undefined, to: string | undefined): number | undefined {
-  if (from === undefined || to === undefined) return undefined;
-  const elapsed = (Date.parse(to) - Date.parse(from)) / 1000;
-  return Number.isFinite(elapsed) && elapsed >= 0 ? elapsed : undefined;
-}
-
 /**
  * Counts what a written status changed: runs that reached a final phase, steps that reached a
  * final phase (duration from first start to finish, labelled with the step kind from
  * `kindOf`), and the first response (from `firstSeen`, else the Incident's creation, to
- * `respondedAt`). Called only after the status was stored, so a retried reconcile counts once.
+ * `respondedAt`), and the response transitions (`recordResponseTransitions`). Called only
+ * after the status was stored, so a retried reconcile counts once.
  */
 export function recordTransitions(
   metrics: IncidentMetrics,
@@ -91,16 +90,15 @@ export function recordTransitions(
     for (const step of run.steps ?? []) {
       const old = previousSteps.get(step.name);
       if (!isStepTerminal(step) || (old !== undefined && isStepTerminal(old))) continue;
-      const duration = seconds(step.startedAt, step.finishedAt);
+      const duration = secondsBetween(step.startedAt, step.finishedAt);
       if (duration !== undefined) {
         metrics.stepDuration.observe({ kind: kindOf(run.name, step.name), result: step.phase.toLowerCase() }, duration);
       }
     }
   }
   if (before?.respondedAt === undefined && after.respondedAt !== undefined) {
-    const created = incident.metadata.creationTimestamp;
-    const origin = after.firstSeen ?? (created === undefined ? undefined : new Date(created).toISOString());
-    const latency = seconds(origin, after.respondedAt);
+    const latency = secondsBetween(incidentOrigin(incident, after), after.respondedAt);
     if (latency !== undefined) metrics.alertToFirstAction.observe(latency);
   }
+  recordResponseTransitions(metrics.response, incident, after);
 }

@@ -197,7 +197,13 @@ function incidentStatus(): Schema {
         maxItems: MAX_TIMELINE_ENTRIES,
       }),
       respondedAt: timestamp("When the first response step started."),
-      resolvedAt: timestamp("When the Incident was resolved."),
+      acknowledgedAt: timestamp(
+        "When the controller first saw the Incident taken on (spec.state Acknowledged, Resolved or Closed, or an assignee set) while it was not yet resolved. Written once.",
+      ),
+      resolvedAt: timestamp("When the controller first saw a person resolve or close the Incident (spec.state Resolved or Closed). Written once."),
+      automationResolvedAt: timestamp(
+        "When the automation alone resolved the Incident: every playbook run finished, none failed, a response action was taken, and no person had taken it on or decided an approval. Written once, in the status write that made the phase Succeeded.",
+      ),
       conditions: conditions(),
       observedGeneration: observedGeneration(),
     },
