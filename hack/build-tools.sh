@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real control plane, NATS and the producers the integration tests send from, from
 # Go modules (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd, kwok,
-# nats-server, alertmanager, cloudevents-send) and caches them by version, so that a second run
+# nats-server, alertmanager, cloudevents-send, promtool) and caches them by version, so that a second run
 # builds nothing.
 #
 #   hack/build-tools.sh            build what is missing, print the bin directory
@@ -106,6 +106,15 @@ build_into "$tools/producers" "cloudevents-send-sdk-${sdk_version}-${producers_d
 dockerfile_lint_version=$(module_version dockerfile-lint github.com/moby/buildkit)
 dockerfile_lint_digest=$(cat "$here"/tools/dockerfile-lint/{go.mod,go.sum,dockerfile-lint/main.go} | sha256sum | cut -c1-12)
 build_into "$tools/dockerfile-lint" "dockerfile-lint-buildkit-${dockerfile_lint_version}-${dockerfile_lint_digest}" "" ./dockerfile-lint
+
+# promtool, Prometheus's own rule checker and rule unit-test runner, and promql-metrics, this
+# repository's program listing the metrics that rules and dashboards query (Prometheus's PromQL
+# parser). remove_all_sd leaves out the service-discovery plugins, which rules never use.
+prometheus_version=$(module_version promtool github.com/prometheus/prometheus)
+promtool_digest=$(cat "$here"/tools/promtool/{go.mod,go.sum,promql-metrics/main.go} | sha256sum | cut -c1-12)
+build_into "$tools/promtool" "promtool-${prometheus_version}-${promtool_digest}" \
+  "" \
+  -tags remove_all_sd,netgo,grpcnotrace github.com/prometheus/prometheus/cmd/promtool ./promql-metrics
 
 if [[ ! -f "$bin/.alertmanager-$alertmanager_version" ]]; then
   # netgo as upstream releases it; grpcnotrace drops gRPC's x/net/trace debug pages.
