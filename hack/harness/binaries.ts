@@ -22,7 +22,9 @@ export type BinaryName =
   | "kube-scheduler"
   | "kubectl"
   | "kwok"
-  | "nats-server";
+  | "nats-server"
+  | "promql-metrics"
+  | "promtool";
 
 /** Where {@link locateBinDir} looks. */
 export interface LocateBinDirOptions {
