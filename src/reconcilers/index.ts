@@ -1,12 +1,16 @@
 /**
  * The leader-elected controllers: Playbook (compile, validate, Ready), Connector (Secrets
- * resolve, Ready) and Incident (triage, observe, plan with guards, execute, revert, close).
+ * resolve, Ready), AlertSuppression (active or expired, Ready) and Incident (triage, observe,
+ * plan with guards, execute, revert, close).
  * Each factory takes everything by injection and returns a controller to start under leadership;
- * `buildControllers` is the operator's one wiring of the three.
+ * `buildControllers` is the operator's one wiring of them.
  */
 export { buildControllers, type OperatorControllers, type OperatorControllersOptions } from "./operator-controllers.ts";
 export { createIncidentController, INCIDENT_CONTROLLER, type IncidentControllerOptions } from "./incident/incident-controller.ts";
 export type { SideEffectRef, StepHooks } from "./incident/execute.ts";
 export { createPlaybookController, PLAYBOOK_CONTROLLER, type PlaybookControllerOptions } from "./playbook/playbook-controller.ts";
 export type { ManagedController } from "./managed-controller.ts";
+export type { LifecycleEventSink } from "./lifecycle-events/lifecycle-event-sink.ts";
+export { lifecyclePublisherFor, NatsLifecyclePublisher } from "./lifecycle-events/nats-lifecycle-publisher.ts";
 export { CONNECTOR_CONTROLLER, createConnectorController, type ConnectorControllerOptions } from "./connector/connector-controller.ts";
+export { createSuppressionController, SUPPRESSION_CONTROLLER, type SuppressionControllerOptions } from "./alert-suppression/suppression-controller.ts";

@@ -2,32 +2,38 @@ import { createConnectorController } from "./connector/connector-controller.ts";
 import { createIncidentController, type IncidentControllerOptions } from "./incident/incident-controller.ts";
 import type { ManagedController } from "./managed-controller.ts";
 import { createPlaybookController, type PlaybookControllerOptions } from "./playbook/playbook-controller.ts";
+import { createSuppressionController, type SuppressionControllerOptions } from "./alert-suppression/suppression-controller.ts";
 
 /**
  * What the operator's controllers are built from: the options every controller takes, the
- * Playbook compiler they share with intake, and the step kinds and test hooks when replaced.
+ * Playbook compiler they share with intake, where lifecycle events are published, and the step
+ * kinds and test hooks when replaced.
  */
-export type OperatorControllersOptions = Omit<IncidentControllerOptions, "jobs" | "events" | "agents" | "actionClients"> &
-  Pick<PlaybookControllerOptions, "stepKinds">;
+export type OperatorControllersOptions = Omit<IncidentControllerOptions, "jobs" | "events" | "agents" | "actionClients" | "options"> &
+  Pick<PlaybookControllerOptions, "stepKinds"> & {
+    readonly options: IncidentControllerOptions["options"] & SuppressionControllerOptions["options"];
+  };
 
 /** The operator's controllers, by what they reconcile. */
 export interface OperatorControllers {
   readonly playbook: ManagedController;
   readonly incident: ManagedController;
   readonly connector: ManagedController;
-  /** The three, in the order they were built. */
+  readonly suppression: ManagedController;
+  /** All four, in the order they were built. */
   readonly all: readonly ManagedController[];
 }
 
 /**
- * Builds the Playbook, Incident and Connector controllers of one leadership term on one shared
+ * Builds the Playbook, Incident, Connector and AlertSuppression controllers of one leadership term on one shared
  * informer factory (their caches are registered, nothing is started): the one wiring of the
  * operator, used by the process and by the tests that run the controllers.
  */
 export function buildControllers(options: OperatorControllersOptions): OperatorControllers {
-  const { hooks, stepKinds, ...common } = options;
+  const { hooks, stepKinds, lifecycleEvents, ...common } = options;
   const playbook = createPlaybookController({ ...common, ...(stepKinds === undefined ? {} : { stepKinds }) });
-  const incident = createIncidentController({ ...common, ...(hooks === undefined ? {} : { hooks }) });
+  const incident = createIncidentController({ ...common, lifecycleEvents, ...(hooks === undefined ? {} : { hooks }) });
   const connector = createConnectorController(common);
-  return { playbook, incident, connector, all: [playbook, incident, connector] };
+  const suppression = createSuppressionController(common);
+  return { playbook, incident, connector, suppression, all: [playbook, incident, connector, suppression] };
 }

@@ -7,6 +7,7 @@ manager:
       resources:
         - playbooks
         - connectors
+        - alertsuppressions
       verbs:
         - get
         - list
@@ -28,6 +29,7 @@ manager:
         - playbooks/status
         - incidents/status
         - connectors/status
+        - alertsuppressions/status
       verbs:
         - get
         - update
@@ -105,6 +107,7 @@ manager:
       resources:
         - playbooks
         - connectors
+        - alertsuppressions
       verbs:
         - get
         - list
@@ -126,6 +129,7 @@ manager:
         - playbooks/status
         - incidents/status
         - connectors/status
+        - alertsuppressions/status
       verbs:
         - get
         - update
@@ -452,6 +456,7 @@ roles:
           - playbooks
           - connectors
           - incidents
+          - alertsuppressions
         verbs:
           - get
           - list
@@ -472,6 +477,7 @@ roles:
           - playbooks
           - connectors
           - incidents
+          - alertsuppressions
         verbs:
           - create
           - update

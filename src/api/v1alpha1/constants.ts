@@ -14,6 +14,7 @@ export const Kind = {
   Playbook: "Playbook",
   Incident: "Incident",
   Connector: "Connector",
+  AlertSuppression: "AlertSuppression",
 } as const;
 /** One of the kinds of this API version. */
 export type Kind = (typeof Kind)[keyof typeof Kind];
@@ -23,6 +24,7 @@ export const Plural = {
   Playbook: "playbooks",
   Incident: "incidents",
   Connector: "connectors",
+  AlertSuppression: "alertsuppressions",
 } as const satisfies Record<Kind, string>;
 
 /**
@@ -37,6 +39,8 @@ export const TenancyPolicy = {
   PlaybookJobs: "kube-soar-playbook-jobs",
   /** A new approval names its writer, who may approve; recorded approvals never change. */
   IncidentApprovals: "kube-soar-incident-approvals",
+  /** A new AlertSuppression names its writer as `spec.createdBy`, and keeps its `expiresAt` within the bound of its creation. */
+  SuppressionAuthor: "kube-soar-alert-suppression-author",
 } as const;
 /** The name of one of the tenancy policies and of its binding. */
 export type TenancyPolicy = (typeof TenancyPolicy)[keyof typeof TenancyPolicy];
