@@ -195,6 +195,7 @@ describe("samples", () => {
       "connectors.soar.kube-soar.io",
       "incidents.soar.kube-soar.io",
       "playbooks.soar.kube-soar.io",
+      "threatfeeds.soar.kube-soar.io",
     ]);
   });
 });

@@ -58,7 +58,7 @@ describe("config/default", () => {
     expect(container?.ports).toContainEqual({ name: "metrics", containerPort: 8443, protocol: "TCP" });
     expect(fromKustomize).toEqual(fromChart);
     expect(rbac(kustomized)).toEqual(rbac(charted));
-    expect(Object.keys(admission(kustomized))).toHaveLength(6);
+    expect(Object.keys(admission(kustomized))).toHaveLength(8);
     expect(admission(kustomized)).toEqual(admission(charted));
     expect(only(kustomized, "Service", "kube-soar")["spec"]).toEqual(only(charted, "Service", "kube-soar")["spec"]);
   });
