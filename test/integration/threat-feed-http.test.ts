@@ -77,7 +77,7 @@ describe("a ThreatFeed fetched over HTTPS", () => {
       { conditional: true, authorization: TOKEN },
     ]);
     expect(server.requests.at(-1)?.headers["if-none-match"]).toBe('"v1"');
-    expect(FeedObjects.readiness(refreshed)?.message).toBe("1 indicators in use, unchanged at the server since the last load");
+    expect(FeedObjects.readiness(refreshed)?.message).toBe("1 indicator in use, unchanged at the server since the last load");
     expect(refreshed.status?.indicators?.total).toBe(1);
     expect(matches("203.0.113.50")).toBe(1);
 
@@ -111,7 +111,7 @@ describe("a ThreatFeed fetched over HTTPS", () => {
     expect(FeedObjects.readiness(refused)).toEqual({
       status: "False",
       reason: "TooLarge",
-      message: `spec.http.url: the body is larger than spec.http.maxBytes (1024 bytes); the 1 indicators loaded at ${loaded.status?.lastRefreshTime ?? ""} stay in use`,
+      message: `spec.http.url: the body is larger than spec.http.maxBytes (1024 bytes); the 1 indicator loaded at ${loaded.status?.lastRefreshTime ?? ""} stays in use`,
     });
     expect(refused.status?.indicators?.total).toBe(1);
     expect(matches("192.0.2.77")).toBe(1);

@@ -52,11 +52,16 @@ function loadedIndex(built: FeedBuilt, secret: boolean): LoadedIndex {
   };
 }
 
+/** "1 indicator", "2 indicators". */
+export function indicatorCount(count: number): string {
+  return `${count} indicator${count === 1 ? "" : "s"}`;
+}
+
 function loadedMessage(loaded: LoadedIndex, from: string): string {
   const rejected = loaded.rejected.count === 0 ? "" : `; ${loaded.rejected.count} rejected (status.rejected)`;
   const unsupported = loaded.unsupportedPatterns === 0 ? "" : `; ${loaded.unsupportedPatterns} unsupported STIX patterns skipped`;
   const expired = loaded.expired === 0 ? "" : `; ${loaded.expired} expired already`;
-  return `${loaded.total} indicators loaded from ${from}${rejected}${unsupported}${expired}`;
+  return `${indicatorCount(loaded.total)} loaded from ${from}${rejected}${unsupported}${expired}`;
 }
 
 async function readText(feed: ThreatFeed, source: Exclude<FeedSourceKind, "inline">, deps: AttemptDeps, validators: FeedValidators | undefined): Promise<SourceRead> {

@@ -25,7 +25,7 @@ import type { FeedFetcher, FeedValidators } from "./feed-fetch.ts";
 import { feedInputs, feedsReferencing, referencedConfigMaps, referencedSecrets, sourceKindOf } from "./feed-inputs.ts";
 import type { FeedLoadState, FeedLoadStates } from "./feed-load-state.ts";
 import { nextAttemptDelay } from "./feed-schedule.ts";
-import { attemptLoad, type AttemptResult } from "./load-attempt.ts";
+import { attemptLoad, indicatorCount, type AttemptResult } from "./load-attempt.ts";
 import { ThreatFeedMetrics, type LoadResult } from "./threat-feed-metrics.ts";
 
 /** Name of the loader's work queue and controller in metrics and logs. */
@@ -229,7 +229,7 @@ export class ThreatFeedLoader implements FeedLoadStates {
             generation,
             ready: true,
             reason: Reason.Loaded,
-            message: `${kept?.total ?? 0} indicators in use, unchanged at the server since the last load`,
+            message: `${indicatorCount(kept?.total ?? 0)} in use, unchanged at the server since the last load`,
             ...(kept === undefined ? {} : { loaded: kept }),
             lastRefreshTime: now,
           },
@@ -239,7 +239,7 @@ export class ThreatFeedLoader implements FeedLoadStates {
         this.#metrics.failed(key, result.reason);
         retryable = result.retryable;
         const lastRefresh = previous?.state.lastRefreshTime;
-        const keeping = kept === undefined || lastRefresh === undefined ? "; no indicators are in use" : `; the ${kept.total} indicators loaded at ${lastRefresh.toISOString()} stay in use`;
+        const keeping = kept === undefined || lastRefresh === undefined ? "; no indicators are in use" : `; the ${indicatorCount(kept.total)} loaded at ${lastRefresh.toISOString()} ${kept.total === 1 ? "stays" : "stay"} in use`;
         record = {
           attempt,
           content: previous?.content,
