@@ -41,5 +41,6 @@ COPY --from=production-dependencies /app/node_modules/ node_modules/
 COPY --from=build /build/dist/ dist/
 USER 65532:65532
 # Node is PID 1 (no shell, no init): the operator handles SIGTERM and SIGINT itself. The
-# container's arguments are the operator's flags.
-ENTRYPOINT ["/nodejs/bin/node", "dist/main.js"]
+# container's arguments are the operator's flags. Node's own options are the operator's
+# (src/runtime/node-runtime-options.ts; a test holds this line to them).
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=2", "--heap-growing-percent=20", "dist/main.js"]

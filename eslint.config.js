@@ -10,7 +10,7 @@ import tseslint from "typescript-eslint";
 const LAYERS = [
   ["api", "collections", "redaction"],
   ["runtime", "observability", "expr", "intel"],
-  ["playbook", "policy", "actions"],
+  ["playbook", "policy", "actions", "suppression"],
   ["config", "connectors"],
   ["steps"],
   ["ingest", "reconcilers"],

@@ -65,7 +65,7 @@ function cloudEvent(id: string, subject: string): Uint8Array {
   );
 }
 
-function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces"> {
+function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces" | "suppressionMaxDurationMs"> {
   return {
     namespace,
     nats: {
@@ -98,6 +98,7 @@ function options(natsUrl: string, namespace: string): Pick<OperatorOptions, "nam
       creation: UNREACHED_CREATION_LIMITS,
     },
     watchNamespaces: [],
+    suppressionMaxDurationMs: 720 * 3_600_000,
   };
 }
 

@@ -15,7 +15,7 @@ import { startMetricsServer, type MetricsAccess, type MetricsServer } from "./ob
 import { startProbeServer, type ProbeServer } from "./observability/probe-server.ts";
 import { PlaybookCompiler } from "./playbook/index.ts";
 import type { DestinationPolicy } from "./policy/index.ts";
-import { buildControllers, createFeedFetcher, ThreatFeedLoader, type FeedLoadStates, type ManagedController } from "./reconcilers/index.ts";
+import { buildControllers, createFeedFetcher, lifecyclePublisherFor, ThreatFeedLoader, type FeedLoadStates, type LifecycleEventSink, type ManagedController } from "./reconcilers/index.ts";
 import { systemRuntimeClock } from "./runtime/clock.ts";
 import { InformerFactory } from "./runtime/informer-factory.ts";
 import { KubeHttpClient } from "./runtime/kube-http.ts";
@@ -26,6 +26,7 @@ import { closeApiClients, makeApiClient } from "./runtime/kube-api-client.ts";
 import { CachedTokenAccess, METRICS_ACCESS_LIMITS } from "./runtime/cached-token-access.ts";
 import { KubeJsonClient } from "./runtime/kube-json-client.ts";
 import { reviewTokenAccess } from "./runtime/token-access-review.ts";
+import { missingNodeOptions } from "./runtime/node-runtime-options.ts";
 
 const exitCodeForBadConfiguration = 2;
 
@@ -45,14 +46,15 @@ function runControllers(input: {
   threatFeeds: FeedLoadStates;
   logger: Logger;
   registry: Registry;
+  lifecycleEvents: LifecycleEventSink | undefined;
   signal: AbortSignal;
   onControllers: (controllers: readonly ManagedController[]) => void;
 }): Promise<void> {
-  const { options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, signal } = input;
+  const { options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, lifecycleEvents, signal } = input;
   const clock = systemRuntimeClock;
   const informers = new InformerFactory({ client: new KubeHttpClient(kubeConfig), clock, logger });
   const identity = options.leaderElection.identity;
-  const controllers = buildControllers({ kubeConfig, informers, logger, registry, clock, options, compiler, destinations, identity, threatFeeds }).all;
+  const controllers = buildControllers({ kubeConfig, informers, logger, registry, clock, options, compiler, destinations, identity, lifecycleEvents, threatFeeds }).all;
   input.onControllers(controllers);
   informers.start(signal);
   return Promise.all(controllers.map((controller) => controller.start(signal)))
@@ -97,6 +99,8 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   }
 
   const logger = createLogger({ level: options.logLevel });
+  const missing = missingNodeOptions(process.execArgv);
+  if (missing.length > 0) logger.warn({ missing }, "node runs without the operator's options: memory may grow past what docs/performance.md states while a backlog drains");
   const registry = createMetricsRegistry({ defaultMetrics: true });
   const kubeConfig = loadKubeConfig(options);
   // Compiled Playbooks are shared by intake's matcher and the controllers: one compile per generation.
@@ -113,6 +117,10 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     logger.fatal({ err: error }, "operator failed to start: the API server's addresses do not resolve");
     return 1;
   }
+
+  // Lifecycle events have a NATS connection of their own, kept across leadership terms: intake's
+  // closes when intake stops, which can be before the controllers' last reconcile has published.
+  const lifecycleEvents = lifecyclePublisherFor(options, logger);
 
   // Every replica keeps its own index of the ThreatFeeds, loaded once per process (not per
   // leadership term): intake matches against it, the leader's controller reports it in status.
@@ -143,7 +151,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     logger,
     registry,
     onStartedLeading: (signal) =>
-      runControllers({ options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, signal, onControllers: (running) => { controllers = running; } }),
+      runControllers({ options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, lifecycleEvents, signal, onControllers: (running) => { controllers = running; } }),
     onStoppedLeading: () => { logger.info("leadership ended; controllers stopped"); },
   });
 
@@ -176,7 +184,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
     logger.fatal({ err: error }, "operator failed to start");
     shutdown.abort();
     await intake?.stop();
-    await Promise.allSettled([probes?.close(), metrics?.close()]);
+    await Promise.allSettled([probes?.close(), metrics?.close(), lifecycleEvents?.close()]);
     metricsAccess.close();
     return 1;
   }
@@ -185,7 +193,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   const feedsDone = threatFeeds.start(shutdown.signal).then(() => feedInformers.stopped());
   const controllersDone = options.leaderElection.enabled
     ? campaignUntil(elector, shutdown.signal)
-    : runControllers({ options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
+    : runControllers({ options, kubeConfig, compiler, destinations, threatFeeds, logger, registry, lifecycleEvents, signal: shutdown.signal, onControllers: (running) => { controllers = running; } });
 
   logger.info({ probePort: probes.port, metricsPort: metrics.port, receiverPort: intake.receiverAddress()?.port, identity: options.leaderElection.identity }, "operator started");
 
@@ -195,7 +203,7 @@ async function main(argv: readonly string[], env: Readonly<Record<string, string
   logger.info("operator stopping");
   shutdown.abort();
   await Promise.allSettled([controllersDone, feedsDone, intake.stop()]);
-  await Promise.allSettled([probes.close(), metrics.close(), closeApiClients(kubeConfig)]);
+  await Promise.allSettled([probes.close(), metrics.close(), closeApiClients(kubeConfig), lifecycleEvents?.close()]);
   metricsAccess.close();
   logger.info("operator stopped");
   return 0;

@@ -60,6 +60,7 @@ describe("crdManifest", () => {
     ["Playbook", "playbooks.soar.kube-soar.io", ["pb"], ["Ready", "Steps", "Active", "Last-Triggered", "Suspended", "Dry-Run", "Age"]],
     ["Incident", "incidents.soar.kube-soar.io", ["inc"], ["Severity", "Phase", "State", "Occurrences", "Title", "Age"]],
     ["Connector", "connectors.soar.kube-soar.io", ["conn"], ["Type", "Ready", "Age"]],
+    ["AlertSuppression", "alertsuppressions.soar.kube-soar.io", ["sup", "silence"], ["Active", "Expires", "Matched", "Reason", "Created-By", "Age"]],
     ["ThreatFeed", "threatfeeds.soar.kube-soar.io", ["tf"], ["Ready", "Indicators", "Last-Refresh", "Age", "Reason"]],
   ])("describes %s as %s", (kindName, name, shortNames, columns) => {
     const kind = KINDS.find((candidate) => candidate.kind === kindName);

@@ -33,6 +33,13 @@ export interface RunningNats {
    * store; resolves once JetStream is healthy. Rejects after `stop()`.
    */
   restart(): Promise<void>;
+  /**
+   * Suspends the server (SIGSTOP): clients stay connected but nothing is answered until
+   * {@link resume}, as with a server that hangs. Throws when it is not running.
+   */
+  pause(): void;
+  /** Lets a paused server run again (SIGCONT); harmless when it is not paused or not running. */
+  resume(): void;
 }
 
 const DEFAULT_START_TIMEOUT_MS = 60_000;
@@ -93,6 +100,13 @@ export async function startNats(options: StartNatsOptions = {}): Promise<Running
         await harness.close();
       })();
       await stopping;
+    },
+    pause: () => {
+      if (server === undefined) throw new Error("nats: pause while nats-server is not running");
+      server.pause();
+    },
+    resume: () => {
+      server?.resume();
     },
     restart: async () => {
       if (stopping !== undefined) throw new Error("nats: restart after stop()");

@@ -7,6 +7,7 @@ import { logTail } from "../harness/log-tail.ts";
 import { signalGroup, spawnManaged, type ExitStatus, type ManagedProcess, type ProcessUser } from "../harness/managed-process.ts";
 import type { ProcessRegistry } from "../harness/pidfile.ts";
 import { errorMessage, waitFor } from "../harness/wait-for.ts";
+import { OPERATOR_NODE_OPTIONS } from "../../src/runtime/node-runtime-options.ts";
 
 /** The operator's entry point, run by Node directly (type stripping). */
 export const OPERATOR_MAIN = join(REPO_ROOT, "src", "main.ts");
@@ -40,7 +41,7 @@ export interface OperatorLaunch {
   registry: ProcessRegistry;
   /** The Node.js executable; default the one running this code. */
   node?: string;
-  /** Options for Node itself, placed before the entry point (e.g. `--cpu-prof`). */
+  /** Further options for Node itself, placed after the operator's own (`OPERATOR_NODE_OPTIONS`) and before the entry point (e.g. `--cpu-prof`). */
   nodeOptions?: readonly string[];
   /** The script Node runs, absolute or relative to `cwd`; default {@link OPERATOR_MAIN}. */
   entryPoint?: string;
@@ -281,7 +282,7 @@ export async function spawnOperator(launch: OperatorLaunch): Promise<OperatorPro
   const child = await spawnManaged({
     name: launch.name,
     command: launch.node ?? process.execPath,
-    args: [...(launch.nodeOptions ?? []), launch.entryPoint ?? OPERATOR_MAIN, ...operatorArgs(launch, tokenFile)],
+    args: [...OPERATOR_NODE_OPTIONS, ...(launch.nodeOptions ?? []), launch.entryPoint ?? OPERATOR_MAIN, ...operatorArgs(launch, tokenFile)],
     logFile: launch.logFile,
     env: launch.env ?? {},
     registry: launch.registry,

@@ -1,4 +1,5 @@
 import { SEVERITIES } from "../api/v1alpha1/constants.ts";
+import { MAX_SUPPRESSION_HOURS } from "../api/v1alpha1/schema/alert-suppression.ts";
 import { BUILTIN_PROTECTED_NAMESPACES } from "../policy/protected-namespace-guard.ts";
 import { UNAUTHENTICATED_WARNING_INTERVAL_MS } from "../observability/unauthenticated-warning.ts";
 import { METRICS_ACCESS_LIMITS } from "../runtime/cached-token-access.ts";
@@ -86,7 +87,7 @@ export const settings = {
   },
   "nats-max-inflight-bytes": {
     kind: "int",
-    default: String(32 * 1024 ** 2),
+    default: String(8 * 1024 ** 2),
     description: "bytes of alert messages one replica holds from pull until settled; at least the NATS server's max_payload",
   },
   "nats-dead-letter-prefix": { kind: "string", default: "soar.deadletter", description: "subject prefix of dead-lettered alerts; the reason follows" },
@@ -99,6 +100,28 @@ export const settings = {
     default: "old",
     choices: ["old", "new"],
     description: "when the dead-letter stream is full: old drops the oldest entries and keeps the newest (a flood of poison never blocks dead-lettering, which would redeliver it forever); new refuses new dead letters",
+  },
+  "nats-incident-events-prefix": {
+    kind: "string",
+    default: "soar.incidents",
+    description:
+      "subject prefix of the Incident lifecycle CloudEvents (binary mode) the leader publishes: <prefix>.<namespace>.<incident>.incident.opened, .incident.updated, .incident.resolved, .incident.closed and .step.finished, a . in the Incident's name written _ (docs/events-out.md); each transition once, again with the same id only after a crash or leader change in between; an empty value (--nats-incident-events-prefix=) publishes none; must not overlap --nats-subjects or --nats-dead-letter-prefix",
+  },
+  "nats-incident-events-stream": {
+    kind: "string",
+    default: "",
+    description:
+      "JetStream stream capturing <prefix>.> of --nats-incident-events-prefix, created or verified as --nats-stream-mode says; events are then published to it and acknowledged once stored, and one published again within --nats-duplicate-window is stored once; empty: published with core NATS, received only by the subscribers connected at the time",
+  },
+  "nats-incident-events-max-age": { kind: "duration", default: "168h", description: "how long the incident events stream keeps an event" },
+  "nats-incident-events-max-bytes": { kind: "int", default: String(256 * 1024 ** 2), description: "bytes the incident events stream may hold, 0 for no limit" },
+  "nats-incident-events-max-msgs": { kind: "int", default: "1000000", description: "events the incident events stream may hold, 0 for no limit" },
+  "nats-incident-events-discard": {
+    kind: "string",
+    default: "old",
+    choices: ["old", "new"],
+    description:
+      "when the incident events stream is full: old drops the oldest events; new refuses new ones, which stay pending in their Incidents (status.published) and are retried with backoff until the stream has room",
   },
   "receiver-enabled": { kind: "bool", default: "true", description: "serve the HTTP alert receiver" },
   "receiver-bind": { kind: "string", default: "0.0.0.0:8080", description: "host:port of the HTTP alert receiver" },
@@ -117,7 +140,7 @@ export const settings = {
   "receiver-max-inflight-requests": { kind: "int", default: "64", description: "POSTs the receiver handles at once; beyond, it answers 503 with Retry-After without reading the body" },
   "receiver-max-inflight-bytes": {
     kind: "int",
-    default: String(32 * 1024 ** 2),
+    default: String(8 * 1024 ** 2),
     description: "bytes of request bodies (Content-Length, or --receiver-max-body-bytes when absent) the receiver handles at once; beyond, 503 with Retry-After; at least --receiver-max-body-bytes",
   },
   "receiver-max-json-depth": { kind: "int", default: "32", description: "deepest accepted JSON nesting" },
@@ -164,6 +187,11 @@ export const settings = {
     kind: "list",
     default: "",
     description: "IP addresses or CIDR blocks no Connector or ThreatFeed URL may reach, on top of the default refusals; they win over --connector-allowed-destinations",
+  },
+  "suppression-max-duration": {
+    kind: "duration",
+    default: `${String(MAX_SUPPRESSION_HOURS)}h`,
+    description: `longest an AlertSuppression may last, from its creation to its spec.expiresAt, at most ${String(MAX_SUPPRESSION_HOURS)}h (the bound the config/admission policy enforces when the suppression is written); a suppression that lasts longer silences nothing and is Ready False with reason ExpiryTooFar`,
   },
   "max-concurrent-reconciles": { kind: "int", default: "8", description: "reconciles each controller (Playbook, Incident, Connector) runs in parallel" },
 } as const satisfies Record<string, Setting>;

@@ -2,24 +2,11 @@ import type { LevelWithSilent } from "pino";
 import type { LabelSelector } from "../api/label-selector.ts";
 import type { Severity } from "../api/v1alpha1/types.generated.ts";
 import type { Cidr } from "../policy/destination-policy.ts";
+import type { StreamLimits } from "../runtime/jetstream-streams.ts";
+import type { NatsConnectionSettings } from "../runtime/nats-connection.ts";
 
-/** Size limits of a JetStream stream and what it does when full; 0 means no limit. */
-export interface StreamLimits {
-  maxBytes: number;
-  maxMsgs: number;
-  /** `new` refuses publishes to a full stream; `old` drops its oldest messages to make room. */
-  discard: "old" | "new";
-}
-
-/** Connection settings for NATS; every credential is a file path so secrets stay out of argv. */
-export interface NatsOptions {
-  servers: string[];
-  credsFile?: string;
-  nkeySeedFile?: string;
-  tokenFile?: string;
-  user?: string;
-  passwordFile?: string;
-  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+/** NATS: the connection, and the streams and consumer intake's alerts travel through. */
+export interface NatsOptions extends NatsConnectionSettings {
   /** JetStream stream that holds incoming alerts. */
   stream: string;
   subjects: string[];
@@ -44,6 +31,18 @@ export interface NatsOptions {
   deadLetterMaxAgeMs: number;
   /** Limits of `deadLetterStream`, applied like {@link NatsOptions.streamLimits}. */
   deadLetterLimits: StreamLimits;
+}
+
+/** The Incident lifecycle CloudEvents the leader's Incident controller publishes on NATS (docs/events-out.md). */
+export interface IncidentEventsOptions {
+  /** Subject prefix of the events; empty publishes none. */
+  prefix: string;
+  /** JetStream stream capturing `<prefix>.>`, created or verified as `nats.streamMode` says; empty for none (core NATS). */
+  stream: string;
+  /** How long the stream keeps an event. */
+  maxAgeMs: number;
+  /** Limits of `stream`, applied when it is created or updated. */
+  limits: StreamLimits;
 }
 
 /** The HTTP receiver for Alertmanager, Falcosidekick and CloudEvents producers. */
@@ -137,6 +136,7 @@ export interface OperatorOptions {
   probePort: number;
   metrics: MetricsOptions;
   nats: NatsOptions;
+  incidentEvents: IncidentEventsOptions;
   receiver: ReceiverOptions;
   intake: IntakeOptions;
   leaderElection: LeaderElectionOptions;
@@ -151,6 +151,8 @@ export interface OperatorOptions {
   verifyTenancy: boolean;
   /** The share (percent) of every Playbook's `maxActiveIncidents` that only critical Incidents may use. */
   criticalReservePercent: number;
+  /** Longest time from an AlertSuppression's creation to its `expiresAt`; a longer one silences nothing. */
+  suppressionMaxDurationMs: number;
   /** Reconciles each controller runs at the same time. */
   maxConcurrentReconciles: number;
   /** Which addresses Connectors may reach, besides the default. */

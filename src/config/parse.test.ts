@@ -22,8 +22,8 @@ describe("parseOperatorOptions", () => {
     expect(options.nats.tls).toBeUndefined();
     expect(options.nats.streamLimits).toEqual({ maxBytes: 1024 ** 3, maxMsgs: 1_000_000, discard: "new" });
     expect(options.nats.deadLetterLimits).toEqual({ maxBytes: 256 * 1024 ** 2, maxMsgs: 100_000, discard: "old" });
-    expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 32 * 1024 ** 2 });
-    expect(options.receiver.maxInflight).toEqual({ count: 64, bytes: 32 * 1024 ** 2 });
+    expect(options.nats.maxInflight).toEqual({ count: 4_096, bytes: 8 * 1024 ** 2 });
+    expect(options.receiver.maxInflight).toEqual({ count: 64, bytes: 8 * 1024 ** 2 });
     expect({ host: options.probeHost, port: options.probePort }).toEqual({ host: "0.0.0.0", port: 8081 });
     expect(options.metrics).toEqual({ host: "0.0.0.0", port: 8443, auth: "kubernetes" });
   });
@@ -44,6 +44,18 @@ describe("parseOperatorOptions", () => {
     const options = parseOperatorOptions(withTokens(["--nats-stream-max-bytes", "0", "--nats-stream-discard", "old", "--nats-dead-letter-max-msgs", "50"]), {});
     expect(options.nats.streamLimits).toEqual({ maxBytes: 0, maxMsgs: 1_000_000, discard: "old" });
     expect(options.nats.deadLetterLimits).toMatchObject({ maxMsgs: 50 });
+  });
+
+  it("publishes lifecycle events under soar.incidents without a capture stream by default, and none with an empty prefix", () => {
+    expect(parseOperatorOptions(withTokens([]), {}).incidentEvents).toEqual({
+      prefix: "soar.incidents",
+      stream: "",
+      maxAgeMs: 168 * 3_600_000,
+      limits: { maxBytes: 256 * 1024 ** 2, maxMsgs: 1_000_000, discard: "old" },
+    });
+    expect(parseOperatorOptions(withTokens(["--nats-incident-events-prefix="]), {}).incidentEvents.prefix).toBe("");
+    const captured = parseOperatorOptions(withTokens(["--nats-incident-events-prefix", "sec.soar", "--nats-incident-events-stream", "SOAR_INCIDENTS", "--nats-incident-events-max-age", "24h", "--nats-incident-events-discard", "new"]), {});
+    expect(captured.incidentEvents).toMatchObject({ prefix: "sec.soar", stream: "SOAR_INCIDENTS", maxAgeMs: 86_400_000, limits: { discard: "new" } });
   });
 
   it("takes flags over environment over defaults", () => {
@@ -73,6 +85,11 @@ describe("parseOperatorOptions", () => {
     expect(parseOperatorOptions(withTokens(["--protected-node-selector="]), {}).protectedNodes).toBeUndefined();
   });
 
+  it("bounds suppressions to 720h by default, or to the given shorter time", () => {
+    expect(parseOperatorOptions(withTokens([]), {}).suppressionMaxDurationMs).toBe(720 * 3_600_000);
+    expect(parseOperatorOptions(withTokens(["--suppression-max-duration", "168h"]), {}).suppressionMaxDurationMs).toBe(168 * 3_600_000);
+  });
+
   it("parses bind addresses including IPv6", () => {
     const options = parseOperatorOptions(withTokens(["--receiver-bind", "[::1]:9443", "--probe-bind", ":8081"]), {});
     expect(options.receiver).toMatchObject({ host: "::1", port: 9443 });
@@ -100,6 +117,13 @@ describe("parseOperatorOptions", () => {
     [["--metrics-auth", "basic"], /--metrics-auth: "basic" is not one of kubernetes, none/],
     [["--metrics-bind", "127.0.0.1:8081"], /--metrics-bind: port 8081 is the port of --probe-bind/],
     [["--metrics-tls-key-file", "m.key"], /--metrics-tls-cert-file and --metrics-tls-key-file must be set together/],
+    [["--suppression-max-duration", "721h"], /--suppression-max-duration: must be longer than 0 and at most 720h/],
+    [["--suppression-max-duration", "0s"], /--suppression-max-duration: must be longer than 0/],
+    [["--nats-incident-events-prefix", "soar.*"], /--nats-incident-events-prefix: "soar\.\*" is not a NATS subject prefix/],
+    [["--nats-incident-events-prefix", "soar..incidents"], /--nats-incident-events-prefix: "soar\.\.incidents" is not a NATS subject prefix/],
+    [["--nats-incident-events-prefix", "soar.events.incidents"], /--nats-incident-events-prefix: soar\.events\.incidents\.> overlaps soar\.events\.> of --nats-subjects/],
+    [["--nats-incident-events-prefix", "soar.deadletter"], /--nats-incident-events-prefix: soar\.deadletter\.> overlaps soar\.deadletter\.> of --nats-subjects or --nats-dead-letter-prefix/],
+    [["--nats-incident-events-discard", "drop"], /--nats-incident-events-discard: "drop" is not one of old, new/],
   ])("rejects %j naming the flag", (argv, message) => {
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(ConfigError);
     expect(() => parseOperatorOptions(withTokens(argv), {})).toThrow(message);

@@ -4,8 +4,11 @@ import { parseArgs } from "node:util";
 import { parseLabelSelector, type LabelSelector } from "../api/label-selector.ts";
 import { ConfigError, FlagReader } from "./flag-reader.ts";
 import { settings, type Flag } from "./flags.ts";
-import type { OperatorOptions, ReceiverOptions, StreamLimits } from "./options.ts";
+import type { StreamLimits } from "../runtime/jetstream-streams.ts";
+import { isLiteralSubject, subjectsOverlap } from "../runtime/nats-subjects.ts";
+import type { IncidentEventsOptions, OperatorOptions, ReceiverOptions } from "./options.ts";
 import { receiverAuthenticationProblem } from "./receiver-authentication.ts";
+import { MAX_SUPPRESSION_HOURS } from "../api/v1alpha1/schema/alert-suppression.ts";
 
 function streamLimits(read: FlagReader, maxBytes: Flag, maxMsgs: Flag, discard: Flag): StreamLimits {
   return {
@@ -127,6 +130,7 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
       deadLetterMaxAgeMs: read.duration("nats-dead-letter-max-age"),
       deadLetterLimits: streamLimits(read, "nats-dead-letter-max-bytes", "nats-dead-letter-max-msgs", "nats-dead-letter-discard"),
     },
+    incidentEvents: incidentEventsOptions(read),
     receiver: receiverOptions,
     intake: {
       unmatchedMinSeverity: read.string("unmatched-min-severity") as OperatorOptions["intake"]["unmatchedMinSeverity"],
@@ -156,13 +160,46 @@ export function parseOperatorOptions(argv: readonly string[], env: Readonly<Reco
     paused: read.bool("paused"),
     verifyTenancy: read.bool("verify-tenancy"),
     criticalReservePercent: read.int("critical-reserve-percent", 0, 100),
+    suppressionMaxDurationMs: suppressionMaxDuration(read),
     maxConcurrentReconciles: read.int("max-concurrent-reconciles", 1, 256),
     connectorDestinations: { allowed: cidrs(read, "connector-allowed-destinations"), denied: cidrs(read, "connector-denied-destinations") },
   };
 }
 
+/**
+ * The lifecycle events' settings. The prefix must be a subject without wildcards, and its
+ * subjects must not overlap the alert stream's or the dead letters': the alert stream would
+ * take lifecycle events in as alerts, and two streams cannot capture one subject.
+ */
+function incidentEventsOptions(read: FlagReader): IncidentEventsOptions {
+  const prefix = read.optional("nats-incident-events-prefix") ?? "";
+  if (prefix !== "") {
+    if (!isLiteralSubject(prefix)) {
+      throw new ConfigError(`--nats-incident-events-prefix: ${JSON.stringify(prefix)} is not a NATS subject prefix (tokens separated by ., none empty, without spaces, * or >)`);
+    }
+    const taken = [...read.list("nats-subjects"), `${read.string("nats-dead-letter-prefix")}.>`].filter((subject) => subjectsOverlap(subject, `${prefix}.>`));
+    if (taken.length > 0) {
+      throw new ConfigError(`--nats-incident-events-prefix: ${prefix}.> overlaps ${taken.join(", ")} of --nats-subjects or --nats-dead-letter-prefix; lifecycle events need subjects of their own`);
+    }
+  }
+  return {
+    prefix,
+    stream: read.optional("nats-incident-events-stream") ?? "",
+    maxAgeMs: read.duration("nats-incident-events-max-age"),
+    limits: streamLimits(read, "nats-incident-events-max-bytes", "nats-incident-events-max-msgs", "nats-incident-events-discard"),
+  };
+}
+
 function optionalField<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function suppressionMaxDuration(read: FlagReader): number {
+  const durationMs = read.duration("suppression-max-duration");
+  if (durationMs <= 0 || durationMs > MAX_SUPPRESSION_HOURS * 3_600_000) {
+    throw new ConfigError(`--suppression-max-duration: must be longer than 0 and at most ${String(MAX_SUPPRESSION_HOURS)}h, the bound of the admission policy`);
+  }
+  return durationMs;
 }
 
 function cidrs(read: FlagReader, flag: Flag): Cidr[] {

@@ -36,6 +36,11 @@ export interface IntakeMetrics {
   inflightBytes: Gauge<"transport">;
   /** POSTs the receiver answered 503 because its in-flight budget was full. */
   receiverBusy: Counter;
+  /**
+   * Alerts silenced, by AlertSuppression (`namespace/name`): a bounded label, since the values are
+   * objects people create, not alert fields, and a deleted suppression's series is removed.
+   */
+  suppressed: Counter<"suppression">;
 }
 
 /** The name of {@link IntakeMetrics.inflight}, for its collect hook. */
@@ -43,6 +48,9 @@ export const INFLIGHT_METRIC = "soar_intake_inflight";
 
 /** The name of {@link IntakeMetrics.inflightBytes}, for its collect hook. */
 export const INFLIGHT_BYTES_METRIC = "soar_intake_inflight_bytes";
+
+/** The name of {@link IntakeMetrics.suppressed}. */
+export const SUPPRESSED_METRIC = "soar_alerts_suppressed_total";
 
 /** Registers (or reuses) intake's metrics on `registry`. */
 export function createIntakeMetrics(registry: Registry): IntakeMetrics {
@@ -122,6 +130,11 @@ export function createIntakeMetrics(registry: Registry): IntakeMetrics {
       name: "soar_intake_receiver_busy_total",
       help: "POSTs answered 503 because the receiver held as many requests or body bytes as it may.",
       labelNames: [],
+    }),
+    suppressed: counterOn(registry, {
+      name: SUPPRESSED_METRIC,
+      help: "Alerts an AlertSuppression silenced (they opened and updated no Incident), by suppression as namespace/name; an alert two suppressions silence counts for each.",
+      labelNames: ["suppression"],
     }),
   };
 }

@@ -15,6 +15,9 @@ import { eventHash } from "./identity/event-hash.ts";
 import type { IntakeMetrics } from "./intake-metrics.ts";
 import { incidentTargets } from "./match/intake-targets.ts";
 import type { MatchInput, PlaybookMatch } from "./match/matcher-index.ts";
+import { EventVariables } from "./match/event-variables.ts";
+import { alertRule } from "./suppress/silenced-sample.ts";
+import { NOTHING_SILENCED, type SilenceInput, type Silencing } from "./suppress/suppression-index.ts";
 import type { Delivery, DeliveryHandler, Disposition } from "./transport/delivery.ts";
 import { HTTP_SUBJECT_PREFIX } from "./transport/nats-publisher.ts";
 import type { Result } from "./rejection.ts";
@@ -33,11 +36,20 @@ export interface AlertWriter {
   submit(request: WriteRequest): Promise<WriteOutcome>;
 }
 
+/** What the pipeline needs from the AlertSuppressions. */
+export interface AlertSilencer {
+  /** Which of the alert's Incidents are silenced, computed in steps (see `SuppressionIndex.silenceSteps`). */
+  silenceSteps(input: SilenceInput): Generator<void, Silencing, void>;
+  /** Counts the alert for each suppression that silenced it. */
+  record(alert: Alert, silencing: Silencing): void;
+}
+
 /** Options of {@link createDeliveryHandler}. */
 export interface IntakePipelineOptions {
   intake: Pick<IntakeOptions, "defaultNamespace" | "unmatchedMinSeverity" | "dedupWindowMs">;
   alerts: AlertIntakeOptions;
   matcher: AlertMatcher;
+  silencer: AlertSilencer;
   writer: AlertWriter;
   metrics: IntakeMetrics;
   logger: Logger;
@@ -58,8 +70,11 @@ function statusMessage(error: unknown): string {
 
 /**
  * The handler of every JetStream delivery: decode and validate (`decodeNatsMessage`), normalise,
- * redact and bound (`alertFromEvent`), match Playbooks, then record the alert on each target Incident and
- * acknowledge only once every write is durable. An alert whose new Incident the creation
+ * redact and bound (`alertFromEvent`), match Playbooks, leave out the target Incidents that an
+ * AlertSuppression silences, then record the alert on each remaining target Incident and
+ * acknowledge only once every write is durable. An alert whose every Incident is silenced is
+ * counted for its suppressions and acknowledged, never dead-lettered, and uses no creation
+ * budget. An alert whose new Incident the creation
  * budget refused is folded into a flood Incident instead (see {@link recordOverBudget}), over
  * HTTP and NATS alike: the receiver has answered 202 by then. Invalid input is dead-lettered with its reason;
  * an alert no Playbook matches below the configured severity is counted and acknowledged; an
@@ -80,8 +95,13 @@ export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryH
     }
     const alert = decoded.value;
     metrics.received.inc({ transport: transportOf(delivery.subject), kind: alert.kind });
-    const requests = await writeRequests(alert, options);
+    const { requests, silencing } = await planWrites(alert, options);
     if (requests.length === 0) {
+      if (silencing.by.length > 0) {
+        options.silencer.record(alert, silencing);
+        logger.debug({ type: alert.type, suppressions: silencing.by }, "alert silenced");
+        return { action: "ack" };
+      }
       metrics.unmatchedDropped.inc();
       logger.debug({ type: alert.type, severity: alert.severity }, "unmatched alert dropped");
       return { action: "ack" };
@@ -90,6 +110,8 @@ export function createDeliveryHandler(options: IntakePipelineOptions): DeliveryH
     try {
       const outcomes = await Promise.all(requests.map((request) => options.writer.submit(request)));
       await recordOverBudget(alert.source, requests, outcomes, options);
+      // Counted once the alert's other Incidents are written: a retried alert is not counted twice.
+      options.silencer.record(alert, silencing);
     } catch (error: unknown) {
       if (classifyApiError(error) === "invalid") {
         return {
@@ -137,22 +159,31 @@ export async function recordOverBudget(source: string, requests: readonly WriteR
   if (flood.result !== "duplicate") options.metrics.overBudget.inc({ limit: refused.limit });
 }
 
+/** The writes one alert needs, and which of its Incidents suppressions silenced instead. */
+export interface PlannedWrites {
+  /** One per target Incident that is not silenced. */
+  readonly requests: WriteRequest[];
+  readonly silencing: Silencing;
+}
+
 /**
- * The writes one alert needs: one per target Incident. Matching waits for an event-loop turn,
- * then for another at every pause of the matcher (after preparing the event for CEL, between
- * Playbooks).
+ * The writes one alert needs: one per target Incident, less those the suppressions silence
+ * (see {@link AlertSilencer}). Matching waits for an event-loop turn, then for another at every
+ * pause of the matcher (after preparing the event for CEL, between Playbooks); silencing, which
+ * only runs for an alert that has target Incidents, pauses between suppressions alike. The event
+ * is converted for CEL once for both.
  */
-export async function writeRequests(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "clock" | "turns">): Promise<WriteRequest[]> {
+export async function planWrites(alert: Alert, options: Pick<IntakePipelineOptions, "intake" | "matcher" | "silencer" | "clock" | "turns">): Promise<PlannedWrites> {
   await options.turns.next();
-  const steps = options.matcher.matchSteps({ type: alert.type, source: alert.source, severity: alert.severity, namespace: alert.resources.namespace, event: toCelEvent(alert) });
-  let step = steps.next();
-  while (step.done !== true) {
-    await options.turns.next();
-    step = steps.next();
-  }
-  const matches = step.value;
+  const event = toCelEvent(alert);
+  const variables = new EventVariables(event);
+  const matches = await inTurns(options.matcher.matchSteps({ type: alert.type, source: alert.source, severity: alert.severity, namespace: alert.resources.namespace, event, variables }), options);
   const targets = incidentTargets({ severity: alert.severity, fingerprint: alert.fingerprint, namePrefix: incidentNamePrefix(alert) }, matches, options.intake);
-  if (targets.length === 0) return [];
+  if (targets.length === 0) return { requests: [], silencing: NOTHING_SILENCED };
+  const silenceInput: SilenceInput = { type: alert.type, rule: alertRule(alert), namespace: alert.resources.namespace, variables, incidentNamespaces: targets.map((target) => target.namespace) };
+  const silencing = await inTurns(options.silencer.silenceSteps(silenceInput), options);
+  const kept = targets.filter((target) => !silencing.silences(target.namespace));
+  if (kept.length === 0) return { requests: [], silencing };
   const spec = incidentSpecFromAlert(alert);
   const fold = {
     hash: eventHash(alert.source, alert.id),
@@ -161,5 +192,16 @@ export async function writeRequests(alert: Alert, options: Pick<IntakePipelineOp
     time: options.clock.now().toISOString(),
     observables: incidentObservables(alert),
   };
-  return targets.map((target) => ({ target, spec, fold, creation: { source: alert.source, unmatched: target.playbooks.length === 0, flood: false } }));
+  const requests = kept.map((target) => ({ target, spec, fold, creation: { source: alert.source, unmatched: target.playbooks.length === 0, flood: false } }));
+  return { requests, silencing };
+}
+
+/** Runs a stepped computation to its end, waiting for an event-loop turn at each of its pauses. */
+async function inTurns<T>(steps: Generator<void, T, void>, options: Pick<IntakePipelineOptions, "turns">): Promise<T> {
+  let step = steps.next();
+  while (step.done !== true) {
+    await options.turns.next();
+    step = steps.next();
+  }
+  return step.value;
 }

@@ -21,14 +21,16 @@ import { onCollect } from "../runtime/metric-registration.ts";
 import { createDeliveryHandler } from "./intake-pipeline.ts";
 import { redactionPolicyFor } from "./normalise/intake-redaction-policy.ts";
 import { PlaybookMatcher } from "./match/matcher.ts";
-import { connectNats, type NatsLink } from "./transport/nats-connection.ts";
+import { AlertSuppressions } from "./suppress/alert-suppressions.ts";
+import { KubeSuppressionStatusStore } from "./suppress/suppression-status-store.ts";
+import { connectNats, type NatsLink } from "../runtime/nats-connection.ts";
 import { JetStreamSource } from "./transport/nats-consumer.ts";
 import { HTTP_SUBJECT_PREFIX, JetStreamEventPublisher, NatsUnavailableError, type EventPublisher } from "./transport/nats-publisher.ts";
-import { uncoveredSubjects } from "./transport/nats-subjects.ts";
+import { uncoveredSubjects } from "../runtime/nats-subjects.ts";
 
-/** The running intake: NATS consumer, HTTP receiver and Playbook matcher. */
+/** The running intake: NATS consumer, HTTP receiver, Playbook matcher and AlertSuppressions. */
 export interface IntakeHandle {
-  /** True when Playbooks are synced and the JetStream consumer is attached (and the receiver listens, when enabled). */
+  /** True when Playbooks and AlertSuppressions are synced and the JetStream consumer is attached (and the receiver listens, when enabled). */
   ready(): boolean;
   /** The receiver's bound address; undefined when it is disabled. */
   receiverAddress(): AddressInfo | undefined;
@@ -38,7 +40,7 @@ export interface IntakeHandle {
 
 /** What {@link startIntake} needs; everything is injected. */
 export interface StartIntakeOptions {
-  options: Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces">;
+  options: Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces" | "suppressionMaxDurationMs">;
   kubeConfig: KubeConfig;
   logger: Logger;
   registry: Registry;
@@ -49,6 +51,8 @@ export interface StartIntakeOptions {
   playbookCompiler?: PlaybookCompiler;
   /** Client name shown by the NATS server. */
   connectionName?: string;
+  /** How often silenced alerts are added to their suppressions' status; `SUPPRESSION_FLUSH_INTERVAL_MS` when absent. */
+  suppressionFlushIntervalMs?: number;
 }
 
 /** A configuration intake cannot run with; the message names the option. */
@@ -88,7 +92,8 @@ class DeferredPublisher implements EventPublisher {
 }
 
 /**
- * Starts intake: the Playbook informer (matching starts once it has synced), the HTTP receiver
+ * Starts intake: the Playbook and AlertSuppression informers (matching starts once both have
+ * synced, so no alert opens an Incident a suppression silences), the HTTP receiver
  * (when enabled; answers 503 until NATS is connected), and in the background the NATS connection,
  * stream and consumer setup and the consumer itself, which keeps reconnecting forever. Rejects
  * when a setting is unusable or the receiver cannot listen.
@@ -108,6 +113,19 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
   const abort = new AbortController();
   const compiler = input.playbookCompiler ?? new PlaybookCompiler(createExpressionCompiler());
   const matcher = new PlaybookMatcher({ client: new KubeHttpClient(kubeConfig), compiler, clock, logger, operatorNamespace: options.namespace, watchNamespaces: options.watchNamespaces });
+  const suppressionClient = new KubeJsonClient(kubeConfig, { maxSockets: 4, timeoutMs: 10_000 });
+  const suppressions = new AlertSuppressions({
+    client: new KubeHttpClient(kubeConfig),
+    store: new KubeSuppressionStatusStore(suppressionClient),
+    expressions: compiler.expressions,
+    clock,
+    logger,
+    metrics,
+    operatorNamespace: options.namespace,
+    watchNamespaces: options.watchNamespaces,
+    maxDurationMs: options.suppressionMaxDurationMs,
+    ...(input.suppressionFlushIntervalMs === undefined ? {} : { flushIntervalMs: input.suppressionFlushIntervalMs }),
+  });
   const writeClient = new KubeJsonClient(kubeConfig, { maxSockets: options.nats.concurrency });
   const writer = new IncidentWriter({
     store: new KubeIncidentStore(writeClient),
@@ -119,13 +137,14 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
     budget: new CreationBudget(options.intake.creation, options.intake.dedupWindowMs, clock),
   });
   const turns = new EventLoopTurns();
-  const handle = createDeliveryHandler({ intake: options.intake, alerts, matcher, writer, metrics, logger, clock, turns });
+  const handle = createDeliveryHandler({ intake: options.intake, alerts, matcher, silencer: suppressions, writer, metrics, logger, clock, turns });
   const publisher = new DeferredPublisher();
   let receiver: HttpReceiver | undefined;
   if (options.receiver.enabled) {
     receiver = await startHttpReceiver({ receiver: options.receiver, routes: receiverRoutes(alerts.limits), publisher, logger, metrics, turns });
   }
   matcher.start(abort.signal);
+  suppressions.start(abort.signal);
   let link: NatsLink | undefined;
   let source: JetStreamSource | undefined;
   const background = (async () => {
@@ -136,8 +155,8 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
       return;
     }
     publisher.attach(new JetStreamEventPublisher(link));
-    if (!(await matcher.waitForSync(abort.signal))) return;
-    logger.info({ playbooks: matcher.size }, "playbooks synced; consuming alerts");
+    if (!(await matcher.waitForSync(abort.signal)) || !(await suppressions.waitForSync(abort.signal))) return;
+    logger.info({ playbooks: matcher.size, suppressions: suppressions.size }, "playbooks and suppressions synced; consuming alerts");
     source = new JetStreamSource({ link, nats: options.nats, handle, logger, metrics });
     source.start();
   })();
@@ -161,14 +180,17 @@ export async function startIntake(input: StartIntakeOptions): Promise<IntakeHand
       await source?.stop();
       await link?.close();
       await matcher.stopped();
+      // After the consumer stopped: the last alerts' counts are in the tally it writes on stopping.
+      await suppressions.stopped();
       writeClient.close();
+      suppressionClient.close();
       logger.info("intake stopped");
     })();
     return stopping;
   };
   input.signal?.addEventListener("abort", () => void stop(), { once: true });
   return {
-    ready: () => matcher.hasSynced() && (source?.ready() ?? false),
+    ready: () => matcher.hasSynced() && suppressions.hasSynced() && (source?.ready() ?? false),
     receiverAddress: () => receiver?.address(),
     stop,
   };

@@ -1,5 +1,5 @@
 import { parseCsv } from "./csv-parser.ts";
-import { MAX_INDICATOR_LABELS, MAX_LABEL_LENGTH, MAX_LINE_LENGTH, MAX_REPORTED_REJECTIONS } from "./feed-bounds.ts";
+import { MAX_INDICATOR_LABELS, MAX_LABEL_LENGTH, MAX_REPORTED_REJECTIONS } from "./feed-bounds.ts";
 import { FeedIndex } from "./feed-index.ts";
 import { MAX_FEED_INDICATORS, type FeedFormat, type FeedSettings } from "./feed-settings.ts";
 import type { IndicatorType } from "./indicator.ts";
@@ -9,8 +9,6 @@ import { IndicatorValue, quoted, type IndicatorKind } from "./indicator-value.ts
 import { parseList } from "./list-parser.ts";
 import type { SourceSink } from "./source-sink.ts";
 import { parseStix } from "./stix-parser.ts";
-
-export { MAX_LINE_LENGTH, MAX_REPORTED_REJECTIONS };
 
 /** An indicator as a source states it, before canonicalisation. */
 export interface IndicatorInput {
@@ -125,7 +123,7 @@ export class FeedIndexBuilder {
   build(): FeedIndex {
     const tables = this.openTables();
     this.tables = undefined;
-    tables.trim();
+    tables.freeze();
     this.attributes.seal();
     return new FeedIndex(this.settings, this.now, tables, this.attributes);
   }

@@ -43,6 +43,7 @@ export class FeedIndex {
     this.settings = settings;
     this.loadedAt = loadedAt;
     this.tables = tables ?? new IndicatorTables();
+    this.tables.freeze();
     this.attributes = attributes ?? new IndicatorAttributes(settings.labels, settings.defaultConfidence);
     this.expiresAt = settings.expireAfterMs === undefined ? Number.POSITIVE_INFINITY : loadedAt + settings.expireAfterMs;
     this.counts = Object.freeze(this.tables.counts());

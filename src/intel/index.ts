@@ -2,10 +2,9 @@
 // index of one feed, and the store of the operator's feeds under the tenancy rule of Playbooks.
 export { canonicalIndicator, type CanonicalIndicator } from "./canonical-indicator.ts";
 export { FeedIndex, type IndicatorHit } from "./feed-index.ts";
+export { MAX_INDICATOR_LABELS, MAX_LABEL_LENGTH, MAX_LINE_LENGTH, MAX_REPORTED_REJECTIONS } from "./feed-bounds.ts";
 export {
   FeedIndexBuilder,
-  MAX_LINE_LENGTH,
-  MAX_REPORTED_REJECTIONS,
   type IndicatorInput,
   type RejectedLine,
   type Rejections,

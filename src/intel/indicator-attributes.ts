@@ -78,11 +78,6 @@ export class IndicatorAttributes {
     return tag === DEFAULT_TAG ? this.feedLabels : (this.labelSets[tag - 2] ?? this.feedLabels);
   }
 
-  /** The number of distinct attribute records. */
-  get records(): number {
-    return this.confidences.length;
-  }
-
   private mergedLabels(own: readonly string[]): readonly string[] {
     const key = own.join("\u0000");
     const known = this.internedLabels.get(key);

@@ -3,6 +3,7 @@ import { DigestTable } from "./digest-table.ts";
 import { INDICATOR_TYPES, type IndicatorType } from "./indicator.ts";
 import type { IndicatorValue } from "./indicator-value.ts";
 import { PrefixTable, type TagValidity } from "./prefix-table.ts";
+import { SortedIPv4Ranges } from "./sorted-ipv4-ranges.ts";
 import { StringTable } from "./string-table.ts";
 
 const MAPPED_WORD = 0xffff;
@@ -18,10 +19,12 @@ export interface TableHit {
 
 /**
  * The tables of one feed, one per kind of value: addresses and ranges by version, domains, URLs,
- * and hashes by algorithm. Each value is held once, with its attribute tag.
+ * and hashes by algorithm. Each value is held once, with its attribute tag. Values are added,
+ * then the tables are frozen (IPv4 ranges move from a hash table to a sorted one) and looked up.
  */
 export class IndicatorTables {
-  private readonly ipv4 = new PrefixTable(1);
+  private ipv4Added: PrefixTable | undefined = new PrefixTable(1);
+  private ipv4 = SortedIPv4Ranges.empty();
   private readonly ipv6 = new PrefixTable(4);
   private readonly domains = new StringTable();
   private readonly urls = new StringTable();
@@ -37,7 +40,7 @@ export class IndicatorTables {
   set(value: IndicatorValue, tag: number): boolean {
     switch (value.type) {
       case "ipv4":
-        return this.ipv4.set(value.words, value.prefix, tag);
+        return this.addedIPv4().set(value.words, value.prefix, tag);
       case "ipv6":
         return this.ipv6.set(value.words, value.prefix, tag);
       case "domain":
@@ -53,7 +56,7 @@ export class IndicatorTables {
   has(value: IndicatorValue): boolean {
     switch (value.type) {
       case "ipv4":
-        return this.ipv4.has(value.words, value.prefix);
+        return this.addedIPv4().has(value.words, value.prefix);
       case "ipv6":
         return this.ipv6.has(value.words, value.prefix);
       default:
@@ -62,7 +65,7 @@ export class IndicatorTables {
   }
 
   /**
-   * The indicator matching `value` whose tag `accept` takes: for an address or range the most
+   * Once frozen, the indicator matching `value` whose tag `accept` takes: for an address or range the most
    * specific range holding it (an IPv4 value also in IPv6 ranges holding its IPv4-mapped
    * address), for a domain the domain or, with `subdomains`, its nearest listed parent, else the
    * equal value.
@@ -72,7 +75,7 @@ export class IndicatorTables {
       case "ipv4":
         return this.findIPv4(value, validity, now);
       case "ipv6":
-        return this.findRange(this.ipv6, "ipv6", value.words, value.prefix, validity, now);
+        return this.findIPv6(value.words, value.prefix, validity, now);
       case "domain":
         return this.findDomain(value.text, subdomains, validity, now);
       case "url":
@@ -85,7 +88,7 @@ export class IndicatorTables {
   /** The number of values held, by type. */
   counts(): Record<IndicatorType, number> {
     const sizes: Record<IndicatorType, number> = {
-      ipv4: this.ipv4.size,
+      ipv4: this.ipv4Added?.size ?? this.ipv4.size,
       ipv6: this.ipv6.size,
       domain: this.domains.size,
       url: this.urls.size,
@@ -96,8 +99,11 @@ export class IndicatorTables {
     return Object.fromEntries(INDICATOR_TYPES.map((type) => [type, sizes[type]])) as Record<IndicatorType, number>;
   }
 
-  /** Releases spare room; call once no more values come. */
-  trim(): void {
+  /** Readies the tables for lookups and releases spare room; no value may be added afterwards. */
+  freeze(): void {
+    if (this.ipv4Added === undefined) return;
+    this.ipv4 = SortedIPv4Ranges.from(this.ipv4Added);
+    this.ipv4Added = undefined;
     this.domains.trim();
     this.urls.trim();
     for (const table of Object.values(this.digests)) table.trim();
@@ -105,27 +111,36 @@ export class IndicatorTables {
 
   /** Bytes held by the tables' arrays. */
   get byteLength(): number {
-    return [this.ipv4, this.ipv6, this.domains, this.urls, ...Object.values(this.digests)].reduce((sum, table) => sum + table.byteLength, 0);
+    return [this.ipv4Added ?? this.ipv4, this.ipv6, this.domains, this.urls, ...Object.values(this.digests)].reduce((sum, table) => sum + table.byteLength, 0);
+  }
+
+  private addedIPv4(): PrefixTable {
+    if (this.ipv4Added === undefined) throw new Error("IndicatorTables: no value may be added once frozen");
+    return this.ipv4Added;
   }
 
   private findIPv4(value: IndicatorValue, validity: TagValidity, now: number): TableHit | undefined {
-    const hit = this.findRange(this.ipv4, "ipv4", value.words, value.prefix, validity, now);
-    if (hit !== undefined || this.ipv6.size === 0) return hit;
+    const word = value.words[0] ?? 0;
+    const entry = this.ipv4.find(word, value.prefix, validity, now);
+    if (entry >= 0) {
+      const prefix = this.ipv4.prefixAt(entry);
+      const address = formatIPv4(this.ipv4.networkAt(entry));
+      return { type: "ipv4", tag: this.ipv4.tagAt(entry), indicator: prefix === 32 ? address : `${address}/${prefix}` };
+    }
+    if (this.ipv6.size === 0) return undefined;
     this.mapped[0] = 0;
     this.mapped[1] = 0;
     this.mapped[2] = MAPPED_WORD;
-    this.mapped[3] = value.words[0] ?? 0;
-    return this.findRange(this.ipv6, "ipv6", this.mapped, MAPPED_PREFIX + value.prefix, validity, now);
+    this.mapped[3] = word;
+    return this.findIPv6(this.mapped, MAPPED_PREFIX + value.prefix, validity, now);
   }
 
-  private findRange(table: PrefixTable, type: "ipv4" | "ipv6", words: Uint32Array, prefix: number, validity: TagValidity, now: number): TableHit | undefined {
-    const slot = table.find(words, prefix, validity, now);
+  private findIPv6(words: Uint32Array, prefix: number, validity: TagValidity, now: number): TableHit | undefined {
+    const slot = this.ipv6.find(words, prefix, validity, now);
     if (slot < 0) return undefined;
-    const network = table.wordsAt(slot, this.found);
-    const held = table.prefixAt(slot);
-    const full = type === "ipv4" ? 32 : 128;
-    const address = type === "ipv4" ? formatIPv4(network[0] ?? 0) : formatIPv6(network);
-    return { type, tag: table.tagAt(slot), indicator: held === full ? address : `${address}/${held}` };
+    const held = this.ipv6.prefixAt(slot);
+    const address = formatIPv6(this.ipv6.wordsAt(slot, this.found));
+    return { type: "ipv6", tag: this.ipv6.tagAt(slot), indicator: held === 128 ? address : `${address}/${held}` };
   }
 
   private findDomain(domain: string, subdomains: boolean, validity: TagValidity, now: number): TableHit | undefined {

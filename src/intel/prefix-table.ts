@@ -1,8 +1,6 @@
 import { fold32, mix32, randomSeed } from "./hash-mix.ts";
 
 const INITIAL_CAPACITY = 16;
-const BLOCK_SHIFT = 16;
-const BLOCK_PREFIX = 16;
 
 /** Decides whether the entry of a tag is valid at a time. */
 export interface TagValidity {
@@ -14,8 +12,6 @@ export interface TagValidity {
  * (network, prefix length), with a tag per entry (never 0, which marks an empty slot). An address
  * is a range of the full length. A lookup probes once per distinct prefix length held, longest
  * first, so it finds the most specific range holding a value in time independent of the size.
- * For IPv4 a table of the prefix lengths held in each /16 block (256 KiB) narrows the probes to
- * the lengths of ranges overlapping the value's block, so a miss usually costs one probe or two.
  * A slot holds the network's words, the prefix length and the tag side by side, so a probe reads
  * one cache line: 12 bytes a slot for IPv4, 24 for IPv6, two to four slots an entry.
  */
@@ -31,15 +27,12 @@ export class PrefixTable {
   private readonly entriesByPrefix: Uint32Array;
   private prefixesHeld: readonly number[] = [];
   private readonly probe = new Uint32Array(4);
-  /** IPv4 only: bit `length - 1` is set when a range of that length (1..32) overlaps the /16 block. */
-  private readonly blockLengths: Uint32Array | undefined;
 
   constructor(wordCount: 1 | 4) {
     this.wordCount = wordCount;
     this.stride = wordCount + 2;
     this.slots = new Uint32Array(INITIAL_CAPACITY * this.stride);
     this.entriesByPrefix = new Uint32Array(wordCount * 32 + 1);
-    this.blockLengths = wordCount === 1 ? new Uint32Array(1 << BLOCK_PREFIX) : undefined;
   }
 
   /**
@@ -60,13 +53,26 @@ export class PrefixTable {
     this.size++;
     if (this.entriesByPrefix[prefix] === 0) this.prefixesHeld = [...this.prefixesHeld, prefix].sort((a, b) => b - a);
     this.entriesByPrefix[prefix] = (this.entriesByPrefix[prefix] ?? 0) + 1;
-    if (this.blockLengths !== undefined && prefix > 0) markBlocks(this.blockLengths, words[0] ?? 0, prefix);
     return true;
   }
 
   /** True when the range `words/prefix` (host bits clear) is held. */
   has(words: ArrayLike<number>, prefix: number): boolean {
-    return this.tagAt(this.slotOf(words, prefix)) !== 0;
+    return this.tagOf(words, prefix) !== 0;
+  }
+
+  /** The tag of the range `words/prefix` (host bits clear), or 0 when it is not held. */
+  tagOf(words: ArrayLike<number>, prefix: number): number {
+    return this.tagAt(this.slotOf(words, prefix));
+  }
+
+  /** Calls `visit` with the network (a view, valid during the call), prefix length and tag of every entry. */
+  forEachEntry(visit: (words: Uint32Array, prefix: number, tag: number) => void): void {
+    for (let slot = 0; slot < this.capacity; slot++) {
+      const tag = this.tagAt(slot);
+      const base = slot * this.stride;
+      if (tag !== 0) visit(this.slots.subarray(base, base + this.wordCount), this.prefixAt(slot), tag);
+    }
   }
 
   /**
@@ -74,7 +80,6 @@ export class PrefixTable {
    * at `now`, or -1.
    */
   find(words: ArrayLike<number>, maxPrefix: number, validity: TagValidity, now: number): number {
-    if (this.blockLengths !== undefined) return this.findIPv4(this.blockLengths, words[0] ?? 0, maxPrefix, validity, now);
     for (const prefix of this.prefixesHeld) {
       if (prefix > maxPrefix) continue;
       const slot = this.probeAt(words, prefix, validity, now);
@@ -99,33 +104,9 @@ export class PrefixTable {
     return into;
   }
 
-  /** The distinct prefix lengths held, longest first. */
-  get prefixLengths(): readonly number[] {
-    return this.prefixesHeld;
-  }
-
   /** Bytes held by the table's arrays. */
   get byteLength(): number {
-    return this.slots.byteLength + (this.blockLengths?.byteLength ?? 0);
-  }
-
-  private findIPv4(blockLengths: Uint32Array, word: number, maxPrefix: number, validity: TagValidity, now: number): number {
-    const allowed = maxPrefix >= 32 ? 0xffffffff : (1 << maxPrefix) - 1;
-    let lengths = ((blockLengths[word >>> BLOCK_SHIFT] ?? 0) & allowed) >>> 0;
-    const words = this.probe;
-    while (lengths !== 0) {
-      const prefix = 32 - Math.clz32(lengths);
-      lengths = (lengths & ~(1 << (prefix - 1))) >>> 0;
-      words[0] = prefix === 32 ? word : (word & (0xffffffff << (32 - prefix))) >>> 0;
-      const slot = this.slotOf(words, prefix);
-      const tag = this.tagAt(slot);
-      if (tag !== 0 && validity.validAt(tag, now)) return slot;
-    }
-    if ((this.entriesByPrefix[0] ?? 0) === 0) return -1;
-    words[0] = 0;
-    const slot = this.slotOf(words, 0);
-    const tag = this.tagAt(slot);
-    return tag !== 0 && validity.validAt(tag, now) ? slot : -1;
+    return this.slots.byteLength;
   }
 
   /** The slot of the range of `prefix` bits holding `words` when it is held and valid at `now`, else -1. */
@@ -180,10 +161,3 @@ export class PrefixTable {
   }
 }
 
-/** Marks `prefix` (1..32) in the blocks of `blockLengths` the range `network/prefix` overlaps. */
-function markBlocks(blockLengths: Uint32Array, network: number, prefix: number): void {
-  const bit = 1 << (prefix - 1);
-  const first = network >>> BLOCK_SHIFT;
-  const count = prefix >= BLOCK_PREFIX ? 1 : 1 << (BLOCK_PREFIX - prefix);
-  for (let block = first; block < first + count; block++) blockLengths[block] = ((blockLengths[block] ?? 0) | bit) >>> 0;
-}

@@ -26,6 +26,11 @@ export class PlaybookCompiler {
     this.#cache = new LruCache(maxEntries);
   }
 
+  /** The CEL compiler of its Playbooks, with their cache and cost limits: suppressions' `match` shares it. */
+  get expressions(): ExpressionCompiler {
+    return this.#expressions;
+  }
+
   /** The compiled form of the Playbook's current generation. Never throws. */
   compile(playbook: Playbook): CompiledPlaybook {
     const uid = playbook.metadata.uid;

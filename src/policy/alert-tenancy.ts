@@ -9,3 +9,13 @@
 export function playbookMaySeeAlert(playbookNamespace: string, alertNamespace: string | undefined, operatorNamespace: string): boolean {
   return playbookNamespace === operatorNamespace || (alertNamespace !== undefined && playbookNamespace === alertNamespace);
 }
+
+/**
+ * Whether a suppression may silence an alert's Incident in `incidentNamespace`: a suppression in
+ * the operator's namespace silences any; any other only the Incidents of its own namespace
+ * (where its namespace's Playbooks would run). A tenant can thus quiet its own Playbooks, but never
+ * keep an alert from the operator's namespace or from another tenant.
+ */
+export function suppressionMaySilence(suppressionNamespace: string, incidentNamespace: string, operatorNamespace: string): boolean {
+  return suppressionNamespace === operatorNamespace || suppressionNamespace === incidentNamespace;
+}

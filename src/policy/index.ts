@@ -21,7 +21,7 @@ export { GuardReason } from "./guard-reasons.ts";
 export { DEFAULT_APPROVAL_REQUIRED, resolveApprovalPolicy } from "./approval-policy.ts";
 export { ancestorsOf } from "./approval-guard.ts";
 export { BUILTIN_PROTECTED_NAMESPACES, protectedNamespaces } from "./protected-namespace-guard.ts";
-export { playbookMaySeeAlert } from "./alert-tenancy.ts";
+export { playbookMaySeeAlert, suppressionMaySilence } from "./alert-tenancy.ts";
 export { guardPolicyOf, type GuardPolicySettings } from "./guard-policy.ts";
 export { createGuardMetrics, type GuardMetrics } from "./guard-metrics.ts";
 export {

@@ -1,6 +1,6 @@
 import type { V1Job, V1ServiceAccount } from "@kubernetes/client-node";
 import { GROUP, Label, Plural, VERSION } from "../api/v1alpha1/constants.ts";
-import type { Connector, Incident, Playbook } from "../api/v1alpha1/types.generated.ts";
+import type { AlertSuppression, Connector, Incident, Playbook } from "../api/v1alpha1/types.generated.ts";
 import type { InformerFactory } from "../runtime/informer-factory.ts";
 import type { PartialObjectMetadata } from "../runtime/kube-object.ts";
 import type { SharedInformer } from "../runtime/informer.ts";
@@ -30,6 +30,11 @@ export function watchConnectors(factory: InformerFactory, namespaces: readonly s
     { resource: Plural.Connector, group: GROUP, version: VERSION, plural: Plural.Connector, inspect: rememberSpecWrite },
     namespaces,
   );
+}
+
+/** AlertSuppressions in the watched namespaces. */
+export function watchAlertSuppressions(factory: InformerFactory, namespaces: readonly string[]): WatchedCollection<AlertSuppression> {
+  return watchCollection<AlertSuppression>(factory, { resource: Plural.AlertSuppression, group: GROUP, version: VERSION, plural: Plural.AlertSuppression }, namespaces);
 }
 
 /** A ValidatingAdmissionPolicyBinding, as far as the tenancy check reads it. */

@@ -18,7 +18,8 @@ import { isRfc3339Timestamp } from "../api/rfc3339.ts";
 import { utf8Length } from "../ingest/decode/text-encoding.ts";
 import { fitsLength, MAX_TITLE_LENGTH } from "../api/v1alpha1/bounds.ts";
 import type { CreationLimits } from "../config/options.ts";
-import type { AlertMatcher } from "../ingest/intake-pipeline.ts";
+import type { AlertMatcher, AlertSilencer } from "../ingest/intake-pipeline.ts";
+import { NOTHING_SILENCED } from "../ingest/suppress/suppression-index.ts";
 
 /** `alertFromNatsMessage` for an HTTP request of CloudEvents (binary, structured or batch): all alerts, or one rejection. */
 export function alertsFromHttpCloudEvents(headers: HeaderSource, body: Uint8Array, receivedAt: Date, options: AlertIntakeOptions = DEFAULT_ALERT_INTAKE_OPTIONS): Result<readonly Alert[]> {
@@ -121,4 +122,13 @@ export const NO_PLAYBOOKS: AlertMatcher = {
   *matchSteps() {
     return [];
   },
+};
+
+/** A silencer without suppressions: nothing is silenced. */
+export const NO_SUPPRESSIONS: AlertSilencer = {
+  // eslint-disable-next-line require-yield -- no suppression: nothing to pause between
+  *silenceSteps() {
+    return NOTHING_SILENCED;
+  },
+  record: () => undefined,
 };

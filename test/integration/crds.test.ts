@@ -8,9 +8,10 @@ import { ApiException, ApiextensionsV1Api, CoreV1Api, KubernetesObjectApi, Patch
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { API_VERSION } from "../../src/api/v1alpha1/constants.ts";
-import type { Playbook } from "../../src/api/v1alpha1/types.generated.ts";
+import type { AlertSuppression, Playbook } from "../../src/api/v1alpha1/types.generated.ts";
 import { createExpressionCompiler } from "../../src/expr/index.ts";
 import { compilePlaybook } from "../../src/playbook/index.ts";
+import { compileSuppression } from "../../src/suppression/index.ts";
 import { ensureCrds, loadCrds } from "../support/crds.ts";
 import { createTestNamespace, loadKubeConfig, waitFor } from "../support/kube.ts";
 
@@ -153,6 +154,7 @@ describe("samples", () => {
       "Playbook/falco-terminal-shell",
       "Playbook/alertmanager-crash-loop",
       "Incident/falco-crypto-miner-7c1d2e9a",
+      "AlertSuppression/ci-terminal-shells",
     ]);
     for (const sample of samples) await apply(sample);
 
@@ -181,17 +183,21 @@ describe("samples", () => {
       const compiled = compilePlaybook(sample as unknown as Playbook, compiler);
       expect(compiled.problems, sample.metadata.name).toEqual([]);
     }
+    const suppressions = (await loadSamples()).filter((sample) => sample.kind === "AlertSuppression");
+    expect(suppressions).toHaveLength(1);
+    for (const sample of suppressions) expect(compileSuppression(sample as unknown as AlertSuppression, compiler).problems, sample.metadata.name).toEqual([]);
   });
 
   it("build with kustomize, as do the CRDs", async () => {
     const samples = parseAllDocuments(await kubectl("kustomize", samplesDir)).map((document) => document.toJS() as Manifest);
     expect(samples.map((sample) => sample.kind).sort()).toEqual(
-      ["Connector", "Incident", "Playbook", "Playbook", "Playbook", "Secret"].sort(),
+      ["AlertSuppression", "Connector", "Incident", "Playbook", "Playbook", "Playbook", "Secret"].sort(),
     );
     const crds = parseAllDocuments(await kubectl("kustomize", path.join(repoRoot, "config/crd"))).map(
       (document) => document.toJS() as Manifest,
     );
     expect(crds.map((crd) => crd.metadata.name).sort()).toEqual([
+      "alertsuppressions.soar.kube-soar.io",
       "connectors.soar.kube-soar.io",
       "incidents.soar.kube-soar.io",
       "playbooks.soar.kube-soar.io",

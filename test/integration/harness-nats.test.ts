@@ -70,6 +70,21 @@ describe("startNats", () => {
     });
   });
 
+  it("pauses: clients stay connected and get no answer until it resumes", async () => {
+    await withConnection(server().url, async (connection) => {
+      connection.subscribe("echo", { callback: (_error, message) => { message.respond(message.data); } });
+      expect((await connection.request("echo", "before", { timeout: 2_000 })).string()).toBe("before");
+      server().pause();
+      try {
+        await expect(connection.request("echo", "paused", { timeout: 500 })).rejects.toThrow();
+        expect(connection.isClosed()).toBe(false);
+      } finally {
+        server().resume();
+      }
+      expect((await connection.request("echo", "after", { timeout: 5_000 })).string()).toBe("after");
+    });
+  });
+
   it("stops without leaving a process or its directory behind", async () => {
     const own = await startNats({ binDir: inject("binDir") });
     expect(processesMentioning(own.dir).map((found) => found.commandLine).join("\n")).toContain("nats-server");

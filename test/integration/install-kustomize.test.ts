@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Manifest } from "../support/install-tools.ts";
 import { manifestFile, manifests, only, runTool, tool } from "../support/install-tools.ts";
+import { TenancyPolicy } from "../../src/api/v1alpha1/constants.ts";
 
 // config/default installs the same operator as the chart with default values (release
 // kube-soar in soar-system): same image, arguments, ports, security contexts, RBAC and admission
@@ -58,7 +59,8 @@ describe("config/default", () => {
     expect(container?.ports).toContainEqual({ name: "metrics", containerPort: 8443, protocol: "TCP" });
     expect(fromKustomize).toEqual(fromChart);
     expect(rbac(kustomized)).toEqual(rbac(charted));
-    expect(Object.keys(admission(kustomized))).toHaveLength(8);
+    // Each tenancy policy and its binding.
+    expect(Object.keys(admission(kustomized))).toHaveLength(2 * Object.values(TenancyPolicy).length);
     expect(admission(kustomized)).toEqual(admission(charted));
     expect(only(kustomized, "Service", "kube-soar")["spec"]).toEqual(only(charted, "Service", "kube-soar")["spec"]);
   });

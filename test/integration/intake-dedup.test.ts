@@ -9,11 +9,11 @@ import { IncidentWriter } from "../../src/ingest/write/incident-writer.ts";
 import { KubeJsonClient } from "../../src/runtime/kube-json-client.ts";
 import { KubeIncidentStore } from "../../src/ingest/write/incident-writer-store.ts";
 import { eventHash } from "../../src/ingest/identity/event-hash.ts";
-import { NO_PLAYBOOKS } from "../../src/testing/ingest.ts";
+import { NO_PLAYBOOKS, NO_SUPPRESSIONS } from "../../src/testing/ingest.ts";
 import { createIntakeMetrics } from "../../src/ingest/intake-metrics.ts";
 import { createDeliveryHandler } from "../../src/ingest/intake-pipeline.ts";
 import { alertOptionsFor } from "../../src/ingest/intake-start.ts";
-import { connectNats, type NatsLink } from "../../src/ingest/transport/nats-connection.ts";
+import { connectNats, type NatsLink } from "../../src/runtime/nats-connection.ts";
 import type { DeliveryHandler } from "../../src/ingest/transport/delivery.ts";
 import { JetStreamSource } from "../../src/ingest/transport/nats-consumer.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
@@ -195,6 +195,7 @@ describe("redelivery after a crash between the write and the ack", () => {
       intake: options.intake,
       alerts: alertOptionsFor(options),
       matcher: NO_PLAYBOOKS,
+      silencer: NO_SUPPRESSIONS,
       writer,
       metrics,
       logger: logs.logger,

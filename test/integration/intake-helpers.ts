@@ -93,7 +93,8 @@ export function testOptions(input: {
   intake?: Partial<OperatorOptions["intake"]>;
   nats?: Partial<OperatorOptions["nats"]>;
   watchNamespaces?: string[];
-}): Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces"> {
+  suppressionMaxDurationMs?: number;
+}): Pick<OperatorOptions, "namespace" | "nats" | "receiver" | "intake" | "watchNamespaces" | "suppressionMaxDurationMs"> {
   return {
     namespace: input.operatorNamespace ?? input.defaultNamespace,
     nats: {
@@ -139,6 +140,7 @@ export function testOptions(input: {
     },
     // Only the test's own namespaces: Playbooks of other test files (e.g. applied samples) must not match.
     watchNamespaces: input.watchNamespaces ?? [input.defaultNamespace],
+    suppressionMaxDurationMs: input.suppressionMaxDurationMs ?? 720 * 3_600_000,
   };
 }
 

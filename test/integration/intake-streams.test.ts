@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startNats, type RunningNats } from "../../hack/harness/nats.ts";
 import { Registry } from "prom-client";
 import { createIntakeMetrics } from "../../src/ingest/intake-metrics.ts";
-import { ensureDeadLetterStream, ensureStream, JetStreamSetupError, type DeadLetterStreamSettings } from "../../src/ingest/transport/nats-stream.ts";
+import { JetStreamSetupError } from "../../src/runtime/jetstream-streams.ts";
+import { ensureDeadLetterStream, ensureStream, type DeadLetterStreamSettings } from "../../src/ingest/transport/nats-stream.ts";
 import { StreamUsageMonitor } from "../../src/ingest/transport/nats-stream-usage.ts";
 import { LogCapture, metricValue, natsClient } from "./intake-helpers.ts";
 

@@ -6,7 +6,7 @@ import { ConditionType, GROUP, Plural, VERSION } from "../../src/api/v1alpha1/co
 import type { Condition, Incident, IncidentSpec, IncidentStatus, Playbook, PlaybookSpec, StepState } from "../../src/api/v1alpha1/types.generated.ts";
 import { createExpressionCompiler } from "../../src/expr/index.ts";
 import { PlaybookCompiler, type StepKind } from "../../src/playbook/index.ts";
-import { buildControllers, type StepHooks } from "../../src/reconcilers/index.ts";
+import { buildControllers, type LifecycleEventSink, type StepHooks } from "../../src/reconcilers/index.ts";
 import { systemRuntimeClock } from "../../src/runtime/clock.ts";
 import { InformerFactory } from "../../src/runtime/informer-factory.ts";
 import { KubeHttpClient } from "../../src/runtime/kube-http.ts";
@@ -30,8 +30,12 @@ export interface TestControllerOptions {
    * Secrets and approvals as the admin without the admission policies bound.
    */
   readonly verifyTenancy?: boolean;
+  /** `--suppression-max-duration`; 720h unless given. */
+  readonly suppressionMaxDurationMs?: number;
   /** The destination policy of connector calls; by default the test namespace's Connectors may reach loopback (the tests' endpoints are local servers). */
   readonly destinations?: DestinationPolicy;
+  /** Where the Incident controller publishes lifecycle events; none are published unless given. */
+  readonly lifecycleEvents?: LifecycleEventSink;
 }
 
 /** Both controllers of one test, limited to its namespace, and what they logged. */
@@ -73,9 +77,10 @@ export async function startControllers(kubeConfig: KubeConfig, namespace: string
     compiler,
     identity: "test-operator",
     destinations: options.destinations ?? loopbackDestinations(namespace),
-    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [], protectedNodes: undefined, verifyTenancy: options.verifyTenancy ?? false },
+    options: { dryRun: options.dryRun ?? false, paused: options.paused ?? false, criticalReservePercent: options.criticalReservePercent ?? 0, maxConcurrentReconciles: 2, watchNamespaces: [namespace], namespace: "kube-soar-system", protectedNamespaces: [], protectedNodes: undefined, verifyTenancy: options.verifyTenancy ?? false, suppressionMaxDurationMs: options.suppressionMaxDurationMs ?? 720 * 3_600_000 },
     ...(options.stepKinds === undefined ? {} : { stepKinds: options.stepKinds }),
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+    lifecycleEvents: options.lifecycleEvents,
   });
   // The Incident and Connector controllers are built (their caches run) but not started.
   const controllers = options.playbookOnly === true ? [built.playbook] : built.all;

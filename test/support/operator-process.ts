@@ -214,6 +214,19 @@ export class OperatorTestbed {
     );
   }
 
+  /** Sets the Incident's `spec.state`, as a person resolving or closing it does (retrying on conflicts). */
+  async setState(name: string, state: NonNullable<Incident["spec"]["state"]>): Promise<void> {
+    await waitFor(
+      async () => {
+        const current = (await this.#custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: Plural.Incident, name })) as Incident;
+        const body: Incident = { ...current, spec: { ...current.spec, state } };
+        await this.#custom.replaceNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.namespace, plural: Plural.Incident, name, body });
+        return true;
+      },
+      { timeoutMs: 10_000, description: `Incident ${name} to be set ${state}` },
+    );
+  }
+
   /** The holder of the testbed Lease ("" when released), or undefined before it exists. */
   async leaseHolder(): Promise<string | undefined> {
     try {

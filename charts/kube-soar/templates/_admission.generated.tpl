@@ -230,6 +230,47 @@ objects:
   - apiVersion: admissionregistration.k8s.io/v1
     kind: ValidatingAdmissionPolicy
     metadata:
+      name: kube-soar-alert-suppression-author
+      labels:
+        app.kubernetes.io/name: kube-soar
+        app.kubernetes.io/component: admission
+    spec:
+      failurePolicy: Fail
+      matchConstraints:
+        resourceRules:
+          - apiGroups:
+              - soar.kube-soar.io
+            apiVersions:
+              - "*"
+            operations:
+              - CREATE
+              - UPDATE
+            resources:
+              - alertsuppressions
+      variables:
+        - name: latestExpiry
+          expression: timestamp(object.metadata.creationTimestamp) + duration('720h')
+      validations:
+        - expression: request.operation != 'CREATE' || object.spec.createdBy == request.userInfo.username
+          reason: Forbidden
+          messageExpression: "'spec.createdBy: must be your own user name \"' + request.userInfo.username + '\", not \"' + object.spec.createdBy + '\"'"
+        - expression: timestamp(object.spec.expiresAt) <= variables.latestExpiry
+          reason: Invalid
+          messageExpression: "'spec.expiresAt: must be at most 720h after the suppression was created, by ' + string(variables.latestExpiry) + ', not ' + string(object.spec.expiresAt) + '; to silence for longer, create a new suppression when this one ends'"
+  - apiVersion: admissionregistration.k8s.io/v1
+    kind: ValidatingAdmissionPolicyBinding
+    metadata:
+      name: kube-soar-alert-suppression-author
+      labels:
+        app.kubernetes.io/name: kube-soar
+        app.kubernetes.io/component: admission
+    spec:
+      policyName: kube-soar-alert-suppression-author
+      validationActions:
+        - Deny
+  - apiVersion: admissionregistration.k8s.io/v1
+    kind: ValidatingAdmissionPolicy
+    metadata:
       name: kube-soar-threatfeed-sources
       labels:
         app.kubernetes.io/name: kube-soar

@@ -50,7 +50,7 @@
 {{- if ne (int64 $o.natsMaxInflightAlerts) (int64 4096) }}
 - --nats-max-inflight-alerts={{ int64 $o.natsMaxInflightAlerts }}
 {{- end }}
-{{- if ne (int64 $o.natsMaxInflightBytes) (int64 33554432) }}
+{{- if ne (int64 $o.natsMaxInflightBytes) (int64 8388608) }}
 - --nats-max-inflight-bytes={{ int64 $o.natsMaxInflightBytes }}
 {{- end }}
 {{- if ne $o.natsDeadLetterPrefix "soar.deadletter" }}
@@ -71,13 +71,31 @@
 {{- if ne $o.natsDeadLetterDiscard "old" }}
 - {{ printf "--nats-dead-letter-discard=%s" $o.natsDeadLetterDiscard | quote }}
 {{- end }}
+{{- if ne $o.natsIncidentEventsPrefix "soar.incidents" }}
+- {{ printf "--nats-incident-events-prefix=%s" $o.natsIncidentEventsPrefix | quote }}
+{{- end }}
+{{- if ne $o.natsIncidentEventsStream "" }}
+- {{ printf "--nats-incident-events-stream=%s" $o.natsIncidentEventsStream | quote }}
+{{- end }}
+{{- if ne $o.natsIncidentEventsMaxAge "168h" }}
+- {{ printf "--nats-incident-events-max-age=%s" $o.natsIncidentEventsMaxAge | quote }}
+{{- end }}
+{{- if ne (int64 $o.natsIncidentEventsMaxBytes) (int64 268435456) }}
+- --nats-incident-events-max-bytes={{ int64 $o.natsIncidentEventsMaxBytes }}
+{{- end }}
+{{- if ne (int64 $o.natsIncidentEventsMaxMsgs) (int64 1000000) }}
+- --nats-incident-events-max-msgs={{ int64 $o.natsIncidentEventsMaxMsgs }}
+{{- end }}
+{{- if ne $o.natsIncidentEventsDiscard "old" }}
+- {{ printf "--nats-incident-events-discard=%s" $o.natsIncidentEventsDiscard | quote }}
+{{- end }}
 {{- if ne (int64 $o.receiverMaxBodyBytes) (int64 1048576) }}
 - --receiver-max-body-bytes={{ int64 $o.receiverMaxBodyBytes }}
 {{- end }}
 {{- if ne (int64 $o.receiverMaxInflightRequests) (int64 64) }}
 - --receiver-max-inflight-requests={{ int64 $o.receiverMaxInflightRequests }}
 {{- end }}
-{{- if ne (int64 $o.receiverMaxInflightBytes) (int64 33554432) }}
+{{- if ne (int64 $o.receiverMaxInflightBytes) (int64 8388608) }}
 - --receiver-max-inflight-bytes={{ int64 $o.receiverMaxInflightBytes }}
 {{- end }}
 {{- if ne (int64 $o.receiverMaxJsonDepth) (int64 32) }}
@@ -148,6 +166,9 @@
 {{- end }}
 {{- if ne (join "," $o.connectorDeniedDestinations) "" }}
 - {{ printf "--connector-denied-destinations=%s" (join "," $o.connectorDeniedDestinations) | quote }}
+{{- end }}
+{{- if ne $o.suppressionMaxDuration "720h" }}
+- {{ printf "--suppression-max-duration=%s" $o.suppressionMaxDuration | quote }}
 {{- end }}
 {{- if ne (int64 $o.maxConcurrentReconciles) (int64 8) }}
 - --max-concurrent-reconciles={{ int64 $o.maxConcurrentReconciles }}

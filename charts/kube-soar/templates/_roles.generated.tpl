@@ -7,6 +7,7 @@ manager:
       resources:
         - playbooks
         - connectors
+        - alertsuppressions
         - threatfeeds
       verbs:
         - get
@@ -29,6 +30,7 @@ manager:
         - playbooks/status
         - incidents/status
         - connectors/status
+        - alertsuppressions/status
         - threatfeeds/status
       verbs:
         - get
@@ -108,6 +110,7 @@ manager:
       resources:
         - playbooks
         - connectors
+        - alertsuppressions
         - threatfeeds
       verbs:
         - get
@@ -130,6 +133,7 @@ manager:
         - playbooks/status
         - incidents/status
         - connectors/status
+        - alertsuppressions/status
         - threatfeeds/status
       verbs:
         - get
@@ -457,8 +461,9 @@ roles:
         resources:
           - playbooks
           - connectors
-          - threatfeeds
           - incidents
+          - alertsuppressions
+          - threatfeeds
         verbs:
           - get
           - list
@@ -478,8 +483,9 @@ roles:
         resources:
           - playbooks
           - connectors
-          - threatfeeds
           - incidents
+          - alertsuppressions
+          - threatfeeds
         verbs:
           - create
           - update

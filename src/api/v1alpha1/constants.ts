@@ -14,6 +14,7 @@ export const Kind = {
   Playbook: "Playbook",
   Incident: "Incident",
   Connector: "Connector",
+  AlertSuppression: "AlertSuppression",
   ThreatFeed: "ThreatFeed",
 } as const;
 /** One of the kinds of this API version. */
@@ -24,6 +25,7 @@ export const Plural = {
   Playbook: "playbooks",
   Incident: "incidents",
   Connector: "connectors",
+  AlertSuppression: "alertsuppressions",
   ThreatFeed: "threatfeeds",
 } as const satisfies Record<Kind, string>;
 
@@ -39,6 +41,8 @@ export const TenancyPolicy = {
   PlaybookJobs: "kube-soar-playbook-jobs",
   /** A new approval names its writer, who may approve; recorded approvals never change. */
   IncidentApprovals: "kube-soar-incident-approvals",
+  /** A new AlertSuppression names its writer as `spec.createdBy`, and keeps its `expiresAt` within the bound of its creation. */
+  SuppressionAuthor: "kube-soar-alert-suppression-author",
   /** A ThreatFeed names only ConfigMaps and Secrets its writer may get. */
   ThreatFeedSources: "kube-soar-threatfeed-sources",
 } as const;

@@ -46,6 +46,18 @@ export const Reason = {
   /** A referenced Secret could not be read because the API server did not answer; retried. */
   SecretUnavailable: "SecretUnavailable",
 
+  // AlertSuppression readiness: whether it silences alerts now.
+
+  /** The suppression silences matching alerts until its `expiresAt`. */
+  Active: "Active",
+  /** The suppression's `expiresAt` has passed: it silences nothing any more. */
+  Expired: "Expired",
+  /**
+   * The suppression's `expiresAt` lies further after its creation than the operator allows
+   * (`--suppression-max-duration`): it silences nothing.
+   */
+  ExpiryTooFar: "ExpiryTooFar",
+
   // Incident: its runs and its conditions.
 
   /** A playbook run was pinned to a Playbook generation and started. */

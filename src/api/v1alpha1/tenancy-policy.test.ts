@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { ACTION_CATALOG, ACTION_TYPES, byAction, type ActionFacts, type ApiRight } from "./action-catalog.ts";
 import { APPROVE_VERB, TenancyPolicy } from "./constants.ts";
+import { MAX_SUPPRESSION_HOURS } from "./schema/alert-suppression.ts";
 
 interface Manifest {
   kind?: string;
@@ -73,5 +74,17 @@ describe("the approve verb in config/rbac", () => {
   it("is granted by soar-approver only, never through an aggregated role", () => {
     expect(granting.map((role) => role.metadata?.name)).toEqual(["soar-approver"]);
     expect(Object.keys(granting[0]?.metadata?.labels ?? {}).filter((label) => label.startsWith("rbac.authorization.k8s.io/aggregate-to"))).toEqual([]);
+  });
+});
+
+describe("the bound on a suppression's expiresAt", () => {
+  const policy = [...manifests("admission").values()].flat().find((manifest) => manifest.kind === "ValidatingAdmissionPolicy" && manifest.metadata?.name === TenancyPolicy.SuppressionAuthor);
+  const text = JSON.stringify(policy?.spec);
+
+  it("is MAX_SUPPRESSION_HOURS after creation in the kube-soar-alert-suppression-author policy, and its message says so", () => {
+    expect(policy?.spec?.variables?.find((variable) => variable.name === "latestExpiry")?.expression).toBe(
+      `timestamp(object.metadata.creationTimestamp) + duration('${String(MAX_SUPPRESSION_HOURS)}h')`,
+    );
+    expect(text).toContain(`must be at most ${String(MAX_SUPPRESSION_HOURS)}h after the suppression was created`);
   });
 });

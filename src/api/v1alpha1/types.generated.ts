@@ -97,6 +97,45 @@ export interface ConnectorList {
 }
 
 /**
+ * An AlertSuppression silences alerts that are known noise until it expires: a matching alert opens
+ * or updates no Incident and runs no Playbook. It is acknowledged and counted, never lost: the
+ * count and the latest silenced alerts are in status, so a suppression that silences too much shows
+ * it. Alertmanager users know this as a silence.
+ */
+export interface AlertSuppression {
+  /**
+   * APIVersion defines the versioned schema of this representation of an object;
+   * soar.kube-soar.io/v1alpha1 for this kind.
+   */
+  apiVersion: "soar.kube-soar.io/v1alpha1";
+  /**
+   * Kind is a string value representing the REST resource this object represents; AlertSuppression
+   * here.
+   */
+  kind: "AlertSuppression";
+  /** Standard object metadata. */
+  metadata: ObjectMeta;
+  /**
+   * Which alerts to silence, until when and why. Every criterion given must match; at least one of
+   * match, namespaces, rules or types is required. A suppression in the operator's namespace (its
+   * --namespace flag) may silence any alert; one in another namespace silences only the Incidents
+   * the alert would open or update in its own namespace, so a tenant can quiet its own Playbooks
+   * but never hide an alert from the operator's namespace or another tenant.
+   */
+  spec: AlertSuppressionSpec;
+  /** What the operator observed: whether the suppression silences alerts now, and what it silenced. */
+  status?: AlertSuppressionStatus;
+}
+
+/** A list of AlertSuppression objects, as the apiserver returns it. */
+export interface AlertSuppressionList {
+  apiVersion: "soar.kube-soar.io/v1alpha1";
+  kind: "AlertSuppressionList";
+  metadata: ListMeta;
+  items: AlertSuppression[];
+}
+
+/**
  * A ThreatFeed is a source of indicators of compromise (addresses and CIDR ranges, domains, URLs,
  * file hashes): listed inline, in a ConfigMap or Secret, or fetched from an HTTPS URL and
  * refreshed, as a plain list, CSV or a STIX 2.1 bundle. Every replica of the operator holds the
@@ -710,6 +749,13 @@ export interface IncidentStatus {
   /** When the Incident was resolved. */
   resolvedAt?: string;
   /**
+   * The lifecycle CloudEvents the operator published on NATS about this Incident
+   * (--nats-incident-events-prefix). Each transition is published first and recorded here by the
+   * status write that follows; it is published again, with the same event id, only when that write
+   * did not happen.
+   */
+  published?: PublishedLifecycle;
+  /**
    * Latest observations of the object's state: Ready, Reconciling, Stalled and domain conditions,
    * one per type.
    */
@@ -844,6 +890,48 @@ export interface TimelineEntry {
 /** Types of timeline entry. */
 export type TimelineEntryType = "Normal" | "Warning";
 
+/**
+ * The lifecycle CloudEvents the operator published on NATS about this Incident
+ * (--nats-incident-events-prefix). Each transition is published first and recorded here by the
+ * status write that follows; it is published again, with the same event id, only when that write
+ * did not happen.
+ */
+export interface PublishedLifecycle {
+  /** Whether io.kube-soar.incident.opened was published. */
+  opened?: boolean;
+  /** Occurrences announced by the latest opened or updated event. */
+  occurrences?: number;
+  /** Highest severity announced by an opened or updated event. */
+  severity?: Severity;
+  /**
+   * When the latest io.kube-soar.incident.updated was published; the next one comes at least 10 s
+   * later.
+   */
+  updatedAt?: string;
+  /**
+   * The state of the latest resolved or closed event; cleared when the Incident leaves that state
+   * (reopened, or moved back from Closed to Resolved).
+   */
+  closedState?: "Resolved" | "Closed";
+  /**
+   * Times the Incident left an announced Resolved or Closed state; numbers the ids of its later
+   * resolved and closed events.
+   */
+  reopenings?: number;
+  /** Escalation levels announced by io.kube-soar.incident.escalated events. */
+  escalations?: number;
+  /** The steps, by playbook run, whose io.kube-soar.step.finished was published. */
+  runs?: PublishedRun[];
+}
+
+/** The announced steps of one playbook run. */
+export interface PublishedRun {
+  /** Name of the Playbook. */
+  name: string;
+  /** Names of the steps whose final phase was published. */
+  steps?: string[];
+}
+
 /** Where and how to call the integration. */
 export interface ConnectorSpec {
   /**
@@ -962,6 +1050,98 @@ export interface ConnectorStatus {
   conditions?: Condition[];
   /** The metadata.generation of the spec the controller last fully processed. */
   observedGeneration?: number;
+}
+
+/**
+ * Which alerts to silence, until when and why. Every criterion given must match; at least one of
+ * match, namespaces, rules or types is required. A suppression in the operator's namespace (its
+ * --namespace flag) may silence any alert; one in another namespace silences only the Incidents the
+ * alert would open or update in its own namespace, so a tenant can quiet its own Playbooks but
+ * never hide an alert from the operator's namespace or another tenant.
+ */
+export interface AlertSuppressionSpec {
+  /**
+   * CEL condition over event (the normalised, redacted event, exactly as a Playbook's trigger.when
+   * sees it) that must be true for an alert to be silenced. An evaluation error is no match.
+   */
+  match?: string;
+  /**
+   * Affected namespaces (event.resources.namespace) whose alerts are silenced; compared exactly. An
+   * alert about no namespace (a Node, the cluster) matches no suppression that lists namespaces.
+   */
+  namespaces?: string[];
+  /**
+   * Alert rules whose alerts are silenced: the Falco rule (event.labels.rule) of a Falco alert, the
+   * alert name (event.labels.alertname) of an Alertmanager alert; compared exactly. A CloudEvent
+   * with neither label matches no suppression that lists rules.
+   */
+  rules?: string[];
+  /**
+   * CloudEvent types (event.type) whose alerts are silenced, such as falco.rule.output.v1; compared
+   * exactly.
+   */
+  types?: string[];
+  /**
+   * When the suppression stops silencing (RFC 3339): alerts from then on open Incidents again at
+   * once. Required, so that every suppression ends. At most 720h after the suppression's creation:
+   * the admission policy kube-soar-alert-suppression-author (config/admission) refuses a later
+   * time, and the operator ignores a suppression whose expiresAt lies further after its creation
+   * than --suppression-max-duration (Ready False, reason ExpiryTooFar). To silence for longer,
+   * create a new suppression when this one ends. Setting a past time ends the suppression now.
+   */
+  expiresAt: string;
+  /**
+   * Why these alerts are silenced, for the people who will miss them: a ticket, a maintenance
+   * window, a known false positive.
+   */
+  reason: string;
+  /**
+   * Who created the suppression, as a user name (kubectl auth whoami). With the admission policy
+   * kube-soar-alert-suppression-author (config/admission) it must be the creating user's own name,
+   * as the API server knows it; it never changes after creation.
+   */
+  createdBy: string;
+}
+
+/** What the operator observed: whether the suppression silences alerts now, and what it silenced. */
+export interface AlertSuppressionStatus {
+  /**
+   * Latest observations of the object's state: Ready, Reconciling, Stalled and domain conditions,
+   * one per type.
+   */
+  conditions?: Condition[];
+  /** The metadata.generation of the spec the controller last fully processed. */
+  observedGeneration?: number;
+  /**
+   * Alerts this suppression silenced since it was created, counted by every replica of intake and
+   * added here every few seconds (so it lags the alerts by up to that long).
+   */
+  matchedCount?: number;
+  /** When intake last silenced an alert with this suppression. */
+  lastMatchedTime?: string;
+  /**
+   * The latest alerts silenced, oldest first, at most 10: enough to see whether the suppression
+   * silences more than was meant.
+   */
+  samples?: SuppressedAlert[];
+}
+
+/** One silenced alert: what identifies it, as intake stored it after redaction, never its data. */
+export interface SuppressedAlert {
+  /** When intake silenced the alert. */
+  time: string;
+  /** CloudEvent type of the alert. */
+  type: string;
+  /** CloudEvent source of the alert. */
+  source: string;
+  /** Title of the alert, redacted and bounded as an Incident's title is. */
+  title: string;
+  /** Falco rule or Alertmanager alert name of the alert, when it has one. */
+  rule?: string;
+  /** Affected namespace of the alert, when it names one. */
+  namespace?: string;
+  /** Severity of the alert. */
+  severity: Severity;
 }
 
 /**

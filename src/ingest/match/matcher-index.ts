@@ -1,7 +1,8 @@
 import type { Playbook, Severity } from "../../api/v1alpha1/types.generated.ts";
-import { evaluateString, prepareVariables, type PreparedVariables } from "../../expr/index.ts";
+import { evaluateString } from "../../expr/index.ts";
 import { triggerMatches, type CompiledPlaybook, type PlaybookCompiler } from "../../playbook/index.ts";
 import { playbookMaySeeAlert } from "../../policy/index.ts";
+import { EventVariables } from "./event-variables.ts";
 
 /** What a Playbook trigger is matched against. */
 export interface MatchInput {
@@ -12,6 +13,8 @@ export interface MatchInput {
   namespace: string | undefined;
   /** The object CEL expressions see as `event`. */
   event: unknown;
+  /** `event` converted for CEL, shared with the other expressions evaluated for the alert; made from `event` when absent. */
+  variables?: EventVariables;
 }
 
 /** A Playbook whose trigger matched, with its dedup settings evaluated for the event. */
@@ -146,18 +149,17 @@ export class PlaybookIndex {
       if (entry !== undefined && playbookMaySeeAlert(entry.compiled.namespace, input.namespace, this.#operatorNamespace)) candidates.push(entry);
     }
     if (candidates.length === 0) return [];
-    // Prepared once, for the first Playbook that needs CEL; null when CEL cannot represent the event.
-    let variables: PreparedVariables | undefined | null;
+    // Prepared once, for the first Playbook that needs CEL (unless already prepared for the alert).
+    const variables = input.variables ?? new EventVariables(input.event);
     const matches: PlaybookMatch[] = [];
     for (const [position, { compiled }] of candidates.entries()) {
       if (position > 0) yield;
       const needsCel = compiled.trigger.when !== undefined || compiled.dedup.key !== undefined;
-      if (needsCel && variables === undefined) {
-        const result = prepareVariables({ event: input.event });
-        variables = result.ok ? result.value : null;
+      if (needsCel && !variables.isPrepared) {
+        variables.prepared();
         yield;
       }
-      const celInput = needsCel ? (variables ?? undefined) : undefined;
+      const celInput = needsCel ? variables.prepared() : undefined;
       if (compiled.trigger.when !== undefined && celInput === undefined) continue;
       const matched = triggerMatches(compiled.trigger, {
         type: input.type,

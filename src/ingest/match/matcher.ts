@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
-import { GROUP, Plural, VERSION } from "../../api/v1alpha1/constants.ts";
+import { Plural } from "../../api/v1alpha1/constants.ts";
+import { watchedPaths } from "../watched-paths.ts";
 import type { Playbook } from "../../api/v1alpha1/types.generated.ts";
 import type { PlaybookCompiler } from "../../playbook/index.ts";
 import type { RuntimeClock } from "../../runtime/clock.ts";
@@ -22,9 +23,7 @@ export interface PlaybookMatcherOptions {
 
 /** The collection paths of Playbooks to watch: one cluster-wide path, or one per namespace. */
 export function playbookPaths(watchNamespaces: readonly string[]): string[] {
-  const base = `/apis/${GROUP}/${VERSION}`;
-  if (watchNamespaces.length === 0) return [`${base}/${Plural.Playbook}`];
-  return [...new Set(watchNamespaces)].map((namespace) => `${base}/namespaces/${encodeURIComponent(namespace)}/${Plural.Playbook}`);
+  return watchedPaths(Plural.Playbook, watchNamespaces);
 }
 
 function keyOf(playbook: Playbook): string {

@@ -5,13 +5,14 @@ import { InflightBudget, type BudgetLease } from "../inflight-budget.ts";
 import type { IntakeMetrics } from "../intake-metrics.ts";
 import { Semaphore } from "../intake-semaphore.ts";
 import type { Delivery, DeliveryHandler, Disposition } from "./delivery.ts";
-import type { NatsLink } from "./nats-connection.ts";
+import type { NatsLink } from "../../runtime/nats-connection.ts";
 import { watchConsumerStatus } from "./nats-consumer-status.ts";
 import { DeadLetterPublisher } from "./nats-dead-letter.ts";
 import { DeliverySettlement } from "./nats-settlement.ts";
 import { maxPayloadOf, messageBytes } from "./nats-payload-fit.ts";
 import { detachMessage, type SettleableMessage } from "./nats-pulled-message.ts";
-import { ensureConsumer, ensureDeadLetterStream, ensureStream, JetStreamSetupError } from "./nats-stream.ts";
+import { JetStreamSetupError } from "../../runtime/jetstream-streams.ts";
+import { ensureConsumer, ensureDeadLetterStream, ensureStream } from "./nats-stream.ts";
 import { StreamUsageMonitor } from "./nats-stream-usage.ts";
 
 /** Options of {@link JetStreamSource}. */

@@ -2,7 +2,7 @@ import { boundText } from "../../api/v1alpha1/bounds.ts";
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { maxPayloadOf, messageBytes } from "./nats-payload-fit.ts";
-import { subjectToken } from "./nats-subjects.ts";
+import { subjectToken } from "../../runtime/nats-subjects.ts";
 
 /** Why a delivery is given up: a reason code, the field at fault and a human sentence. */
 export interface DeadLetterReason {

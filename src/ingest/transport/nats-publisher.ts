@@ -2,7 +2,7 @@ import { jetstream, PubHeaders, type JetStreamClient } from "@nats-io/jetstream"
 import { headers as natsHeaders } from "@nats-io/transport-node";
 import type { CloudEventEnvelope } from "../decode/cloudevent-envelope.ts";
 import { eventHash, eventIdentity } from "../identity/event-hash.ts";
-import type { NatsLink } from "./nats-connection.ts";
+import type { NatsLink } from "../../runtime/nats-connection.ts";
 import { maxPayloadOf, messageBytes } from "./nats-payload-fit.ts";
 
 /** Subject prefix under which the HTTP receiver stores the events it accepts. */

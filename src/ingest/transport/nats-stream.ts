@@ -1,25 +1,18 @@
 import {
   AckPolicy,
   DeliverPolicy,
-  DiscardPolicy,
   JetStreamApiCodes,
-  JetStreamApiError,
   RetentionPolicy,
   StorageType,
   type ConsumerConfig,
   type ConsumerInfo,
   type JetStreamManager,
-  type StreamConfig,
   type StreamInfo,
 } from "@nats-io/jetstream";
 import { nanos } from "@nats-io/transport-node";
-import type { NatsOptions, StreamLimits } from "../../config/options.ts";
-import { uncoveredSubjects } from "./nats-subjects.ts";
-
-/** The stream or consumer does not fit the configuration; the message names the option. */
-export class JetStreamSetupError extends Error {
-  override readonly name = "JetStreamSetupError";
-}
+import type { NatsOptions } from "../../config/options.ts";
+import { isJetStreamApiError, JetStreamSetupError, limitsConfig, streamInfo } from "../../runtime/jetstream-streams.ts";
+import { uncoveredSubjects } from "../../runtime/nats-subjects.ts";
 
 /** Stream settings that {@link ensureStream} needs. */
 export type StreamSettings = Pick<NatsOptions, "stream" | "subjects" | "streamMode" | "duplicateWindowMs" | "streamLimits">;
@@ -32,25 +25,6 @@ export type ConsumerSettings = Pick<NatsOptions, "stream" | "durable" | "maxDeli
   /** Deliveries one consumer may have unacknowledged across all replicas. */
   maxAckPending: number;
 };
-
-function isApiError(error: unknown, code: number): boolean {
-  return error instanceof JetStreamApiError && error.code === code;
-}
-
-/** The stream configuration fields that carry `limits` (JetStream spells "no limit" -1). */
-export function limitsConfig(limits: StreamLimits): Pick<StreamConfig, "max_bytes" | "max_msgs" | "discard"> {
-  const limit = (value: number): number => (value > 0 ? value : -1);
-  return { max_bytes: limit(limits.maxBytes), max_msgs: limit(limits.maxMsgs), discard: limits.discard === "new" ? DiscardPolicy.New : DiscardPolicy.Old };
-}
-
-async function streamInfo(jsm: JetStreamManager, name: string): Promise<StreamInfo | undefined> {
-  try {
-    return await jsm.streams.info(name);
-  } catch (error: unknown) {
-    if (isApiError(error, JetStreamApiCodes.StreamNotFound)) return undefined;
-    throw error;
-  }
-}
 
 /**
  * Makes sure the alert stream exists and covers the configured subjects. In `create` mode a
@@ -172,7 +146,7 @@ export async function ensureConsumer(jsm: JetStreamManager, settings: ConsumerSe
   try {
     await jsm.consumers.info(settings.stream, settings.durable);
   } catch (error: unknown) {
-    if (!isApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
+    if (!isJetStreamApiError(error, JetStreamApiCodes.ConsumerNotFound)) throw error;
     try {
       return await jsm.consumers.add(settings.stream, config);
     } catch (addError: unknown) {

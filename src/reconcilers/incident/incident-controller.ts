@@ -22,6 +22,8 @@ import { controllingIncident } from "../../steps/job/job-owner.ts";
 import { tenancyCheck } from "../tenancy-check.ts";
 import { jobUpdateMatters, playbookUpdateMatters } from "./watch-filters.ts";
 import { makeApiClient } from "../../runtime/kube-api-client.ts";
+import { LifecycleAnnouncer } from "../lifecycle-events/lifecycle-announcer.ts";
+import type { LifecycleEventSink } from "../lifecycle-events/lifecycle-event-sink.ts";
 
 /** Name of the controller in metrics and logs. */
 export const INCIDENT_CONTROLLER = "incident";
@@ -41,6 +43,8 @@ export interface IncidentControllerOptions extends ControllerBaseOptions {
   readonly agents?: AgentPool;
   /** Replaces the clients of built-in actions; defaults to ones on `kubeConfig`. */
   readonly actionClients?: ActionClients;
+  /** Where lifecycle CloudEvents are published (one per process, shared by its leadership terms); absent: none are. */
+  readonly lifecycleEvents?: LifecycleEventSink | undefined;
 }
 
 
@@ -66,8 +70,8 @@ function ownerKey(job: V1Job): string[] {
  * Playbook changes that matter to triage (mapped to the open Incidents that run or wait for
  * that Playbook) and by tenancy policy bindings (the Incidents awaiting an approval), and the
  * {@link IncidentReconciler}.
- * Registers `soar_*` metrics (guard refusals included) and the active-incidents gauge on
- * `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};
+ * Registers `soar_*` metrics (guard refusals included; lifecycle events when they are
+ * published to `lifecycleEvents`) and the active-incidents gauge on `registry`. Action, connector and notify steps run with the guards of {@link guardPolicyOf};
  * connector calls reach only the addresses `destinations` allows and share keep-alive
  * connections, released when their Connector is deleted.
  */
@@ -114,6 +118,7 @@ export function createIncidentController(options: IncidentControllerOptions): Ma
     approvalsTenancy: (incident) => tenancy.approvals(incident),
     history: (namespace, playbook, incident) => playbookHistory(incidents.listByNamespace(namespace), playbook, incident),
     undo: { clients: actionClients, dryRun: options.options.dryRun, logger },
+    announcer: options.lifecycleEvents === undefined ? undefined : new LifecycleAnnouncer(options.lifecycleEvents, options.registry),
   });
 
   incidents.addEventHandler(enqueueKeys<Incident>(queue));

@@ -15,6 +15,9 @@ import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 import { unused } from "../../testing/unused.ts";
 import { silentLogger } from "../../testing/silent-logger.ts";
 import { FIXED_NOW } from "../../testing/fixed-now.ts";
+import { LifecycleAnnouncer, PUBLISH_RETRY_INITIAL_MS, PUBLISH_RETRY_MAX_MS } from "../lifecycle-events/lifecycle-announcer.ts";
+import type { LifecycleEventSink } from "../lifecycle-events/lifecycle-event-sink.ts";
+import { TransientError } from "../../runtime/errors.ts";
 
 const now = FIXED_NOW;
 const logger = silentLogger;
@@ -43,14 +46,28 @@ function newIncident(severity: Incident["spec"]["severity"] = "high"): Incident 
  * A world whose cache never moves past the Incident as created: only the status writes (which
  * answer with the stored object and a new resourceVersion) carry state forward.
  */
-function world(given: { playbook?: Playbook; history?: RunHistory; severity?: Incident["spec"]["severity"]; criticalReservePercent?: number } = {}) {
-  const cached = newIncident(given.severity);
+function world(given: {
+  playbook?: Playbook;
+  history?: RunHistory;
+  severity?: Incident["spec"]["severity"];
+  criticalReservePercent?: number;
+  /** Where lifecycle events go; `journal` also records each status write, to show the order. */
+  lifecycleEvents?: LifecycleEventSink;
+  journal?: string[];
+  /** The status write (counted from 1) that fails with a conflict. */
+  conflictOnWrite?: number;
+  /** The cache moves to each stored object, as if the watch brought every write back at once. */
+  followWrites?: boolean;
+} = {}) {
+  let cached = newIncident(given.severity);
+  let attempts = 0;
   const writes: Incident[] = [];
   const created: JobManifest[] = [];
   const events: RecordedEvent[] = [];
   let resourceVersion = 100;
   const jobs: JobClient = {
     ensure: (manifest) => {
+      given.journal?.push("job");
       created.push(manifest);
       return Promise.resolve({ kind: "created", job: manifest });
     },
@@ -65,9 +82,14 @@ function world(given: { playbook?: Playbook; history?: RunHistory; severity?: In
     jobs,
     criticalReservePercent: given.criticalReservePercent ?? 0,
     writeStatus: (object) => {
+      attempts++;
+      if (attempts === given.conflictOnWrite) return Promise.reject(new TransientError("StatusConflict", "status changed since it was read"));
+      given.journal?.push("write");
       writes.push(structuredClone(object) as unknown as Incident);
       resourceVersion++;
-      return Promise.resolve({ ...object, metadata: { ...object.metadata, resourceVersion: String(resourceVersion) } });
+      const stored = { ...object, metadata: { ...object.metadata, resourceVersion: String(resourceVersion) } };
+      if (given.followWrites === true) cached = structuredClone(stored) as unknown as Incident;
+      return Promise.resolve(stored);
     },
     events: { record: (_subject, event) => { events.push(event); }, drain: () => Promise.resolve() },
     compiler: new PlaybookCompiler(createExpressionCompiler()),
@@ -81,6 +103,7 @@ function world(given: { playbook?: Playbook; history?: RunHistory; severity?: In
     approvalsTenancy: () => ({ verified: true }),
     history: () => given.history ?? { otherRunStarts: [], otherActiveIncidents: 0 },
     undo: unused<IncidentReconcilerDeps["undo"]>("undo"),
+    announcer: given.lifecycleEvents === undefined ? undefined : new LifecycleAnnouncer(given.lifecycleEvents, registry),
   };
   return { reconciler: new IncidentReconciler(deps), writes, created, events, registry };
 }
@@ -157,5 +180,48 @@ describe("IncidentReconciler", () => {
     await genuine.reconciler.reconcile("ns/inc", context);
     expect(genuine.created).toHaveLength(1);
     expect(genuine.events.map((event) => event.reason)).toContain("RunStarted");
+  });
+
+  describe("lifecycle events", () => {
+    function journalSink(journal: string[], refuse = false): LifecycleEventSink {
+      return {
+        publish: (event) => {
+          if (refuse) return Promise.reject(new Error("NATS is not connected"));
+          journal.push(`publish ${event.id}`);
+          return Promise.resolve("published");
+        },
+      };
+    }
+
+    it("publishes opened after the step's side effect and before the status write that records it, with no write of its own", async () => {
+      const journal: string[] = [];
+      const { reconciler, writes } = world({ lifecycleEvents: journalSink(journal), journal });
+      await reconciler.reconcile("ns/inc", context);
+      expect(journal).toEqual(["write", "job", "publish inc-uid/opened", "write"]);
+      expect(writes[0]?.status?.published).toBeUndefined();
+      expect(writes[1]?.status?.published).toEqual({ opened: true, occurrences: 0, severity: "high" });
+      expect(writes).toHaveLength(2);
+    });
+
+    it("writes the rest of the status when NATS refuses, keeps the event pending and looks again after a backoff", async () => {
+      const { reconciler, writes } = world({ lifecycleEvents: journalSink([], true) });
+      const result = await reconciler.reconcile("ns/inc", context);
+      expect(writes.map((write) => write.status?.published)).toEqual([undefined, undefined]);
+      expect(writes[1]?.status?.playbooks?.[0]?.steps?.[0]).toMatchObject({ phase: "Running" });
+      // Each pass of the reconcile tried once: the backoff grew from its first step.
+      expect(result.requeueAfter).toBeGreaterThanOrEqual(PUBLISH_RETRY_INITIAL_MS);
+      expect(result.requeueAfter).toBeLessThanOrEqual(PUBLISH_RETRY_MAX_MS);
+    });
+
+    it("records, without publishing again, an event whose first status write met a conflict", async () => {
+      const journal: string[] = [];
+      // The first write records the Job step's intent; the second, after the Job and the publish, conflicts.
+      const { reconciler, writes } = world({ lifecycleEvents: journalSink(journal), journal, conflictOnWrite: 2, followWrites: true });
+      await expect(reconciler.reconcile("ns/inc", context)).rejects.toThrow(TransientError);
+      expect(journal).toEqual(["write", "job", "publish inc-uid/opened"]);
+      await reconciler.reconcile("ns/inc", context);
+      expect(journal.filter((entry) => entry.startsWith("publish"))).toEqual(["publish inc-uid/opened"]);
+      expect(writes.at(-1)?.status?.published?.opened).toBe(true);
+    });
   });
 });

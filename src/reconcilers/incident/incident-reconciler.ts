@@ -26,6 +26,9 @@ import { revert } from "./revert.ts";
 import type { PlaybookWait } from "./condition-summary.ts";
 import { triage, type ActiveRun } from "./triage.ts";
 import type { TimelineEvent } from "../../api/v1alpha1/timeline.ts";
+import type { LifecycleAnnouncer } from "../lifecycle-events/lifecycle-announcer.ts";
+import type { EscalationLevel } from "../lifecycle-events/pending-events.ts";
+import { announce } from "./announce.ts";
 
 /** How often an Incident with work in progress is looked at even when nothing changes. */
 export const INCIDENT_SAFETY_RECHECK_MS = 5 * 60 * 1000;
@@ -59,6 +62,10 @@ export interface IncidentReconcilerDeps {
   readonly history: (namespace: string, playbook: string, incident: string) => RunHistory;
   /** What undoing actions needs, when a resolved Incident asks for a revert. */
   readonly undo: UndoContext;
+  /** Publishes lifecycle CloudEvents; absent when they are not published. */
+  readonly announcer?: LifecycleAnnouncer | undefined;
+  /** How escalation reports the level an Incident reached; absent while nothing escalates. */
+  readonly escalationLevel?: EscalationLevel | undefined;
 }
 
 /** The next state of every run of an Incident and what must happen for it. */
@@ -115,6 +122,10 @@ function planRuns(context: PlanRunsInput, runs: readonly PlaybookRun[], active: 
 /** Passes of one reconcile: a pass that records intents is followed by one that carries them out. */
 const MAX_PASSES = 4;
 
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 function openWork(status: IncidentStatus): boolean {
   return status.phase === "Running" || status.phase === "AwaitingApproval" || status.phase === "Pending";
 }
@@ -135,9 +146,10 @@ interface PassOutcome {
  * active-incident cap is skipped instead of started), observe (the Jobs of running steps), plan (the
  * next state of each run, pure, with the guard chain before every action, connector and notify
  * step), execute (the Jobs, actions and connector calls whose intents are durable; see
- * `steps/intent-ledger.ts` for the intent protocol), close (the
- * whole status, pure). A resolved or closed Incident with `spec.revert` runs revert instead
- * (the recorded undos, latest first, each once). The status is written once per pass, at the
+ * `steps/intent-ledger.ts` for the intent protocol), close (the whole status, pure), announce
+ * (the lifecycle CloudEvents that status makes pending, published before the write that records
+ * them, in a pass that records no new intents). A resolved or closed Incident with `spec.revert`
+ * runs revert instead (the recorded undos, latest first, each once). The status is written once per pass, at the
  * end, only when it changed, through the status subresource guarded by resourceVersion; Events
  * and metrics follow a successful write only. A pass whose write records new intents is
  * followed at once by another pass on the object as stored, which carries them out: a step's
@@ -160,8 +172,7 @@ export class IncidentReconciler {
   async reconcile(key: string, context: ReconcileContext): Promise<ReconcileResult> {
     let incident = this.#deps.incident(key);
     if (incident === undefined) {
-      this.#writes.forget(key);
-      this.#intents.forget(key);
+      this.#forget(key);
       return {};
     }
     if (this.#writes.cacheIsBehind(key, incident)) {
@@ -215,14 +226,22 @@ export class IncidentReconciler {
     }
 
     const closed = close({ incident, runs, events, finalState, mayStart, waits, now });
+    const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
+    const intents: NewIntent[] = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
+    // A pass that records intents is followed at once by the pass that carries them out, which
+    // publishes: a lifecycle event never delays a step's side effect.
+    const announcer = intents.length > 0 ? undefined : deps.announcer;
+    const announced = await announce({ key, incident, status: closed.status, now, announcer, escalationLevel: deps.escalationLevel, logger: context.logger });
+    recheckAfterMs = earliest(recheckAfterMs, announced.retryAfterMs);
     let stored: Incident | undefined;
-    let intents: NewIntent[] = [];
-    if (closed.changed) {
-      stored = await this.#writes.write<IncidentStatus, Incident>(key, incident, closed.status);
-      if (stored === undefined) return nothing;
+    if (closed.changed || announced.cursorChanged) {
+      stored = await this.#writes.write<IncidentStatus, Incident>(key, incident, announced.status);
+      if (stored === undefined) {
+        this.#forget(key);
+        return nothing;
+      }
+      deps.announcer?.recorded(key);
       context.logger.debug({ phase: closed.status.phase, events: events.length }, "incident status written");
-      const kindOf = (playbook: string, step: string): StepKind | undefined => kinds.get(`${playbook}/${step}`);
-      intents = newIntents(incident.status?.playbooks ?? [], closed.status.playbooks ?? [], kindOf);
       const guarded = intents.filter((intent) => intent.kind !== undefined && EFFECT_STEP_KINDS.has(intent.kind));
       this.#intents.recordDurable(key, guarded.map((intent) => intent.id));
       for (const refusal of refusals) deps.guardMetrics.record(refusal);
@@ -232,7 +251,13 @@ export class IncidentReconciler {
     }
     const result: ReconcileResult =
       recheckAfterMs !== undefined ? { requeueAfter: recheckAfterMs } : openWork(closed.status) ? { requeueAfter: INCIDENT_SAFETY_RECHECK_MS } : {};
-    return { result, stored, recordedIntents: intents.length > 0 };
+    return { result, stored, recordedIntents: stored !== undefined && intents.length > 0 };
+  }
+
+  #forget(key: string): void {
+    this.#writes.forget(key);
+    this.#intents.forget(key);
+    this.#deps.announcer?.forget(key);
   }
 
   #recordEvents(key: string, incident: Incident, events: readonly TimelineEvent[]): void {

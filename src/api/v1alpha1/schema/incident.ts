@@ -6,6 +6,8 @@ import { conditions, objectName, observedGeneration, severity, stepName } from "
 import { COUNTED_EVENT_KEY_LENGTH } from "../counted-events.ts";
 import type { KindSchema } from "./kind.ts";
 import { approvalDecision, playbookRun } from "./playbook-run.ts";
+import { MAX_STEPS } from "./playbook-step.ts";
+import { IncidentEventType, UPDATED_EVENT_MIN_INTERVAL_MS } from "../incident-events.ts";
 
 /** Most playbooks one Incident may run. */
 const MAX_PLAYBOOKS = 16;
@@ -162,6 +164,39 @@ function timelineEntry(): Schema {
   );
 }
 
+function publishedLifecycle(): Schema {
+  return object(
+    "The lifecycle CloudEvents the operator published on NATS about this Incident (--nats-incident-events-prefix). Each transition is published first and recorded here by the status write that follows; it is published again, with the same event id, only when that write did not happen.",
+    {
+      opened: boolean(`Whether ${IncidentEventType.Opened} was published.`),
+      occurrences: integer("Occurrences announced by the latest opened or updated event.", { minimum: 0 }),
+      severity: severity("Highest severity announced by an opened or updated event."),
+      updatedAt: timestamp(
+        `When the latest ${IncidentEventType.Updated} was published; the next one comes at least ${String(UPDATED_EVENT_MIN_INTERVAL_MS / 1000)} s later.`,
+      ),
+      closedState: enumeration(
+        "The state of the latest resolved or closed event; cleared when the Incident leaves that state (reopened, or moved back from Closed to Resolved).",
+        ["Resolved", "Closed"],
+      ),
+      reopenings: integer("Times the Incident left an announced Resolved or Closed state; numbers the ids of its later resolved and closed events.", { minimum: 0 }),
+      escalations: integer(`Escalation levels announced by ${IncidentEventType.Escalated} events.`, { minimum: 0 }),
+      runs: list(
+        `The steps, by playbook run, whose ${IncidentEventType.StepFinished} was published.`,
+        object(
+          "The announced steps of one playbook run.",
+          {
+            name: objectName("Name of the Playbook."),
+            steps: list("Names of the steps whose final phase was published.", stepName("Name of a step."), { maxItems: MAX_STEPS, listType: "set" }),
+          },
+          { required: ["name"], typeName: "PublishedRun" },
+        ),
+        { maxItems: MAX_PLAYBOOKS, listType: "map", mapKeys: ["name"] },
+      ),
+    },
+    { typeName: "PublishedLifecycle" },
+  );
+}
+
 function incidentStatus(): Schema {
   return object(
     "What the automation did and observed.",
@@ -198,6 +233,7 @@ function incidentStatus(): Schema {
       }),
       respondedAt: timestamp("When the first response step started."),
       resolvedAt: timestamp("When the Incident was resolved."),
+      published: publishedLifecycle(),
       conditions: conditions(),
       observedGeneration: observedGeneration(),
     },

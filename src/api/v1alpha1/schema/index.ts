@@ -1,3 +1,4 @@
+import { alertSuppressionKind } from "./alert-suppression.ts";
 import { connectorKind } from "./connector.ts";
 import { incidentKind } from "./incident.ts";
 import type { KindSchema } from "./kind.ts";
@@ -10,4 +11,4 @@ export type { KindSchema, PrinterColumn } from "./kind.ts";
 export { crdName, rootSchema } from "./kind.ts";
 
 /** Every kind of soar.kube-soar.io/v1alpha1, in the order CRDs and types are generated. */
-export const KINDS: readonly KindSchema[] = [playbookKind, incidentKind, connectorKind, threatFeedKind];
+export const KINDS: readonly KindSchema[] = [playbookKind, incidentKind, connectorKind, alertSuppressionKind, threatFeedKind];

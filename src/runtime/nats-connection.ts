@@ -11,13 +11,17 @@ import {
   type Status,
 } from "@nats-io/transport-node";
 import type { Logger } from "pino";
-import type { NatsOptions } from "../../config/options.ts";
 
-/** The connection settings of {@link NatsOptions}; stream and consumer settings are not needed here. */
-export type NatsConnectionSettings = Pick<
-  NatsOptions,
-  "servers" | "credsFile" | "nkeySeedFile" | "tokenFile" | "user" | "passwordFile" | "tls"
->;
+/** How to reach and authenticate to NATS; every credential is a file path so secrets stay out of argv. */
+export interface NatsConnectionSettings {
+  servers: string[];
+  credsFile?: string;
+  nkeySeedFile?: string;
+  tokenFile?: string;
+  user?: string;
+  passwordFile?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+}
 
 /** A NATS connection plus whether it is currently usable, as its status stream reports it. */
 export interface NatsLink {

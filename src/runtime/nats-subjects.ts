@@ -24,7 +24,28 @@ export function uncoveredSubjects(patterns: readonly string[], wanted: readonly 
   return wanted.filter((subject) => !patterns.some((pattern) => subjectCovers(pattern, subject)));
 }
 
+/**
+ * True when some subject matches both `a` and `b` (NATS wildcards: `*` is one token, `>` one or
+ * more trailing tokens): a JetStream stream of one would capture messages published on the other.
+ */
+export function subjectsOverlap(a: string, b: string): boolean {
+  const left = a.split(".");
+  const right = b.split(".");
+  for (let index = 0; ; index++) {
+    const mine = left[index];
+    const theirs = right[index];
+    if (mine === ">" || theirs === ">") return mine !== undefined && theirs !== undefined;
+    if (mine === undefined || theirs === undefined) return mine === theirs;
+    if (mine !== "*" && theirs !== "*" && mine !== theirs) return false;
+  }
+}
+
 const tokenPattern = /^[^\s.*>]+$/;
+
+/** Whether `subject` is a subject without wildcards: tokens separated by `.`, none empty, without white space, `*` or `>`. */
+export function isLiteralSubject(subject: string): boolean {
+  return subject.split(".").every((token) => tokenPattern.test(token));
+}
 
 /**
  * A NATS subject token made from untrusted text: every run of characters outside `[a-z0-9-]`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { subjectCovers, subjectToken, uncoveredSubjects } from "./nats-subjects.ts";
+import { isLiteralSubject, subjectCovers, subjectsOverlap, subjectToken, uncoveredSubjects } from "./nats-subjects.ts";
 
 describe("subjectCovers", () => {
   const cases: [pattern: string, subject: string, covered: boolean][] = [
@@ -42,4 +42,38 @@ describe("subjectToken", () => {
       expect(subjectToken(input)).toBe(expected);
     });
   }
+});
+
+describe("subjectsOverlap", () => {
+  it.each([
+    ["soar.incidents.>", "soar.events.>", false],
+    ["soar.incidents.>", "soar.>", true],
+    ["soar.incidents.>", "soar.*.x", true],
+    ["soar.incidents.>", "soar.*", false],
+    ["soar.incidents.>", "soar.incidents", false],
+    ["soar.incidents.>", ">", true],
+    ["falco.>", "soar.incidents.>", false],
+    ["a.*.c", "a.b.*", true],
+    ["a.*.c", "a.b.d", false],
+    ["a.b", "a.b", true],
+    ["a.b", "a.b.c", false],
+  ])("%s and %s overlap: %s", (a, b, overlap) => {
+    expect(subjectsOverlap(a, b)).toBe(overlap);
+    expect(subjectsOverlap(b, a)).toBe(overlap);
+  });
+});
+
+describe("isLiteralSubject", () => {
+  it.each([
+    ["soar.incidents", true],
+    ["soar", true],
+    ["soar..incidents", false],
+    ["soar.incidents.", false],
+    ["soar.*", false],
+    ["soar.>", false],
+    ["soar incidents", false],
+    ["", false],
+  ])("%j: %s", (subject, literal) => {
+    expect(isLiteralSubject(subject)).toBe(literal);
+  });
 });
