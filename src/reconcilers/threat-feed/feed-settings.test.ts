@@ -2,8 +2,7 @@ import { describe, expect, it } from "vitest";
 import { API_VERSION, THREAT_INDICATOR_TYPES } from "../../api/v1alpha1/constants.ts";
 import { MAX_FEED_INDICATORS, MAX_FEED_LABEL_LENGTH, MAX_FEED_LABELS, MAX_STATUS_REJECTED_LINES } from "../../api/v1alpha1/schema/threat-feed.ts";
 import type { ThreatFeed, ThreatFeedSpec } from "../../api/v1alpha1/types.generated.ts";
-import { INDICATOR_TYPES, MAX_FEED_INDICATORS as INTEL_MAX_FEED_INDICATORS, MAX_REPORTED_REJECTIONS } from "../../intel/index.ts";
-import { MAX_INDICATOR_LABELS, MAX_LABEL_LENGTH } from "../../intel/feed-bounds.ts";
+import { INDICATOR_TYPES, MAX_FEED_INDICATORS as INTEL_MAX_FEED_INDICATORS, MAX_INDICATOR_LABELS, MAX_LABEL_LENGTH, MAX_REPORTED_REJECTIONS } from "../../intel/index.ts";
 import { feedFormatOf, feedSettingsOf } from "./feed-settings.ts";
 
 describe("feedSettingsOf", () => {
