@@ -1,4 +1,3 @@
-import { KubeConfig } from "@kubernetes/client-node";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
 import type { AlertSuppression } from "../../api/v1alpha1/types.generated.ts";
@@ -13,15 +12,10 @@ import { silentLogger } from "../../testing/silent-logger.ts";
 import { createIntakeMetrics, SUPPRESSED_METRIC } from "../intake-metrics.ts";
 import { AlertSuppressions } from "./alert-suppressions.ts";
 import type { SuppressionStatusStore } from "./suppression-status-store.ts";
+import { unreachableKubeConfig } from "../../testing/unreachable-kube-config.ts";
 
 // Never contacted: the informers are not started.
-const unreachable = new KubeConfig();
-unreachable.loadFromOptions({
-  clusters: [{ name: "unused", server: "https://127.0.0.1:9", skipTLSVerify: false }],
-  users: [{ name: "unused" }],
-  contexts: [{ name: "unused", cluster: "unused", user: "unused" }],
-  currentContext: "unused",
-});
+const unreachable = unreachableKubeConfig();
 
 const event = { specversion: "1.0", id: "e-1", source: "//s", type: "t", data: {} };
 const decoded = alertsFromHttpCloudEvents({ "content-type": "application/cloudevents+json" }, Buffer.from(JSON.stringify(event)), FIXED_NOW);

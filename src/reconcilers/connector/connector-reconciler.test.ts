@@ -1,19 +1,14 @@
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Connector } from "../../api/v1alpha1/types.generated.ts";
 import { ConnectorReconciler } from "./connector-reconciler.ts";
 import { API_VERSION } from "../../api/v1alpha1/constants.ts";
 import { silentLogger } from "../../testing/silent-logger.ts";
+import { unreachableKubeConfig } from "../../testing/unreachable-kube-config.ts";
 
 const logger = silentLogger;
 // Never called: nothing is read for a Connector that is gone.
-const unreachable = new KubeConfig();
-unreachable.loadFromOptions({
-  clusters: [{ name: "unused", server: "https://127.0.0.1:9", skipTLSVerify: false }],
-  users: [{ name: "unused" }],
-  contexts: [{ name: "unused", cluster: "unused", user: "unused" }],
-  currentContext: "unused",
-});
+const unreachable = unreachableKubeConfig();
 const context = { reconcileID: "r1", logger, signal: new AbortController().signal };
 
 function reconciler(found: Connector | undefined, released: string[]): ConnectorReconciler {
